@@ -1,0 +1,75 @@
+"""Settings, read once at start-up from the environment and `.env`, then passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///oncall.db"
+PLACEHOLDER_MARKERS = ("changeme", "change-me", "replace-me", "your-", "xxxx", "...")
+
+
+class MissingSetting(Exception):
+    """A setting needed for what was asked is missing or still a placeholder."""
+
+    def __init__(self, name: str, hint: str) -> None:
+        super().__init__(f"{name} is not set: {hint}")
+        self.name = name
+
+
+def is_placeholder(value: str) -> bool:
+    lowered = value.strip().lower()
+    return not lowered or any(marker in lowered for marker in PLACEHOLDER_MARKERS)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = Field(default=3000, ge=1, le=65535)
+    public_url: str = "http://localhost:3000"
+    team_file: Path = Path("examples/week6-team.yaml")
+    runbooks_dir: Path = Path("runbooks")
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """Accept the plain URLs people paste and pick the async driver the app runs on."""
+        for plain, driver in (
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("postgres://", "postgresql+asyncpg://"),
+            ("sqlite://", "sqlite+aiosqlite://"),
+        ):
+            if value.startswith(plain):
+                return driver + value[len(plain) :]
+        return value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None and not is_placeholder(
+            self.slack_app_token.get_secret_value()
+        )
+
+    def require(self, name: str) -> str:
+        """The value of a secret setting, or MissingSetting naming it and what to do."""
+        value: SecretStr | None = getattr(self, name)
+        if value is None or is_placeholder(value.get_secret_value()):
+            raise MissingSetting(name.upper(), HINTS[name])
+        return value.get_secret_value()
+
+
+HINTS = {
+    "slack_bot_token": "copy the Bot User OAuth Token (xoxb-…) from your Slack app's 'OAuth & Permissions' "
+    "page into SLACK_BOT_TOKEN in .env",
+    "slack_signing_secret": "copy the Signing Secret from your Slack app's 'Basic Information' page into "
+    "SLACK_SIGNING_SECRET in .env",
+    "slack_app_token": "create an app-level token with the connections:write scope on 'Basic Information' "
+    "and put it (xapp-…) in SLACK_APP_TOKEN, or leave it empty to receive events over HTTP",
+}
