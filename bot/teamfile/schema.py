@@ -6,8 +6,8 @@ span sections (an owner who is not in ``people``) live in ``bot.teamfile.validat
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -109,6 +109,14 @@ class Handoff(Strict):
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _quoted_time(cls, value: object) -> object:
+        # YAML reads an unquoted 09:00 as the number 540 (base 60); refuse rather than guess.
+        if isinstance(value, int):
+            raise ValueError('write the time in quotes, like "09:00"')
+        return value
 
     @property
     def weekday_number(self) -> int:

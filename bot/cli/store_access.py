@@ -1,0 +1,50 @@
+"""Opening the store from the command line, with failures a person can act on."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.cli.errors import CommandFailed
+from bot.settings import Settings
+from bot.store import migrate
+from bot.store.db import create_engine, session_factory
+
+
+def _explain(error: DBAPIError, url: str) -> str:
+    text = str(error.orig).lower()
+    if "no such table" in text or ("does not exist" in text and "relation" in text):
+        return f"the database has no tables yet: run `oncall-bot migrate` (DATABASE_URL={url})"
+    return f"the database failed: {error.orig} (DATABASE_URL={url})"
+
+
+def safe_url(settings: Settings) -> str:
+    """DATABASE_URL with any password hidden, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+@asynccontextmanager
+async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(settings.database_url)
+    try:
+        yield session_factory(engine)
+    except (OperationalError, ProgrammingError) as error:
+        raise CommandFailed(_explain(error, safe_url(settings))) from None
+    except (OSError, DBAPIError) as error:
+        raise CommandFailed(f"cannot reach the database at {safe_url(settings)}: {error}") from None
+    finally:
+        await engine.dispose()
+
+
+async def upgrade(settings: Settings) -> None:
+    """Bring the schema to the newest revision (Alembic runs its own event loop, so off this one)."""
+    try:
+        await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    except (OSError, DBAPIError) as error:
+        raise CommandFailed(f"cannot migrate the database at {safe_url(settings)}: {error}") from None

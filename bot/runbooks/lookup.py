@@ -1,0 +1,53 @@
+"""Finding a pipeline by what someone typed: key, name or alias, any case, typos forgiven."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+MAX_QUERY = 200
+MATCH = 80  # a score this high, clearly ahead of the rest, is the pipeline meant
+CLOSE = 65  # scores this high are offered as candidates
+LEAD = 8
+
+
+@dataclass(frozen=True)
+class Named:
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    match: Named | None
+    candidates: list[Named]
+
+
+def normal(text: str) -> str:
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    return " ".join(w for w in words if w != "pipeline")
+
+
+def find(query: str, entries: Sequence[Named]) -> LookupResult:
+    wanted = normal(query[:MAX_QUERY])
+    if not wanted:
+        return LookupResult(None, [])
+    names = {}
+    for entry in entries:
+        for name in (entry.key, entry.name, *entry.aliases):
+            names.setdefault(normal(name), entry)
+    if wanted in names:
+        return LookupResult(names[wanted], [])
+    best: dict[str, float] = {}
+    for name, score, _ in process.extract(wanted, list(names), scorer=fuzz.WRatio, limit=None):
+        key = names[name].key
+        best[key] = max(best.get(key, 0), score)
+    ranked = sorted(((s, k) for k, s in best.items() if s >= CLOSE), reverse=True)
+    by_key = {e.key: e for e in entries}
+    if ranked and ranked[0][0] >= MATCH and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= LEAD):
+        return LookupResult(by_key[ranked[0][1]], [])
+    return LookupResult(None, [by_key[k] for _, k in ranked[:5]])

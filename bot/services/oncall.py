@@ -1,0 +1,182 @@
+"""Who is on call, the schedule and holiday duty: the pure engine fed from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.schedule import CountryCalendar, Resolution, handoff_instant, resolve, shift_at
+from bot.schedule.holidays import holiday_duties
+from bot.schedule.model import Holiday, HolidayDuty, Reason, Role, Rotation, ScheduleInputs, Segment, Unit
+from bot.store.schedule import absences_overlapping, overrides_overlapping
+from bot.store.team import load_team
+from bot.teamfile.schema import Person, RotationConfig, TeamFile
+
+
+class NoTeam(LookupError):
+    """Nothing has been imported yet."""
+
+    def __str__(self) -> str:
+        return "no team has been imported yet: run `oncall-bot import examples/week6-team.yaml`"
+
+
+class UnknownRotation(LookupError):
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        super().__init__(name)
+        self.name, self.known = name, list(known)
+
+    def __str__(self) -> str:
+        return f"unknown rotation {self.name!r} (rotations: {', '.join(self.known) or 'none'})"
+
+
+REASON_WORDS = {
+    Reason.ROTATION: "regular rotation",
+    Reason.HOLIDAY: "holiday cover",
+    Reason.ABSENCE: "vacation cover",
+    Reason.SWAP: "swap",
+    Reason.VOLUNTEER: "volunteer",
+    Reason.OVERRIDE: "override",
+    Reason.GAP: "nobody available",
+}
+
+
+def explain(segment: Segment) -> str:
+    """Why a person holds a role, in words: "holiday cover: covers Thanksgiving Day for alice"."""
+    words = REASON_WORDS[segment.reason]
+    return f"{words}: {segment.detail}" if segment.detail else words
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """The team as the engine sees it, loaded once per request."""
+
+    file: TeamFile
+    rotations: dict[str, Rotation]
+    calendar: CountryCalendar
+
+    @property
+    def people(self) -> dict[str, Person]:
+        return {p.id: p for p in self.file.people}
+
+    def config(self, rotation: str) -> RotationConfig:
+        return next(r for r in self.file.rotations if r.name == rotation)
+
+    def select(self, rotation: str | None) -> list[Rotation]:
+        if rotation is None:
+            return list(self.rotations.values())
+        if rotation not in self.rotations:
+            raise UnknownRotation(rotation, list(self.rotations))
+        return [self.rotations[rotation]]
+
+
+@dataclass(frozen=True)
+class OnCall:
+    rotation: Rotation
+    at: datetime
+    primary: Segment | None  # None before the rotation's first handoff
+    backup: Segment | None
+    next_handoff: datetime | None
+
+
+@dataclass(frozen=True)
+class RotationSchedule:
+    rotation: Rotation
+    resolution: Resolution
+
+
+def rotation_from_config(config: RotationConfig, team_timezone: str) -> Rotation:
+    """The engine's rotation for a team file's rotation."""
+    pairs = {} if config.backup == "next" else {p.primary: p.backup for p in config.backup}
+    return Rotation(
+        name=config.name,
+        members=tuple(config.members),
+        timezone=config.timezone or team_timezone,
+        start=config.start,
+        handoff_time=config.handoff.time,
+        handoff_weekday=config.handoff.weekday_number,
+        unit=Unit(config.unit),
+        length=config.length,
+        backup_pairs=pairs,
+    )
+
+
+async def load_view(session: AsyncSession) -> TeamView:
+    """The imported team with its rotations and holiday calendar; NoTeam before the first import."""
+    team = await load_team(session)
+    if team is None:
+        raise NoTeam()
+    settings = team.holidays
+    calendar = CountryCalendar(
+        settings.country,
+        settings.subdivision,
+        extra=[Holiday(day=h.date, name=h.name) for h in settings.extra],
+    )
+    rotations = {r.name: rotation_from_config(r, team.timezone) for r in team.rotations}
+    return TeamView(file=team, rotations=rotations, calendar=calendar)
+
+
+async def _inputs(
+    session: AsyncSession, view: TeamView, rotation: Rotation, start: datetime, end: datetime
+) -> ScheduleInputs:
+    # Holiday duty is balanced over whole calendar years, so absences of the years touched are needed.
+    year_start = datetime(start.year - 1, 12, 31, tzinfo=UTC)
+    year_end = datetime(end.year + 1, 1, 2, tzinfo=UTC)
+    absences = await absences_overlapping(session, start=year_start, end=year_end, people=rotation.members)
+    overrides = await overrides_overlapping(session, start=start, end=end, rotation=rotation.name)
+    return ScheduleInputs(
+        calendar=view.calendar,
+        pinned=dict(view.file.holidays.pinned),
+        absences=absences,
+        overrides=overrides,
+    )
+
+
+async def on_call(
+    session: AsyncSession, *, at: datetime, rotation: str | None = None, view: TeamView | None = None
+) -> list[OnCall]:
+    """The primary and backup of each rotation (or the one named) at an instant, with why and until when."""
+    view = view or await load_view(session)
+    answers = []
+    for rot in view.select(rotation):
+        shift = shift_at(rot, at)
+        if shift is None:
+            answers.append(OnCall(rot, at, None, None, handoff_instant(rot, 0)))
+            continue
+        # Resolve to the end of the shift so that each segment knows until when it holds.
+        resolution = resolve(rot, at, shift.end, await _inputs(session, view, rot, at, shift.end))
+        answers.append(
+            OnCall(rot, at, resolution.at(at, Role.PRIMARY), resolution.at(at, Role.BACKUP), shift.end)
+        )
+    return answers
+
+
+async def schedule(
+    session: AsyncSession,
+    *,
+    start: datetime,
+    end: datetime,
+    rotation: str | None = None,
+    view: TeamView | None = None,
+) -> list[RotationSchedule]:
+    """Every rotation's (or one's) resolved segments and holiday duties over [start, end)."""
+    view = view or await load_view(session)
+    return [
+        RotationSchedule(rot, resolve(rot, start, end, await _inputs(session, view, rot, start, end)))
+        for rot in view.select(rotation)
+    ]
+
+
+async def holidays_of_year(
+    session: AsyncSession, *, year: int, rotation: str | None = None, view: TeamView | None = None
+) -> list[tuple[Rotation, list[HolidayDuty]]]:
+    """Each rotation's holiday duties over a calendar year."""
+    view = view or await load_view(session)
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    return [
+        (rot, holiday_duties(rot, year, await _inputs(session, view, rot, start, end)))
+        for rot in view.select(rotation)
+    ]

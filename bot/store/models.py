@@ -1,0 +1,167 @@
+"""The tables. Alembic owns them (migrations/); repositories turn rows into core values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def person_fk() -> ForeignKey:
+    return ForeignKey("people.id", ondelete="CASCADE")
+
+
+def rotation_fk() -> ForeignKey:
+    return ForeignKey("rotations.name", ondelete="CASCADE")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class TeamSettings(Base):
+    __tablename__ = "team_settings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1: one team per database
+    timezone: Mapped[str] = mapped_column(String(64))
+    holiday_country: Mapped[str] = mapped_column(String(3))
+    holiday_subdivision: Mapped[str | None] = mapped_column(String(10))
+
+
+class CompanyHoliday(Base):
+    __tablename__ = "company_holidays"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class PinnedHoliday(Base):
+    __tablename__ = "pinned_holidays"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(64), person_fk())
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    slack_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order in the team file
+
+
+class PipelineRow(Base):
+    __tablename__ = "pipelines"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    area: Mapped[str] = mapped_column(String(50))
+    investor_facing: Mapped[bool] = mapped_column(Boolean, default=False)
+    primary_id: Mapped[str] = mapped_column(String(64), person_fk())
+    secondary_id: Mapped[str] = mapped_column(String(64), person_fk())
+    runbook: Mapped[str | None] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    escalation: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RotationRow(Base):
+    __tablename__ = "rotations"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(80))
+    unit: Mapped[str] = mapped_column(String(10))
+    length: Mapped[int] = mapped_column(Integer)
+    handoff_weekday: Mapped[int] = mapped_column(Integer)
+    handoff_time: Mapped[time] = mapped_column(Time)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    start: Mapped[date] = mapped_column(Date)
+    user_group: Mapped[str | None] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RotationMember(Base):
+    __tablename__ = "rotation_members"
+    __table_args__ = (UniqueConstraint("rotation", "person_id"),)
+    rotation: Mapped[str] = mapped_column(String(64), rotation_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(64), person_fk())
+
+
+class BackupPair(Base):
+    __tablename__ = "rotation_backup_pairs"
+    rotation: Mapped[str] = mapped_column(String(64), rotation_fk(), primary_key=True)
+    primary_id: Mapped[str] = mapped_column(String(64), person_fk(), primary_key=True)
+    backup_id: Mapped[str] = mapped_column(String(64), person_fk())
+
+
+class AbsenceRow(Base):
+    __tablename__ = "absences"
+    __table_args__ = (Index("ix_absences_span", "ends_at", "starts_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(64), person_fk(), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))
+
+
+class OverrideRow(Base):
+    __tablename__ = "overrides"
+    __table_args__ = (Index("ix_overrides_span", "rotation", "ends_at", "starts_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # newest wins
+    rotation: Mapped[str] = mapped_column(String(64), rotation_fk())
+    role: Mapped[str] = mapped_column(String(10))
+    person_id: Mapped[str] = mapped_column(String(64), person_fk(), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))  # import, slack, cli, scheduler
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class CalendarFeed(Base):
+    __tablename__ = "calendar_feeds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(64), person_fk(), index=True)
+    rotation: Mapped[str | None] = mapped_column(String(64), rotation_fk())  # None: the person's own shifts
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256; the secret is never kept
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

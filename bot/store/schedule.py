@@ -1,0 +1,91 @@
+"""Absences and overrides: the stored changes to the plain rotation."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.schedule.model import Absence, Override, Reason, Role
+from bot.store.models import AbsenceRow, OverrideRow
+
+
+async def absences_overlapping(
+    session: AsyncSession, *, start: datetime, end: datetime, people: Collection[str] | None = None
+) -> list[Absence]:
+    """Absences overlapping the half-open interval [start, end)."""
+    query = select(AbsenceRow).where(AbsenceRow.ends_at > start, AbsenceRow.starts_at < end)
+    if people is not None:
+        query = query.where(AbsenceRow.person_id.in_(list(people)))
+    rows = await session.scalars(query.order_by(AbsenceRow.starts_at, AbsenceRow.id))
+    return [Absence(r.person_id, r.starts_at, r.ends_at, r.reason, r.id) for r in rows]
+
+
+async def overrides_overlapping(
+    session: AsyncSession, *, start: datetime, end: datetime, rotation: str | None = None
+) -> list[Override]:
+    """Overrides overlapping [start, end); `seq` is the row id, so the newest wins."""
+    query = select(OverrideRow).where(OverrideRow.ends_at > start, OverrideRow.starts_at < end)
+    if rotation is not None:
+        query = query.where(OverrideRow.rotation == rotation)
+    rows = await session.scalars(query.order_by(OverrideRow.id))
+    return [
+        Override(
+            r.rotation, Role(r.role), r.person_id, r.starts_at, r.ends_at, Reason(r.reason), r.id, r.note
+        )
+        for r in rows
+    ]
+
+
+async def add_absence(
+    session: AsyncSession,
+    *,
+    person: str,
+    start: datetime,
+    end: datetime,
+    reason: str,
+    actor: str,
+    source: str,
+    at: datetime,
+) -> int:
+    """Store an absence; its id."""
+    row = AbsenceRow(
+        person_id=person,
+        starts_at=start,
+        ends_at=end,
+        reason=reason,
+        created_at=at,
+        created_by=actor,
+        source=source,
+    )
+    session.add(row)
+    await session.flush()
+    return row.id
+
+
+async def add_override(
+    session: AsyncSession,
+    *,
+    override: Override,
+    actor: str,
+    source: str,
+    at: datetime,
+) -> int:
+    """Store an override; its id, which orders it after every older one."""
+    row = OverrideRow(
+        rotation=override.rotation,
+        role=override.role.value,
+        person_id=override.person,
+        starts_at=override.start,
+        ends_at=override.end,
+        reason=override.reason.value,
+        note=override.note,
+        created_at=at,
+        created_by=actor,
+        source=source,
+    )
+    session.add(row)
+    await session.flush()
+    return row.id
