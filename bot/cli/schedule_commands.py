@@ -77,15 +77,16 @@ def _who_json(answer: OnCall) -> dict[str, Any]:
     def person(segment: Segment | None) -> str | None:
         return segment.person if segment else None
 
+    zone = ZoneInfo(answer.rotation.timezone)
     return {
         "rotation": answer.rotation.name,
-        "at": answer.at.isoformat(),
+        "at": answer.at.astimezone(ZoneInfo(answer.rotation.timezone)).isoformat(),
         "primary": person(answer.primary),
         "backup": person(answer.backup),
         "reasons": {"primary": why(answer.primary), "backup": why(answer.backup)},
         "until": {
-            "primary": answer.primary.end.isoformat() if answer.primary else None,
-            "backup": answer.backup.end.isoformat() if answer.backup else None,
+            "primary": answer.primary.end.astimezone(zone).isoformat() if answer.primary else None,
+            "backup": answer.backup.end.astimezone(zone).isoformat() if answer.backup else None,
         },
     }
 
@@ -118,7 +119,11 @@ async def run_schedule(args: argparse.Namespace, settings: Settings) -> None:
         except (NoTeam, UnknownRotation) as error:
             raise UsageError(str(error)) from None
     if args.format == "json":
-        rows = [_segment_json(seg) for item in result for seg in item.resolution.segments]
+        rows = [
+            _segment_json(seg, ZoneInfo(item.rotation.timezone))
+            for item in result
+            for seg in item.resolution.segments
+        ]
         print(json.dumps(rows, indent=2))
         return
     for item in result:
@@ -137,13 +142,13 @@ async def run_schedule(args: argparse.Namespace, settings: Settings) -> None:
         print()
 
 
-def _segment_json(segment: Segment) -> dict[str, Any]:
+def _segment_json(segment: Segment, zone: ZoneInfo) -> dict[str, Any]:
     return {
         "rotation": segment.rotation,
         "role": segment.role.value,
         "person": segment.person,
-        "start": segment.start.isoformat(),
-        "end": segment.end.isoformat(),
+        "start": segment.start.astimezone(zone).isoformat(),
+        "end": segment.end.astimezone(zone).isoformat(),
         "reason": segment.reason.value,
         "detail": segment.detail,
     }

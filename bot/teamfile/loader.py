@@ -14,6 +14,16 @@ from bot.teamfile.schema import TeamFile
 from bot.teamfile.validate import cross_check
 
 
+class TeamFileLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date is reported by the schema with its place."""
+
+
+TeamFileLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     where: str  # "pipelines[2].primary"
@@ -89,8 +99,8 @@ def _schema_problems(error: ValidationError, root: yaml.Node | None) -> list[Pro
 def parse_team_file(text: str, *, source: str = "<team file>", runbooks_dir: Path | None = None) -> TeamFile:
     """Validate a whole team file; TeamFileError lists every problem found."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=TeamFileLoader)
+        data: Any = yaml.load(text, Loader=TeamFileLoader)  # a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -1,0 +1,166 @@
+"""The command line as an admin uses it: real files, a real SQLite store, exit codes and output."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+WEEK6 = ROOT / "examples" / "week6-team.yaml"
+MEMBERS = ["alice", "bob", "carol", "david"]
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(ROOT)
+    db = tmp_path / "oncall.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{db}")
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    return db
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def imported(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "import", str(WEEK6))
+    assert code == 0, err
+
+
+def week6_primary(day: date) -> str:
+    """The plain Week 6 rotation: weekly from Monday 2026-01-05, alice, bob, carol, david."""
+    return MEMBERS[((day - date(2026, 1, 5)).days // 7) % 4]
+
+
+def test_import_then_reimport_changes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "import", str(WEEK6))
+    assert code == 0
+    assert "Applied" in out and "person alice" in out and "rotation data-oncall" in out
+    code, out, _ = run(capsys, "import", str(WEEK6))
+    assert code == 0
+    assert out.startswith("No changes")
+
+
+def test_dry_run_applies_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "import", str(WEEK6), "--dry-run")
+    assert code == 0 and "Would apply" in out and "nothing was written" in out
+    code, _, err = run(capsys, "who")
+    assert code == 2 and "no team has been imported" in err
+
+
+def test_export_then_import_is_a_no_op(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    imported(capsys)
+    exported = tmp_path / "team.yaml"
+    assert run(capsys, "export", "-o", str(exported))[0] == 0
+    code, out, _ = run(capsys, "import", str(exported))
+    assert code == 0 and out.startswith("No changes")
+
+
+def test_who_json_names_the_rotation_primary(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, out, _ = run(capsys, "who", "--at", "2026-12-08T12:00", "--format", "json")
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["rotation"] == "data-oncall"
+    assert answer["primary"] == week6_primary(date(2026, 12, 8))
+    assert answer["backup"] == MEMBERS[(MEMBERS.index(answer["primary"]) + 1) % 4]
+    assert answer["reasons"]["primary"] == "regular rotation"
+
+
+def test_who_before_the_handoff_is_still_last_week(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    _, out, _ = run(capsys, "who", "--at", "2026-12-07T08:59", "--format", "json")
+    assert json.loads(out)["primary"] == week6_primary(date(2026, 11, 30))
+    _, out, _ = run(capsys, "who", "--at", "2026-12-07T09:00", "--format", "json")
+    assert json.loads(out)["primary"] == week6_primary(date(2026, 12, 7))
+
+
+def test_schedule_json_marks_thanksgiving(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, out, _ = run(capsys, "schedule", "--from", "2026-11-23", "--weeks", "1", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {row["role"] for row in rows} == {"primary", "backup"}
+    holiday = [r for r in rows if r["reason"] == "holiday" and r["role"] == "primary"]
+    assert holiday and holiday[0]["start"].startswith("2026-11-26T00:00:00-05:00")
+    assert holiday[0]["person"] != week6_primary(date(2026, 11, 26))
+    assert "Thanksgiving" in holiday[0]["detail"]
+
+
+def test_schedule_table_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, out, _ = run(capsys, "schedule", "--from", "2026-11-23", "--to", "2026-11-29")
+    assert code == 0
+    assert "ROLE" in out and "Mon 2026-11-23 09:00 EST" in out
+    assert "Thanksgiving Day" in out
+
+
+def test_holidays_lists_each_with_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, out, _ = run(capsys, "holidays", "--year", "2026")
+    assert code == 0
+    assert "Thanksgiving Day" in out and "Christmas Day" in out
+    counts = [int(part.split()[-1]) for part in out.split("Count: ")[1].strip().split(", ")]
+    assert max(counts) - min(counts) <= 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["who", "--at", "yesterday"], "not an ISO-8601 time"),
+        (["schedule", "--weeks", "0"], "out of range"),
+        (["schedule", "--from", "2026-13-01"], "not a date"),
+        (["schedule", "--weeks", "2", "--to", "2026-12-01"], "not allowed with"),
+        (["who", "--format", "xml"], "invalid choice"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], says: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert says in capsys.readouterr().err
+
+
+def test_unknown_rotation_names_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, _, err = run(capsys, "who", "--rotation", "nope")
+    assert code == 2 and "unknown rotation 'nope'" in err and "data-oncall" in err
+
+
+def test_schedule_to_before_from(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, _, err = run(capsys, "schedule", "--from", "2026-12-10", "--to", "2026-12-01")
+    assert code == 2 and "before" in err
+
+
+def test_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "import", "no-such-team.yaml")
+    assert code == 2 and "no such file" in err
+
+
+def test_invalid_file_fails_and_changes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    imported(capsys)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(WEEK6.read_text().replace("primary: bob", "primary: zed", 1))
+    code, _, err = run(capsys, "import", str(broken))
+    assert code == 1 and "zed" in err and "nothing changed" in err
+    code, out, _ = run(capsys, "import", str(WEEK6))
+    assert out.startswith("No changes")
+
+
+def test_unreachable_database_is_a_failure(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    code, _, err = run(capsys, "who")
+    assert code == 1 and "cannot reach the database" in err and "Traceback" not in err

@@ -1,0 +1,126 @@
+"""Holiday duty: the week's backup covers, balanced over each calendar year, pins respected."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.schedule import CountryCalendar, holiday_duties
+from bot.schedule.model import Absence, Holiday, Rotation, ScheduleInputs
+
+US = CountryCalendar("US")
+WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New_York", date(2026, 1, 5))
+WEEK5 = Rotation("data-oncall", ("alice", "bob", "charlie", "david"), "America/New_York", date(2025, 12, 29))
+
+# Worked out by hand from the rules: week k (from Monday 2026-01-05) has primary members[k % 4]; the
+# cover is the eligible member (not that week's primary) with the fewest duties so far, ties going to
+# the week's backup, then to rotation order after the primary.
+WEEK6_2026 = {
+    date(2026, 1, 19): "david",  # MLK Day, week 2 carol/david: the backup
+    date(2026, 2, 16): "alice",  # week 6 carol/david: david has one already, alice is next in order
+    date(2026, 5, 25): "bob",  # Memorial Day, week 20 alice/bob
+    date(2026, 6, 19): "carol",  # Juneteenth, week 23 david/alice: carol has none
+    date(2026, 7, 3): "carol",  # Independence Day observed, week 25 bob/carol: all at one, the backup
+    date(2026, 7, 4): "david",
+    date(2026, 9, 7): "alice",  # Labor Day
+    date(2026, 10, 12): "bob",  # Columbus Day
+    date(2026, 11, 11): "bob",  # Veterans Day
+    date(2026, 11, 26): "david",  # Thanksgiving, week 46 carol/david
+    date(2026, 12, 25): "alice",  # Christmas, week 50 carol/david
+}
+WEEK6_2027 = {
+    date(2027, 1, 1): "alice",
+    date(2027, 1, 18): "david",
+    date(2027, 2, 15): "bob",
+    date(2027, 5, 31): "carol",
+    date(2027, 6, 18): "alice",
+    date(2027, 6, 19): "bob",
+    date(2027, 7, 4): "carol",
+    date(2027, 7, 5): "david",
+    date(2027, 9, 6): "alice",
+    date(2027, 10, 11): "bob",
+    date(2027, 11, 11): "carol",
+    date(2027, 11, 25): "david",
+    date(2027, 12, 24): "david",  # Christmas observed
+    date(2027, 12, 25): "alice",
+    date(2027, 12, 31): "bob",  # New Year's Day 2028, observed in 2027: 2027's duty
+}
+
+
+def inputs(**kwargs: object) -> ScheduleInputs:
+    return ScheduleInputs(calendar=US, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("year", "expected"), [(2026, WEEK6_2026), (2027, WEEK6_2027)])
+def test_week6_us_holidays(year: int, expected: dict[date, str]) -> None:
+    duties = holiday_duties(WEEK6, year, inputs())
+    assert {d.holiday.day: d.person for d in duties} == expected
+
+
+@pytest.mark.parametrize("year", [2026, 2027, 2028])
+def test_counts_differ_by_at_most_one(year: int) -> None:
+    counts = Counter(d.person for d in holiday_duties(WEEK6, year, inputs()))
+    assert set(counts) == set(WEEK6.members)
+    assert max(counts.values()) - min(counts.values()) <= 1
+
+
+def test_the_cover_is_never_the_weeks_primary() -> None:
+    for duty in holiday_duties(WEEK6, 2026, inputs()):
+        primary = WEEK6.members[((duty.holiday.day - date(2026, 1, 5)).days // 7) % 4]
+        assert duty.person != primary
+
+
+def test_week5_pins_win_and_the_rest_balances() -> None:
+    pins = {
+        date(2026, 1, 1): "david",
+        date(2026, 5, 25): "alice",
+        date(2026, 7, 3): "bob",
+        date(2026, 9, 7): "charlie",
+        date(2026, 11, 26): "david",
+        date(2026, 12, 25): "alice",
+    }
+    duties = holiday_duties(WEEK5, 2026, inputs(pinned=pins))
+    by_day = {d.holiday.day: d for d in duties}
+    for day, person in pins.items():
+        assert by_day[day].person == person and by_day[day].pinned
+    counts = Counter(d.person for d in duties)
+    assert max(counts.values()) - min(counts.values()) <= 1
+
+
+def test_a_pin_for_someone_outside_the_rotation_is_ignored() -> None:
+    duties = holiday_duties(WEEK6, 2026, inputs(pinned={date(2026, 11, 26): "zed"}))
+    thanksgiving = next(d for d in duties if d.holiday.day == date(2026, 11, 26))
+    assert thanksgiving.person in WEEK6.members and not thanksgiving.pinned
+
+
+def test_nobody_covers_while_away() -> None:
+    away = Absence("david", datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
+    duties = holiday_duties(WEEK6, 2026, inputs(absences=[away]))
+    thanksgiving = next(d for d in duties if d.holiday.day == date(2026, 11, 26))
+    assert thanksgiving.person not in ("david", "carol")  # away, and the week's primary
+
+
+def test_nobody_available_is_reported() -> None:
+    rotation = Rotation("r", ("a", "b"), "UTC", date(2026, 1, 5))
+    away = Absence("b", datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    duties = holiday_duties(rotation, 2026, inputs(absences=[away]))
+    thanksgiving = next(d for d in duties if d.holiday.day == date(2026, 11, 26))
+    assert thanksgiving.person is None
+
+
+def test_company_days_are_holidays() -> None:
+    calendar = CountryCalendar("US", extra=[Holiday(date(2026, 12, 24), "Company day")])
+    days = {h.day: h.name for h in calendar.holidays_in(2026)}
+    assert days[date(2026, 12, 24)] == "Company day"
+    assert date(2026, 12, 24) in {
+        d.holiday.day for d in holiday_duties(WEEK6, 2026, ScheduleInputs(calendar=calendar))
+    }
+
+
+def test_unknown_country_or_subdivision() -> None:
+    with pytest.raises(ValueError, match="unknown holiday country 'XX'"):
+        CountryCalendar("XX")
+    with pytest.raises(ValueError, match="unknown subdivision 'ZZ'"):
+        CountryCalendar("US", "ZZ")
