@@ -44,7 +44,8 @@ async def test_foreign_keys_are_enforced(store_url: str) -> None:
                 await connection.execute(
                     text(
                         "INSERT INTO absences"
-                        " (person_id, starts_at, ends_at, reason, created_at, created_by, source) VALUES ('nobody', :t, :t, '', :t, 'cli', 'cli')"
+                        " (person_id, starts_at, ends_at, reason, created_at, created_by, source)"
+                        " VALUES ('nobody', :t, :t, '', :t, 'cli', 'cli')"
                     ),
                     {"t": now.replace(tzinfo=None)},
                 )
