@@ -119,12 +119,12 @@ async def run_schedule(args: argparse.Namespace, settings: Settings) -> None:
         except (NoTeam, UnknownRotation) as error:
             raise UsageError(str(error)) from None
     if args.format == "json":
-        rows = [
+        found = [
             _segment_json(seg, ZoneInfo(item.rotation.timezone))
             for item in result
             for seg in item.resolution.segments
         ]
-        print(json.dumps(rows, indent=2))
+        print(json.dumps(found, indent=2))
         return
     for item in result:
         tz = item.rotation.timezone

@@ -36,7 +36,7 @@ def find(query: str, entries: Sequence[Named]) -> LookupResult:
     wanted = normal(query[:MAX_QUERY])
     if not wanted:
         return LookupResult(None, [])
-    names = {}
+    names: dict[str, Named] = {}
     for entry in entries:
         for name in (entry.key, entry.name, *entry.aliases):
             names.setdefault(normal(name), entry)

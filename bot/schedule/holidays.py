@@ -61,8 +61,9 @@ def holiday_duties(rotation: Rotation, year: int, inputs: ScheduleInputs) -> lis
     counts = dict.fromkeys(rotation.members, 0)
     for i, day in enumerate(days):
         if day.holiday.day in pins:
-            assigned[i] = pins[day.holiday.day]
-            counts[assigned[i]] += 1
+            pinned_person = pins[day.holiday.day]
+            assigned[i] = pinned_person
+            counts[pinned_person] += 1
     for i, day in enumerate(days):
         if i in assigned:
             continue

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from bot.schedule.holidays import holiday_duties
 from bot.schedule.model import (
+    Absence,
     HolidayDuty,
     Override,
     Reason,
@@ -92,7 +93,8 @@ class _Resolver:
     def cuts(self, start: datetime, end: datetime, plain: list[Shift]) -> list[datetime]:
         points = {start, end}
         points.update(s.start for s in plain)
-        for item in (*self.absences, *self.overrides, *self.holidays):
+        spans: list[Absence | Override | _HolidayDay] = [*self.absences, *self.overrides, *self.holidays]
+        for item in spans:
             points.update((item.start, item.end))
         return sorted(p for p in points if start <= p <= end)
 

@@ -46,4 +46,4 @@ async def revoke_feeds(session: AsyncSession, *, person: str) -> int:
         .where(CalendarFeed.person_id == person, CalendarFeed.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC))
     )
-    return result.rowcount or 0
+    return int(getattr(result, "rowcount", 0) or 0)
