@@ -112,6 +112,14 @@ def test_overrides_hold_where_their_person_is_free(
             continue
         winner = max((o for o in newest_primary if o.start <= instant < o.end), key=lambda o: o.seq)
         away = any(a.person == winner.person and a.start <= instant < a.end for a in inputs.absences)
-        if not away:
+        # A newer override naming the same person as backup takes precedence over this one.
+        outranked = any(
+            o.role is Role.BACKUP
+            and o.person == winner.person
+            and o.seq > winner.seq
+            and o.start <= instant < o.end
+            for o in inputs.overrides
+        )
+        if not away and not outranked:
             primary = next(s for s in segments if s.role is Role.PRIMARY and s.start <= instant < s.end)
             assert primary.person == winner.person
