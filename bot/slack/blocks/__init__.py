@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions from plain values to Slack's JSON blocks."""

@@ -1,0 +1,94 @@
+"""The Block Kit pieces every message is made of, kept within Slack's limits.
+
+User-supplied text always goes through `escape`, so it can never mention @channel, @here or
+@everyone, mention a user or a group, or become a link.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+Block = dict[str, Any]
+
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+BUTTON_TEXT_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+CONTEXT_ELEMENTS = 10
+BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+
+
+def escape(text: str) -> str:
+    """Text shown as it was typed: no control sequences, no broadcast mentions."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # A zero-width joiner keeps "@here" readable but stops clients from treating it as a mention.
+    return BROADCAST.sub(lambda m: "@\u2060" + m[1], text)
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mention(slack_id: str) -> str:
+    return f"<@{slack_id}>"
+
+
+def plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": truncate(text, limit), "emoji": True}
+
+
+def mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": truncate(text, limit)}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(text, HEADER_LIMIT)}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": mrkdwn(text or " ")}
+
+
+def context(*texts: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(t or " ") for t in texts[:CONTEXT_ELEMENTS]]}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict[str, Any]:
+    element = {
+        "type": "button",
+        "text": plain(text, BUTTON_TEXT_LIMIT),
+        "action_id": str(action_id),
+        "value": value[:BUTTON_VALUE_LIMIT],
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def actions(*elements: dict[str, Any]) -> Block:
+    # Slack wants each action_id unique within a block; the value tells same-kind buttons apart.
+    unique = []
+    for i, element in enumerate(elements[:25]):
+        unique.append({**element, "action_id": f"{element['action_id']}#{i}"} if i else element)
+    return {"type": "actions", "elements": unique}
+
+
+def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Text cut into pieces of at most `limit`, at paragraph, then line, then word boundaries."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        cut = cut if cut > limit // 2 else window.rfind(" ")
+        cut = cut if cut > 0 else limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces

@@ -1,0 +1,11 @@
+"""Slash commands."""
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.commands import oncall, runbook
+from bot.slack.context import AppContext
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    for module in (oncall, runbook):
+        module.register(app, ctx)

@@ -1,0 +1,146 @@
+"""`/oncall`: parse, look up, render, answer in the acknowledgement itself."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import calendar, people
+from bot.services.oncall import NoTeam, TeamView, holidays_of_year, load_view, on_call, schedule
+from bot.services.pipelines import lookup
+from bot.slack.blocks import oncall as render
+from bot.slack.blocks.calendar import calendar_blocks
+from bot.slack.blocks.pipeline import candidates_blocks, pipeline_blocks
+from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
+from bot.slack.context import AppContext
+from bot.slack.reply import Reply, answer_in_ack
+from bot.teamfile.schema import Person
+
+Blocks = list[dict[str, Any]]
+
+
+async def answer(session: AsyncSession, ctx: AppContext, request: OncallRequest, user_id: str) -> Blocks:
+    """The blocks that answer one parsed `/oncall` request from one Slack user."""
+    at = ctx.clock()
+    view = await load_view(session)
+    everyone = view.people
+    me = people.person_by_slack_id(view, user_id)
+    match request.kind:
+        case "now":
+            answers = await on_call(session, at=at, view=view)
+            mine = set(people.rotations_of(view, me))
+            return render.now_blocks([a for a in answers if a.rotation.name in mine], everyone)
+        case "next":
+            return await _next(session, view, at, me, everyone)
+        case "schedule":
+            end = at + timedelta(weeks=request.weeks)
+            items = await schedule(session, start=at, end=end, view=view)
+            return render.schedule_blocks(items, everyone, weeks=request.weeks)
+        case "me" | "person":
+            return await _person(session, view, request, me, at, user_id)
+        case "holidays":
+            year = request.year or at.astimezone(ZoneInfo(view.file.timezone)).year
+            result = await holidays_of_year(session, year=year, view=view)
+            return render.holidays_blocks(result, everyone, year=year)
+        case "calendar":
+            return await _calendar(session, ctx, view, me, user_id, reset=request.reset)
+        case "pipeline":
+            return await _pipeline(session, ctx, view, request.query, at)
+        case _:
+            return render.help_blocks()
+
+
+async def _next(
+    session: AsyncSession, view: TeamView, at: datetime, me: Person | None, everyone: Mapping[str, Person]
+) -> Blocks:
+    mine = set(people.rotations_of(view, me))
+    upcoming = []
+    for current in await on_call(session, at=at, view=view):
+        if current.rotation.name in mine and current.next_handoff:
+            upcoming += await on_call(
+                session, at=current.next_handoff, rotation=current.rotation.name, view=view
+            )
+    return render.next_blocks(upcoming, everyone)
+
+
+def not_in_team(user_id: str) -> Blocks:
+    return render.usage_blocks(
+        f"You (<@{user_id}>) are not in the team file yet. Ask an admin to add your Slack id "
+        f"`{user_id}` to it and run `oncall-bot import`."
+    )
+
+
+async def _person(
+    session: AsyncSession,
+    view: TeamView,
+    request: OncallRequest,
+    me: Person | None,
+    at: datetime,
+    user_id: str,
+) -> Blocks:
+    target = me if request.kind == "me" else people.person_by_slack_id(view, request.slack_id or "")
+    if target is None:
+        if request.kind == "me":
+            return not_in_team(user_id)
+        return render.usage_blocks(f"<@{request.slack_id}> is not in the team file, so they have no shifts.")
+    summary = await people.summarize(session, view=view, person=target, at=at)
+    zone = target.timezone or view.file.timezone
+    return render.person_blocks(summary, view.people, zone=zone, is_self=target == me)
+
+
+async def _calendar(
+    session: AsyncSession, ctx: AppContext, view: TeamView, me: Person | None, user_id: str, *, reset: bool
+) -> Blocks:
+    if me is None:
+        return not_in_team(user_id)
+    if reset:
+        revoked = await calendar.revoke(session, person=me.id, actor=me.id)
+        return calendar_blocks(None, revoked=revoked)
+    links = await calendar.issue(
+        session, view=view, person=me.id, base_url=ctx.settings.public_url, actor=me.id
+    )
+    return calendar_blocks(links, revoked=0)
+
+
+async def _pipeline(
+    session: AsyncSession, ctx: AppContext, view: TeamView, query: str, at: datetime
+) -> Blocks:
+    found = await lookup(session, view=view, query=query, at=at, runbooks_dir=ctx.runbooks_dir)
+    if found.card:
+        return pipeline_blocks(found.card, view.people, with_runbook=False)
+    if found.candidates:
+        return candidates_blocks(query, found.candidates)
+    hint = closest_subcommand(query.split()[0]) if query else None
+    suggestion = f" Did you mean `/oncall {hint}`?" if hint else ""
+    return render.usage_blocks(
+        f"`{render.escape(query[:60])}` is neither an `/oncall` sub-command nor a pipeline.{suggestion}"
+    )
+
+
+async def handle(ack: Any, respond: Any, command: dict[str, Any], ctx: AppContext) -> None:
+    request = parse_oncall(command.get("text") or "")
+    if isinstance(request, BadRequest):
+        await ack(blocks=render.usage_blocks(request.message), text=request.message)
+        return
+
+    async def work() -> Reply:
+        try:
+            async with ctx.sessions() as session:
+                blocks = await answer(session, ctx, request, command.get("user_id", ""))
+                await session.commit()
+        except NoTeam as error:
+            blocks = render.usage_blocks(str(error))
+        return Reply(blocks=blocks, in_channel=request.share)
+
+    await answer_in_ack(ack, work, respond)
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    @app.command("/oncall")
+    async def oncall_command(ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any]) -> None:
+        await handle(ack, respond, command, ctx)

@@ -1,0 +1,84 @@
+"""`/oncall` text -> a typed request. Pure: no Slack, no store."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.slack.blocks.common import escape
+
+SUBCOMMANDS = ("now", "next", "schedule", "me", "holidays", "calendar", "help")
+MAX_WEEKS = 26
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+@dataclass(frozen=True)
+class OncallRequest:
+    kind: Literal["now", "next", "schedule", "me", "person", "pipeline", "holidays", "calendar", "help"]
+    share: bool = False
+    weeks: int = 4
+    year: int | None = None
+    slack_id: str | None = None  # for "person"
+    query: str = ""  # for "pipeline"
+    reset: bool = False  # for "calendar reset"
+
+
+@dataclass(frozen=True)
+class BadRequest:
+    """Input that cannot be read; `message` says why and what to type instead."""
+
+    message: str
+
+
+def closest_subcommand(word: str) -> str | None:
+    matches = difflib.get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def parse_oncall(text: str) -> OncallRequest | BadRequest:
+    words = text.split()
+    share = any(w.lower() == "share" for w in words)
+    words = [w for w in words if w.lower() != "share"]
+    if not words:
+        return OncallRequest("now", share=share)
+    head, rest = words[0].lower(), words[1:]
+    if mention := MENTION.match(words[0]):
+        return _no_more(rest, "@someone") or OncallRequest("person", share=share, slack_id=mention[1])
+    if head in ("now", "next", "me", "help"):
+        return _no_more(rest, head) or OncallRequest(head, share=share)  # type: ignore[arg-type]
+    if head == "schedule":
+        return _schedule(rest, share)
+    if head == "holidays":
+        return _holidays(rest, share)
+    if head == "calendar":
+        if rest and [w.lower() for w in rest] != ["reset"]:
+            return BadRequest(
+                "Usage: `/oncall calendar` for your feed links, `/oncall calendar reset` to revoke them."
+            )
+        return OncallRequest("calendar", share=False, reset=bool(rest))
+    # Anything else may name a pipeline; the handler decides, with the closest sub-command as a hint.
+    return OncallRequest("pipeline", share=share, query=" ".join(words)[:200])
+
+
+def _no_more(rest: list[str], name: str) -> BadRequest | None:
+    if rest:
+        return BadRequest(f"`/oncall {name}` takes nothing after it (got `{escape(' '.join(rest)[:50])}`).")
+    return None
+
+
+def _schedule(rest: list[str], share: bool) -> OncallRequest | BadRequest:
+    if not rest:
+        return OncallRequest("schedule", share=share)
+    if len(rest) > 1 or not rest[0].isdigit() or not 1 <= int(rest[0]) <= MAX_WEEKS:
+        return BadRequest(f"Usage: `/oncall schedule [weeks]`, weeks from 1 to {MAX_WEEKS} (default 4).")
+    return OncallRequest("schedule", share=share, weeks=int(rest[0]))
+
+
+def _holidays(rest: list[str], share: bool) -> OncallRequest | BadRequest:
+    if not rest:
+        return OncallRequest("holidays", share=share)
+    if len(rest) > 1 or not rest[0].isdigit() or not 1970 <= int(rest[0]) <= 2200:
+        return BadRequest("Usage: `/oncall holidays [year]`, e.g. `/oncall holidays 2027`.")
+    return OncallRequest("holidays", share=share, year=int(rest[0]))

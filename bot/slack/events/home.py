@@ -1,0 +1,38 @@
+"""App Home: rebuilt each time a user opens it, so it is never stale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services import people
+from bot.services.oncall import NoTeam, load_view, on_call
+from bot.slack.blocks.home import home_view
+from bot.slack.context import AppContext
+
+
+async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
+    """The Home view of a user, or None before any team was imported."""
+    at = ctx.clock()
+    async with ctx.sessions() as session:
+        try:
+            view = await load_view(session)
+        except NoTeam:
+            return None
+        me = people.person_by_slack_id(view, user_id)
+        now = await on_call(session, at=at, view=view)
+        summary = await people.summarize(session, view=view, person=me, at=at) if me else None
+    zone = (me.timezone if me else None) or view.file.timezone
+    return home_view(now=now, people=view.people, summary=summary, zone=zone)
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    @app.event("app_home_opened")
+    async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        view = await build_home(ctx, event["user"])
+        if view is not None:
+            await client.views_publish(user_id=event["user"], view=view)

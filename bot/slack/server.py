@@ -1,0 +1,129 @@
+"""The HTTP side: Slack's events endpoint (HTTP mode), the health check and the calendar feeds."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import text
+
+from bot.runbooks.parse import load_all
+from bot.services import calendar as calendar_service
+from bot.settings import MissingSetting, Settings
+from bot.slack.app import BotIdentity, create_app
+from bot.slack.client import make_client
+from bot.slack.context import AppContext
+from bot.store.db import create_engine, session_factory
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is not from Slack
+Feed = Callable[[str], Awaitable[str | None]]
+
+
+def calendar_feed(ctx: AppContext) -> Feed:
+    async def render(secret: str) -> str | None:
+        async with ctx.sessions() as session:
+            return await calendar_service.render_feed(session, secret=secret, at=ctx.clock())
+
+    return render
+
+
+def create_web_app(app: AsyncApp | None, ctx: AppContext, *, calendar: Feed | None = None) -> web.Application:
+    """Routes: /healthz and /calendar always; /slack/events when Slack reaches us over HTTP."""
+    feed = calendar or calendar_feed(ctx)
+
+    async def healthz(_: web.Request) -> web.Response:
+        try:
+            async with ctx.sessions() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as error:  # any database failure means the same: not healthy
+            log.warning("health check failed: %s", error)
+            return web.json_response({"status": "unavailable", "reason": "database unreachable"}, status=503)
+        return web.json_response({"status": "ok"})
+
+    async def calendar_route(request: web.Request) -> web.Response:
+        body = await feed(request.match_info["secret"])
+        if body is None:
+            return web.Response(status=404, text="No such calendar (it may have been reset).\n")
+        return web.Response(text=body, content_type="text/calendar", charset="utf-8")
+
+    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
+    web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get(r"/calendar/{secret:[A-Za-z0-9_-]{16,128}}.ics", calendar_route)
+    if app is not None:
+        web_app.router.add_post("/slack/events", _events(app))
+    return web_app
+
+
+def _events(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def events(request: web.Request) -> web.Response:
+        try:
+            bolt_request = await to_bolt_request(request)
+            response = await app.async_dispatch(bolt_request)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            # A body that cannot be read runs no listener; it is the sender's mistake, not ours.
+            log.warning("unreadable Slack request: %s", error)
+            return web.Response(status=400, text="The request body could not be read.\n")
+        return await to_aiohttp_response(response)
+
+    return events
+
+
+async def identify(settings: Settings) -> BotIdentity:
+    """Check the bot token with Slack once, at start-up, and learn the bot's own ids."""
+    client = make_client(settings, token=settings.require("slack_bot_token"))
+    try:
+        answer = await client.auth_test()
+    except SlackApiError as error:
+        raise MissingSetting(
+            "SLACK_BOT_TOKEN", f"Slack refused it ({error.response.get('error')}); copy it again"
+        ) from None
+    return BotIdentity(
+        team_id=answer.get("team_id"), bot_user_id=answer["user_id"], bot_id=answer.get("bot_id")
+    )
+
+
+def report_runbooks(ctx: AppContext) -> None:
+    _, problems = load_all(ctx.runbooks_dir)
+    for problem in problems:
+        log.error("runbook problem: %s", problem)
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGTERM or SIGINT: HTTP (or Socket Mode) for Slack, plus health and calendars."""
+    settings.require("slack_bot_token")
+    if not settings.socket_mode:
+        settings.require("slack_signing_secret")
+    engine = create_engine(settings.database_url)
+    ctx = AppContext(settings, session_factory(engine), lambda: datetime.now(UTC), settings.runbooks_dir)
+    report_runbooks(ctx)
+    identity = await identify(settings)
+    app = create_app(ctx, client=make_client(settings), identity=identity)
+    runner = web.AppRunner(create_web_app(None if settings.socket_mode else app, ctx))
+    await runner.setup()
+    await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+    socket = None
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        socket = AsyncSocketModeHandler(app, settings.require("slack_app_token"))
+        await socket.connect_async()
+    log.info("serving on port %s (%s)", settings.port, "Socket Mode" if socket else "HTTP")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        if socket is not None:
+            await socket.close_async()
+        await runner.cleanup()
+        await engine.dispose()

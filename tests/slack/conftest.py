@@ -1,0 +1,114 @@
+"""The real app behind its real HTTP server, a fake Slack Web API, and the Week 6 team in SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.teamfile import import_team
+from bot.settings import Settings
+from bot.slack.app import LOCAL_IDENTITY, create_app
+from bot.slack.client import make_client
+from bot.slack.context import AppContext
+from bot.slack.server import create_web_app
+from bot.store import migrate
+from bot.store.db import create_engine, session_factory
+from bot.teamfile.loader import load_team_file
+from tests.slack.fakeslack import FakeSlack
+from tests.slack.signing import SECRET, action_body, command_body, signed_headers
+
+ROOT = Path(__file__).resolve().parents[2]
+NY = ZoneInfo("America/New_York")
+# A plain week: Alice primary, Bob backup (Monday 2026-12-07 09:00 to 2026-12-14 09:00).
+PLAIN_DAY = datetime(2026, 12, 8, 12, tzinfo=NY)
+ALICE, BOB, CAROL, DAVID = "U0ALICE01", "U0BOB0001", "U0CAROL01", "U0DAVID01"
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.close()
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, sqlite_url: str) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SECRET,
+        slack_api_url=fake_slack.url,
+        database_url=sqlite_url,
+        public_url="https://oncall.example.com",
+        runbooks_dir=ROOT / "runbooks",
+    )
+
+
+@pytest.fixture
+def now() -> datetime:
+    return PLAIN_DAY
+
+
+@pytest.fixture
+async def sessions(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    engine = create_engine(settings.database_url)
+    maker = session_factory(engine)
+    async with maker() as session:
+        team = load_team_file(ROOT / "examples" / "week6-team.yaml")
+        await import_team(session, team=team, actor="test", source="import")
+    try:
+        yield maker
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def ctx(settings: Settings, sessions: async_sessionmaker[AsyncSession], now: datetime) -> AppContext:
+    return AppContext(
+        settings=settings, sessions=sessions, clock=lambda: now, runbooks_dir=settings.runbooks_dir
+    )
+
+
+@dataclass
+class SlackDriver:
+    """Posts to the running app exactly as Slack would."""
+
+    http: TestClient
+    fake: FakeSlack
+
+    async def post(self, body: str, headers: dict[str, str] | None = None) -> Any:
+        return await self.http.post(
+            "/slack/events", data=body, headers=signed_headers(body) if headers is None else headers
+        )
+
+    async def command(self, command: str, text: str = "", *, user: str = ALICE) -> dict[str, Any]:
+        body = command_body(command, text, user_id=user, response_url=self.fake.response_url())
+        response = await self.post(body)
+        assert response.status == 200, await response.text()
+        return await response.json() if response.content_type == "application/json" else {}
+
+    async def press(self, action_id: str, value: str, *, user: str = ALICE) -> int:
+        body = action_body(action_id, value, user_id=user, response_url=self.fake.response_url("action"))
+        response = await self.post(body)
+        return response.status
+
+
+@pytest.fixture
+async def slack(ctx: AppContext, fake_slack: FakeSlack, settings: Settings) -> AsyncIterator[SlackDriver]:
+    app = create_app(ctx, client=make_client(settings), identity=LOCAL_IDENTITY)
+    server = TestServer(create_web_app(app, ctx), host="127.0.0.1")
+    async with TestClient(server) as http:
+        yield SlackDriver(http, fake_slack)

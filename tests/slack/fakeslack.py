@@ -1,0 +1,94 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call and can be told to fail."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class FakeSlack:
+    """Record of calls, plus queued failures: `fail("chat.postMessage", 500)` fails the next such call."""
+
+    calls: list[Call] = field(default_factory=list)
+    failures: defaultdict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
+    server: TestServer | None = None
+    _ts: Any = field(default_factory=lambda: count(1))
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/api/"))
+
+    def response_url(self, name: str = "cmd") -> str:
+        assert self.server is not None
+        return str(self.server.make_url(f"/response/{name}"))
+
+    def fail(self, method: str, status: int, times: int = 1) -> None:
+        self.failures[method].extend([status] * times)
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.text()
+        if request.content_type == "application/json":
+            args = json.loads(raw or "{}")
+        else:
+            args = dict(parse_qsl(raw))
+            for key in ("blocks", "view"):
+                if isinstance(args.get(key), str):
+                    args[key] = json.loads(args[key])
+        self.calls.append(Call(method, args, dict(request.headers)))
+        if self.failures[method]:
+            status = self.failures[method].popleft()
+            headers = {"Retry-After": "0"} if status == 429 else {}
+            return web.json_response(
+                {"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"},
+                status=status,
+                headers=headers,
+            )
+        return web.json_response({"ok": True, **self.answer(method, args)})
+
+    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"user_id": "U0ONCALLBOT", "team_id": "T0TEST", "bot_id": "B0TEST"}
+        if method in ("chat.postMessage", "chat.update"):
+            return {"channel": args.get("channel", "C0TEST"), "ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "conversations.open":
+            return {"channel": {"id": "D0" + str(args.get("users", "X"))[:8]}}
+        if method == "users.info":
+            return {"user": {"id": args.get("user"), "tz": "America/New_York"}}
+        return {}
+
+    async def handle_response(self, request: web.Request) -> web.Response:
+        self.calls.append(
+            Call(f"response:{request.match_info['name']}", await request.json(), dict(request.headers))
+        )
+        return web.json_response({"ok": True})
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self.handle)
+        app.router.add_post("/response/{name}", self.handle_response)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()

@@ -1,0 +1,158 @@
+"""`/oncall` end to end: signed requests in, Block Kit out, nothing sent to Slack that shouldn't be."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from icalendar import Calendar
+
+from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver
+
+
+def text_of(answer: dict) -> str:  # type: ignore[type-arg]
+    return "\n".join(
+        str(b.get("text", {}).get("text", "")) + str(b.get("elements", "")) for b in answer["blocks"]
+    )
+
+
+async def test_now_names_primary_and_backup_with_why_and_until(slack: SlackDriver) -> None:
+    answer = await slack.command("/oncall")
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer)
+    assert f"*Primary:* <@{ALICE}> (regular rotation)" in text
+    assert f"*Backup:* <@{BOB}> (regular rotation)" in text
+    assert "until <!date^" in text and "Mon 14 Dec 09:00 EST" in text
+    assert answer["response_type"] == "ephemeral"
+    assert slack.fake.calls == []  # answered in the acknowledgement itself
+
+
+async def test_share_posts_in_channel(slack: SlackDriver) -> None:
+    answer = await slack.command("/oncall", "now share")
+    assert answer["response_type"] == "in_channel"
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 11, 26, 12, tzinfo=NY)])
+async def test_holiday_cover_is_explained(slack: SlackDriver) -> None:
+    text = text_of(await slack.command("/oncall", "now"))
+    assert f"*Primary:* <@{DAVID}> (holiday cover: covers Thanksgiving Day for carol)" in text
+
+
+async def test_next_handoff(slack: SlackDriver) -> None:
+    answer = await slack.command("/oncall", "next")
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer)
+    assert f"*Incoming primary:* <@{BOB}>" in text and f"*Incoming backup:* <@{CAROL}>" in text
+
+
+@pytest.mark.parametrize("weeks", ["", "1", "26"])
+async def test_schedule(slack: SlackDriver, weeks: str) -> None:
+    answer = await slack.command("/oncall", f"schedule {weeks}")
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer)
+    assert f"<@{ALICE}>" in text
+    if weeks in ("", "26"):
+        assert "Christmas Day" in text
+
+
+async def test_me(slack: SlackDriver) -> None:
+    answer = await slack.command("/oncall", "me", user=ALICE)
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer)
+    assert "Your on-call" in text and "Profit Pipeline" in text and "primary owner" in text
+    assert "Christmas Eve" in text  # the company day Alice covers this year
+
+
+async def test_someone_else(slack: SlackDriver) -> None:
+    answer = await slack.command("/oncall", f"<@{BOB}|bob>")
+    text = text_of(answer)
+    assert "On-call of Bob" in text and "Growth Pipeline" in text
+
+
+async def test_someone_outside_the_team(slack: SlackDriver) -> None:
+    text = text_of(await slack.command("/oncall", "<@U0STRANGER>"))
+    assert "not in the team file" in text
+
+
+async def test_me_for_a_stranger(slack: SlackDriver) -> None:
+    text = text_of(await slack.command("/oncall", "me", user="U0STRANGER"))
+    assert "not in the team file yet" in text and "U0STRANGER" in text
+
+
+async def test_pipeline(slack: SlackDriver) -> None:
+    answer = await slack.command("/oncall", "growth")
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer)
+    assert "Growth Pipeline" in text and f"*Primary owner:* <@{BOB}>" in text and "available" in text
+    assert "runbook.show" in text
+
+
+async def test_holidays(slack: SlackDriver) -> None:
+    answer = await slack.command("/oncall", "holidays 2027")
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer)
+    assert "Holiday duty 2027" in text and "Thanksgiving Day" in text and "Count:" in text
+
+
+async def test_help(slack: SlackDriver) -> None:
+    assert "/oncall calendar" in text_of(await slack.command("/oncall", "help"))
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("nwo", "Did you mean `/oncall now`?"),
+        ("schedule 99", "weeks from 1 to 26"),
+        ("holidays next", "/oncall holidays [year]"),
+        ("xyzzy", "neither an `/oncall` sub-command nor a pipeline"),
+    ],
+)
+async def test_bad_input_gets_usage(slack: SlackDriver, text: str, says: str) -> None:
+    answer = await slack.command("/oncall", text)
+    assert_valid_blocks(answer["blocks"])
+    assert says in text_of(answer)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<!channel>",
+        "<!here|here>",
+        "@everyone please",
+        "<https://evil.example|click me>",
+        "../../etc/passwd",
+        "x" * 10_000,
+    ],
+)
+async def test_hostile_input_is_neutralised(slack: SlackDriver, hostile: str) -> None:
+    answer = await slack.command("/oncall", hostile)
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer)
+    assert "<https://evil" not in text and "<!channel>" not in text
+
+
+async def test_calendar_links_then_reset(slack: SlackDriver) -> None:
+    text = text_of(await slack.command("/oncall", "calendar"))
+    urls = [w for w in text.split() if w.startswith("https://oncall.example.com/calendar/")]
+    assert len(urls) == 2
+    feed = await slack.http.get(urls[0].removeprefix("https://oncall.example.com"))
+    assert feed.status == 200 and feed.content_type == "text/calendar"
+    events = Calendar.from_ical(await feed.text()).walk("VEVENT")
+    assert events and all(str(e["SUMMARY"]).endswith(": Alice") for e in events)
+    assert any(str(e["SUMMARY"]).startswith("On call (primary)") for e in events)
+    again = text_of(await slack.command("/oncall", "calendar"))
+    assert "can't be shown again" in again
+    assert "Revoked 2 calendar links" in text_of(await slack.command("/oncall", "calendar reset"))
+    assert (await slack.http.get(urls[0].removeprefix("https://oncall.example.com"))).status == 404
+
+
+async def test_empty_store(slack: SlackDriver, ctx) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import delete
+
+    from bot.store.models import TeamSettings
+
+    async with ctx.sessions() as session:
+        await session.execute(delete(TeamSettings))
+        await session.commit()
+    assert "no team has been imported yet" in text_of(await slack.command("/oncall", "now"))

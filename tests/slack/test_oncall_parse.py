@@ -1,0 +1,71 @@
+import pytest
+
+from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", OncallRequest("now")),
+        ("   ", OncallRequest("now")),
+        ("now", OncallRequest("now")),
+        ("NOW share", OncallRequest("now", share=True)),
+        ("share", OncallRequest("now", share=True)),
+        ("next", OncallRequest("next")),
+        ("schedule", OncallRequest("schedule", weeks=4)),
+        ("schedule 26", OncallRequest("schedule", weeks=26)),
+        ("schedule 2 share", OncallRequest("schedule", weeks=2, share=True)),
+        ("me", OncallRequest("me")),
+        ("<@U0BOB0001|bob>", OncallRequest("person", slack_id="U0BOB0001")),
+        ("<@U0BOB0001>", OncallRequest("person", slack_id="U0BOB0001")),
+        ("holidays", OncallRequest("holidays")),
+        ("holidays 2027", OncallRequest("holidays", year=2027)),
+        ("calendar", OncallRequest("calendar")),
+        ("calendar reset", OncallRequest("calendar", reset=True)),
+        ("help", OncallRequest("help")),
+        ("growth", OncallRequest("pipeline", query="growth")),
+        ("aggregate growth", OncallRequest("pipeline", query="aggregate growth")),
+    ],
+)
+def test_valid_requests(text: str, expected: OncallRequest) -> None:
+    assert parse_oncall(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("schedule 0", "1 to 26"),
+        ("schedule 27", "1 to 26"),
+        ("schedule soon", "1 to 26"),
+        ("holidays 99999", "/oncall holidays [year]"),
+        ("now please", "takes nothing after it"),
+        ("calendar delete", "calendar reset"),
+    ],
+)
+def test_bad_requests_say_the_usage(text: str, says: str) -> None:
+    result = parse_oncall(text)
+    assert isinstance(result, BadRequest)
+    assert says in result.message
+
+
+def test_trailing_words_are_escaped_in_the_message() -> None:
+    result = parse_oncall("now <!channel>")
+    assert isinstance(result, BadRequest)
+    assert "<!channel>" not in result.message
+
+
+def test_a_huge_pipeline_query_is_cut() -> None:
+    result = parse_oncall("x" * 10_000)
+    assert isinstance(result, OncallRequest)
+    assert len(result.query) <= 200
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"), [("nwo", "now"), ("schedul", "schedule"), ("holiday", "holidays")]
+)
+def test_closest_subcommand(typo: str, meant: str) -> None:
+    assert closest_subcommand(typo) == meant
+
+
+def test_no_suggestion_for_nonsense() -> None:
+    assert closest_subcommand("xyzzy") is None
