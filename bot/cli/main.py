@@ -48,12 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the commands say what they migrated
     try:
         return asyncio.run(args.run(args, settings)) or 0
-    except UsageError as error:
-        print(f"oncall-bot {args.command}: {error}", file=sys.stderr)
-        return 2
-    except MissingSetting as error:
+    except (UsageError, MissingSetting) as error:
         print(f"oncall-bot {args.command}: {error}", file=sys.stderr)
         return 2
     except CommandFailed as error:

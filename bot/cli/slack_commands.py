@@ -74,4 +74,7 @@ async def run_shell(args: argparse.Namespace, settings: Settings) -> None:
             clock=lambda: datetime.now(UTC),
             runbooks_dir=settings.runbooks_dir,
         )
-        await shell(ctx, as_person=args.person, stdin=sys.stdin, stdout=sys.stdout)
+        try:
+            await shell(ctx, as_person=args.person, stdin=sys.stdin, stdout=sys.stdout)
+        except LookupError as error:
+            raise UsageError(str(error)) from None

@@ -39,7 +39,6 @@ def create_app(
 ) -> AsyncApp:
     """The app with every listener; `verify=False` only for the local shell (no signatures, no Slack)."""
     token = ctx.settings.require("slack_bot_token") if verify else "xoxb-local-shell"
-    client.token = token
     needs_signature = verify and not ctx.settings.socket_mode
     signing_secret = ctx.settings.require("slack_signing_secret") if needs_signature else None
 
@@ -60,6 +59,8 @@ def create_app(
         ssl_check_enabled=needs_signature,
         url_verification_enabled=True,
         name="oncall-bot",
+        # The local shell has no Slack waiting on an acknowledgement: let every listener finish first.
+        process_before_response=not verify,
     )
     app.error(_on_error)
     for kind in (commands, actions, events):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,7 +45,8 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-def settings(fake_slack: FakeSlack, sqlite_url: str) -> Settings:
+def settings(fake_slack: FakeSlack, sqlite_url: str, tmp_path: Path) -> Settings:
+    runbooks = shutil.copytree(ROOT / "runbooks", tmp_path / "runbooks")  # tests may break their copy
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         slack_bot_token="xoxb-test-token",
@@ -52,7 +54,7 @@ def settings(fake_slack: FakeSlack, sqlite_url: str) -> Settings:
         slack_api_url=fake_slack.url,
         database_url=sqlite_url,
         public_url="https://oncall.example.com",
-        runbooks_dir=ROOT / "runbooks",
+        runbooks_dir=runbooks,
     )
 
 

@@ -50,7 +50,7 @@ class FakeSlack:
         if request.content_type == "application/json":
             args = json.loads(raw or "{}")
         else:
-            args = dict(parse_qsl(raw))
+            args = {**request.query, **dict(parse_qsl(raw))}
             for key in ("blocks", "view"):
                 if isinstance(args.get(key), str):
                     args[key] = json.loads(args[key])
@@ -84,7 +84,7 @@ class FakeSlack:
 
     async def start(self) -> None:
         app = web.Application()
-        app.router.add_post("/api/{method}", self.handle)
+        app.router.add_route("*", "/api/{method}", self.handle)
         app.router.add_post("/response/{name}", self.handle_response)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()

@@ -1,0 +1,70 @@
+"""The Web API client reaches SLACK_API_URL and retries only what is safe to repeat."""
+
+from __future__ import annotations
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import MissingSetting, Settings
+from bot.slack.app import LOCAL_IDENTITY, create_app
+from bot.slack.client import make_client
+from bot.slack.context import AppContext
+from bot.slack.server import identify
+from tests.slack.fakeslack import FakeSlack
+
+
+async def test_calls_reach_the_configured_url(settings: Settings, fake_slack: FakeSlack) -> None:
+    client = make_client(settings, token="xoxb-test")
+    await client.chat_postMessage(channel="C1", text="hello")
+    [call] = fake_slack.calls
+    assert call.method == "chat.postMessage" and call.args["text"] == "hello"
+    assert call.headers["Authorization"] == "Bearer xoxb-test"
+
+
+async def test_rate_limit_is_retried(settings: Settings, fake_slack: FakeSlack) -> None:
+    fake_slack.fail("chat.postMessage", 429)
+    answer = await make_client(settings, token="x").chat_postMessage(channel="C1", text="hi")
+    assert answer["ok"] and len(fake_slack.of("chat.postMessage")) == 2
+
+
+async def test_server_error_on_a_post_is_not_repeated(settings: Settings, fake_slack: FakeSlack) -> None:
+    fake_slack.fail("chat.postMessage", 500)
+    with pytest.raises(SlackApiError):
+        await make_client(settings, token="x").chat_postMessage(channel="C1", text="hi")
+    assert len(fake_slack.of("chat.postMessage")) == 1  # a retry could post it twice
+
+
+async def test_server_error_on_a_read_is_retried(settings: Settings, fake_slack: FakeSlack) -> None:
+    fake_slack.fail("users.info", 500)
+    answer = await make_client(settings, token="x").users_info(user="U1")
+    assert answer["ok"] and len(fake_slack.of("users.info")) == 2
+
+
+async def test_identity_comes_from_one_auth_test(settings: Settings, fake_slack: FakeSlack) -> None:
+    identity = await identify(settings)
+    assert identity.bot_user_id == "U0ONCALLBOT" and len(fake_slack.of("auth.test")) == 1
+
+
+@pytest.mark.parametrize("token", [None, "xoxb-your-bot-token", "", "changeme"])
+def test_missing_or_placeholder_token_is_named(
+    ctx: AppContext, settings: Settings, token: str | None
+) -> None:
+    bad = ctx.settings.model_copy(
+        update={"slack_bot_token": None if token is None else settings.slack_bot_token.__class__(token)}
+    )
+    with pytest.raises(MissingSetting, match="SLACK_BOT_TOKEN"):
+        create_app(
+            AppContext(bad, ctx.sessions, ctx.clock, ctx.runbooks_dir),
+            client=make_client(bad),
+            identity=LOCAL_IDENTITY,
+        )
+
+
+def test_missing_signing_secret_is_named_in_http_mode(ctx: AppContext) -> None:
+    bad = ctx.settings.model_copy(update={"slack_signing_secret": None})
+    with pytest.raises(MissingSetting, match="SLACK_SIGNING_SECRET"):
+        create_app(
+            AppContext(bad, ctx.sessions, ctx.clock, ctx.runbooks_dir),
+            client=make_client(bad),
+            identity=LOCAL_IDENTITY,
+        )

@@ -1,0 +1,89 @@
+"""`/runbook`, its buttons and App Home through the real HTTP endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.slack.context import AppContext
+from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.conftest import ALICE, BOB, SlackDriver
+from tests.slack.signing import event_body, signed_headers
+
+
+def text_of(blocks: list) -> str:  # type: ignore[type-arg]
+    return "\n".join(str(b.get("text", {}).get("text", "")) + str(b.get("elements", "")) for b in blocks)
+
+
+@pytest.mark.parametrize("name", ["growth", "Growth Pipeline", "grwth", "aggregate growth", "GROWTH"])
+async def test_finds_growth_however_typed(slack: SlackDriver, name: str) -> None:
+    answer = await slack.command("/runbook", name)
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer["blocks"])
+    assert "Growth Pipeline" in text and f"*Primary owner:* <@{BOB}>" in text
+    assert "*SLAs*" in text and "Missing status updates" in text
+    assert f"primary <@{ALICE}>" in text  # who is on call now
+
+
+async def test_lists_all_without_a_name(slack: SlackDriver) -> None:
+    answer = await slack.command("/runbook")
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer["blocks"])
+    assert all(key in text for key in ("`profit`", "`growth-daily`", "`aggregated`"))
+
+
+async def test_ambiguous_name_offers_buttons(slack: SlackDriver) -> None:
+    answer = await slack.command("/runbook", "eng")
+    assert_valid_blocks(answer["blocks"])
+    buttons = answer["blocks"][-1]["elements"]
+    assert {b["value"] for b in buttons} == {"engagement", "engagement-daily"}
+
+
+async def test_pressing_a_button_sends_the_runbook(slack: SlackDriver) -> None:
+    status = await slack.press("runbook.show#1", "engagement")
+    assert status == 200
+    for _ in range(200):  # the listener finishes after the acknowledgement: the card, then the runbook
+        if len(slack.fake.of("response:action")) >= 2:
+            break
+        await asyncio.sleep(0.01)
+    [*messages] = slack.fake.of("response:action")
+    assert messages
+    for message in messages:
+        assert_valid_blocks(message.args["blocks"])
+    text = "\n".join(text_of(m.args["blocks"]) for m in messages)
+    assert "Kafka downtime" in text and "<!subteam^S0INFRA01>" in text
+
+
+@pytest.mark.parametrize("name", ["xyzzy", "../../etc/passwd", "<!channel>", "x" * 10_000])
+async def test_unknown_or_hostile_names(slack: SlackDriver, name: str) -> None:
+    answer = await slack.command("/runbook", name)
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer["blocks"])
+    assert "No pipeline is called" in text and "`growth`" in text
+    assert "root:" not in text
+
+
+async def test_a_broken_runbook_is_reported_not_crashed(slack: SlackDriver, ctx: AppContext) -> None:
+    (ctx.runbooks_dir / "growth.md").write_text("no front matter at all")
+    answer = await slack.command("/runbook", "growth")
+    assert_valid_blocks(answer["blocks"])
+    assert "The runbook could not be read" in text_of(answer["blocks"])
+
+
+async def test_app_home_is_published(slack: SlackDriver) -> None:
+    body = event_body({"type": "app_home_opened", "user": ALICE, "tab": "home", "channel": "D0ALICE"})
+    headers = {**signed_headers(body), "Content-Type": "application/json"}
+    response = await slack.post(body, headers)
+    assert response.status == 200
+    for _ in range(100):
+        if slack.fake.of("views.publish"):
+            break
+        await asyncio.sleep(0.01)
+    [call] = slack.fake.of("views.publish")
+    assert call.args["user_id"] == ALICE
+    view = call.args["view"]
+    assert view["type"] == "home"
+    assert_valid_blocks(view["blocks"], surface="home")
+    text = text_of(view["blocks"])
+    assert "Your on-call" in text and "Profit Pipeline" in text and "On call now" in text
