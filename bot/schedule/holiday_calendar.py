@@ -27,8 +27,14 @@ class CountryCalendar:
         check_country(country, subdivision)
         self.country, self.subdivision = country, subdivision
         self.extra = tuple(extra)
+        self._years: dict[int, list[Holiday]] = {}
 
     def holidays_in(self, year: int) -> list[Holiday]:
+        if year not in self._years:
+            self._years[year] = self._compute(year)
+        return self._years[year]
+
+    def _compute(self, year: int) -> list[Holiday]:
         by_day = dict(_public(self.country, self.subdivision, year))
         for day in self.extra:
             if day.day.year == year:

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from bot.schedule.model import Absence, Holiday, HolidayDuty, Rotation, ScheduleInputs
-from bot.schedule.rotation import first_handoff_date, local_midnight, shift_at, wall_to_instant, zone
+from bot.schedule.rotation import (
+    backup_of,
+    first_handoff_date,
+    index_at,
+    local_midnight,
+    primary_of,
+    wall_to_instant,
+    zone,
+)
 
 
 @dataclass(frozen=True)
@@ -25,14 +33,16 @@ class _Day:
     eligible: tuple[str, ...]  # members who may cover it, in order of preference after the backup
 
 
-def _is_away(person: str, start: datetime, end: datetime, absences: tuple[Absence, ...]) -> bool:
-    return any(a.person == person and a.start < end and a.end > start for a in absences)
+def _away(start: datetime, end: datetime, absences: tuple[Absence, ...]) -> set[str]:
+    """Everyone away at any moment of [start, end)."""
+    return {a.person for a in absences if a.start < end and a.end > start}
 
 
 def _days(rotation: Rotation, year: int, inputs: ScheduleInputs) -> list[_Day]:
     tz = zone(rotation.timezone)
     first = first_handoff_date(rotation)
-    absences = tuple(a for a in inputs.absences if a.person in rotation.members)
+    members = set(rotation.members)
+    absences = tuple(a for a in inputs.absences if a.person in members)
     days = []
     for holiday in inputs.calendar.holidays_in(year):
         if holiday.day < first:
@@ -42,13 +52,15 @@ def _days(rotation: Rotation, year: int, inputs: ScheduleInputs) -> list[_Day]:
         # The day belongs to the shift in force at noon, so a holiday Monday with a morning handoff
         # is covered for the incoming shift.
         noon = wall_to_instant(datetime.combine(holiday.day, time(12)), tz)
-        plain = shift_at(rotation, noon)
-        if plain is None:
+        index = index_at(rotation, noon)
+        if index < 0:
             continue
-        order = rotation.members.index(plain.primary)
+        primary, backup = primary_of(rotation, index), backup_of(rotation, index)
+        order = rotation.members.index(primary)
         ring = rotation.members[order + 1 :] + rotation.members[:order]
-        eligible = tuple(m for m in ring if not _is_away(m, start, end, absences))
-        days.append(_Day(holiday, start, end, plain.primary, plain.backup, eligible))
+        away = _away(start, end, absences)
+        eligible = tuple(m for m in ring if m not in away)
+        days.append(_Day(holiday, start, end, primary, backup, eligible))
     return days
 
 
@@ -71,7 +83,7 @@ def holiday_duties(rotation: Rotation, year: int, inputs: ScheduleInputs) -> lis
             assigned[i] = None
             continue
         # Fewest duties first; among equals the shift's backup, then rotation order after the primary.
-        choice = min(day.eligible, key=lambda m: (counts[m], m != day.backup, day.eligible.index(m)))
+        _, _, _, choice = min((counts[m], m != day.backup, order, m) for order, m in enumerate(day.eligible))
         assigned[i] = choice
         counts[choice] += 1
     _rebalance(days, assigned, counts, {i for i, d in enumerate(days) if d.holiday.day in pins})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.schedule.holidays import holiday_duties
 from bot.schedule.model import (
@@ -77,12 +77,16 @@ class _Resolver:
             if o.rotation == rotation.name and o.person in members and o.start < end and o.end > start
         ]
         self.holidays = self._holiday_days(start, end, inputs)
+        self._year_starts: dict[int, int] = {}
 
     def _holiday_days(self, start: datetime, end: datetime, inputs: ScheduleInputs) -> list[_HolidayDay]:
         tz = zone(self.rotation.timezone)
-        years = range(start.astimezone(tz).year, (end - timedelta(microseconds=1)).astimezone(tz).year + 1)
+        first, last = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
         days = []
-        for year in years:
+        for year in range(first.year, last.year + 1):
+            # Balancing needs the whole year, so only compute it for years with a holiday in range.
+            if not any(first <= h.day <= last for h in inputs.calendar.holidays_in(year)):
+                continue
             for duty in holiday_duties(self.rotation, year, inputs):
                 day_start = local_midnight(duty.holiday.day, self.rotation.timezone)
                 day_end = local_midnight(duty.holiday.day + timedelta(days=1), self.rotation.timezone)
@@ -112,19 +116,23 @@ class _Resolver:
         """The available member who was on call least recently (ties: fewest shifts this year)."""
         rot, n = self.rotation, len(self.rotation.members)
         current = plain.index
-        year_start = local_midnight(
-            at.astimezone(zone(rot.timezone)).date().replace(month=1, day=1), rot.timezone
-        )
-        first_this_year = max(index_at(rot, year_start), 0)
+        first_this_year = self._first_index_of_year(at.astimezone(zone(rot.timezone)).year)
 
-        def key(member: str) -> tuple[int, int, int]:
-            position = rot.members.index(member)
+        best: tuple[int, int, int, str] | None = None
+        for position, member in enumerate(rot.members):
+            if member in exclude:
+                continue
             last = current - ((current - position) % n)  # their latest primary shift, maybe < 0 (never)
             this_year = 0 if last < first_this_year else (last - first_this_year) // n + 1
-            return (last, this_year, (position - current) % n)
+            key = (last, this_year, (position - current) % n, member)
+            best = key if best is None or key < best else best
+        return best[3] if best else None
 
-        candidates = [m for m in rot.members if m not in exclude]
-        return min(candidates, key=key) if candidates else None
+    def _first_index_of_year(self, year: int) -> int:
+        if year not in self._year_starts:
+            start = local_midnight(date(year, 1, 1), self.rotation.timezone)
+            self._year_starts[year] = max(index_at(self.rotation, start), 0)
+        return self._year_starts[year]
 
     def piece(self, at: datetime, plain: Shift) -> tuple[_Hold, _Hold]:
         """Who holds each role on a piece starting at `at`, by the rules in order."""

@@ -96,10 +96,13 @@ def shifts(rotation: Rotation, start: datetime, end: datetime) -> list[Shift]:
     """Plain rotation shifts overlapping [start, end), before holidays, absences and overrides."""
     index = max(index_at(rotation, start), 0)
     found = []
-    while (current := shift(rotation, index)).start < end:
-        if current.end > start:
-            found.append(current)
-        index += 1
+    begin = handoff_instant(rotation, index)
+    while begin < end:
+        finish = handoff_instant(rotation, index + 1)
+        if finish > start:
+            primary, backup = primary_of(rotation, index), backup_of(rotation, index)
+            found.append(Shift(rotation.name, index, primary, backup, begin, finish))
+        index, begin = index + 1, finish
     return found
 
 

@@ -1,0 +1,141 @@
+"""Schedule engine figures: one year of resolved shifts for 100 rotations of 50 members, and the cost
+of a `who` lookup with ten years of history in the store against an empty store.
+
+Run: python benchmarks/schedule.py   (prints figures; asserts nothing)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.schedule import CountryCalendar, resolve
+from bot.schedule.model import Absence, Override, Reason, Role, Rotation, ScheduleInputs
+
+ZONES = ("America/New_York", "Europe/London", "Asia/Kolkata", "UTC", "Australia/Lord_Howe")
+YEAR = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+TARGET_MS = 150
+
+
+def build_year(seed: int = 7) -> tuple[list[Rotation], ScheduleInputs]:
+    rng = random.Random(seed)
+    rotations = [
+        Rotation(f"r{i}", tuple(f"p{i}-{j}" for j in range(50)), ZONES[i % len(ZONES)], date(2025, 12, 29))
+        for i in range(100)
+    ]
+    start, hours = YEAR[0], int((YEAR[1] - YEAR[0]) / timedelta(hours=1))
+    overrides = []
+    for seq in range(500):
+        rotation = rng.choice(rotations)
+        begin = start + timedelta(hours=rng.randrange(hours))
+        span = timedelta(hours=rng.randrange(4, 7 * 24))
+        overrides.append(
+            Override(
+                rotation.name,
+                rng.choice(list(Role)),
+                rng.choice(rotation.members),
+                begin,
+                begin + span,
+                Reason.SWAP,
+                seq,
+            )
+        )
+    absences = []
+    for _ in range(200):
+        rotation = rng.choice(rotations)
+        begin = start + timedelta(hours=rng.randrange(hours))
+        absences.append(
+            Absence(rng.choice(rotation.members), begin, begin + timedelta(days=rng.randrange(1, 15)))
+        )
+    return rotations, ScheduleInputs(calendar=CountryCalendar("US"), absences=absences, overrides=overrides)
+
+
+def time_year(runs: int = 5) -> tuple[float, int]:
+    rotations, inputs = build_year()
+    timings, segments = [], 0
+    for _ in range(runs):
+        began = time.perf_counter()
+        segments = sum(len(resolve(r, *YEAR, inputs).segments) for r in rotations)
+        timings.append((time.perf_counter() - began) * 1000)
+    return statistics.median(timings), segments
+
+
+async def time_who(history_years: int, lookups: int = 200) -> float:
+    """Median ms of one `who` through the service on a SQLite store holding that much history."""
+    from bot.services.oncall import on_call
+    from bot.services.teamfile import import_team
+    from bot.store import migrate
+    from bot.store.db import create_engine, session_factory
+    from bot.store.schedule import add_absence, add_override
+    from bot.teamfile.loader import load_team_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{folder}/bench.db"
+        await asyncio.to_thread(migrate.upgrade, url)
+        engine = create_engine(url)
+        sessions = session_factory(engine)
+        rng = random.Random(3)
+        members = ("alice", "bob", "carol", "david")
+        async with sessions() as session:
+            await import_team(
+                session,
+                team=load_team_file(ROOT / "examples" / "week6-team.yaml"),
+                actor="bench",
+                source="cli",
+            )
+            first = datetime(2026, 1, 5, tzinfo=UTC)
+            for week in range(52 * history_years):
+                begin = first + timedelta(weeks=week, hours=rng.randrange(0, 100))
+                override = Override(
+                    "data-oncall",
+                    Role.BACKUP,
+                    rng.choice(members),
+                    begin,
+                    begin + timedelta(hours=12),
+                    Reason.SWAP,
+                )
+                await add_override(session, override=override, actor="bench", source="cli", at=begin)
+                await add_absence(
+                    session,
+                    person=rng.choice(members),
+                    start=begin,
+                    end=begin + timedelta(days=2),
+                    reason="",
+                    actor="bench",
+                    source="cli",
+                    at=begin,
+                )
+            await session.commit()
+        timings = []
+        at = datetime(2026, 6, 3, 12, tzinfo=UTC)
+        async with sessions() as session:
+            for i in range(lookups):
+                began = time.perf_counter()
+                await on_call(session, at=at + timedelta(hours=i))
+                timings.append((time.perf_counter() - began) * 1000)
+        await engine.dispose()
+    return statistics.median(timings)
+
+
+def main() -> None:
+    median_ms, segments = time_year()
+    print("resolve one year, 100 rotations x 50 members, 500 overrides, 200 absences, US holidays:")
+    print(f"  {median_ms:.1f} ms median of 5 runs ({segments} segments); target < {TARGET_MS} ms")
+    empty = asyncio.run(time_who(0))
+    full = asyncio.run(time_who(10))
+    print("who lookup through the store (SQLite):")
+    print(f"  empty store {empty:.2f} ms, ten years of overrides and absences {full:.2f} ms")
+    print(f"  ratio {full / empty:.2f}; target <= 1.5")
+
+
+if __name__ == "__main__":
+    main()
