@@ -1,7 +1,7 @@
 """Schedule engine figures: one year of resolved shifts for 100 rotations of 50 members, and the cost
 of a `who` lookup with ten years of history in the store against an empty store.
 
-Run: python benchmarks/schedule.py   (prints figures; asserts nothing)
+Run: .venv/bin/python benchmarks/schedule.py   (prints figures; asserts nothing)
 """
 
 from __future__ import annotations
@@ -9,17 +9,15 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
 from bot.schedule import CountryCalendar, resolve
 from bot.schedule.model import Absence, Override, Reason, Role, Rotation, ScheduleInputs
+
+ROOT = Path(__file__).resolve().parents[1]
 
 ZONES = ("America/New_York", "Europe/London", "Asia/Kolkata", "UTC", "Australia/Lord_Howe")
 YEAR = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
