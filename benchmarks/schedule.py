@@ -1,7 +1,7 @@
 """Schedule engine figures: one year of resolved shifts for 100 rotations of 50 members, and the cost
 of a `who` lookup with ten years of history in the store against an empty store.
 
-Run: .venv/bin/python benchmarks/schedule.py   (prints figures; asserts nothing)
+Run: .venv/bin/python -m benchmarks.schedule   (prints figures; asserts nothing)
 """
 
 from __future__ import annotations

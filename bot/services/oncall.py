@@ -12,7 +12,7 @@ from bot.schedule import CountryCalendar, Resolution, handoff_instant, resolve, 
 from bot.schedule.holidays import holiday_duties
 from bot.schedule.model import Holiday, HolidayDuty, Reason, Role, Rotation, ScheduleInputs, Segment, Unit
 from bot.store.schedule import absences_overlapping, overrides_overlapping
-from bot.store.team import load_team
+from bot.store.team import load_team, team_revision
 from bot.teamfile.schema import Person, RotationConfig, TeamFile
 
 
@@ -70,6 +70,22 @@ class TeamView:
         if rotation not in self.rotations:
             raise UnknownRotation(rotation, list(self.rotations))
         return [self.rotations[rotation]]
+
+
+class TeamViews:
+    """The team view, kept between requests and reloaded only when an import changed the team."""
+
+    def __init__(self) -> None:
+        self._revision: int | None = None
+        self._view: TeamView | None = None
+
+    async def load(self, session: AsyncSession) -> TeamView:
+        revision = await team_revision(session)
+        if revision is None:
+            raise NoTeam()
+        if self._view is None or revision != self._revision:
+            self._view, self._revision = await load_view(session), revision
+        return self._view
 
 
 @dataclass(frozen=True)

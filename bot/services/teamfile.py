@@ -23,7 +23,7 @@ from bot.store.models import (
     RotationRow,
     TeamSettings,
 )
-from bot.store.team import load_team
+from bot.store.team import load_team, team_revision
 from bot.teamfile.schema import Pipeline, RotationConfig, TeamFile
 
 SYMBOLS = {"add": "+", "update": "~", "remove": "-"}
@@ -122,8 +122,9 @@ async def import_team(
     if not changes or dry_run:
         await session.rollback()
         return changes
+    revision = (await team_revision(session) or 0) + 1
     try:
-        await _write(session, team, old)
+        await _write(session, team, old, revision)
         for change in changes:
             await audit.record(
                 session,
@@ -140,7 +141,7 @@ async def import_team(
     return changes
 
 
-async def _write(session: AsyncSession, team: TeamFile, old: TeamFile | None) -> None:
+async def _write(session: AsyncSession, team: TeamFile, old: TeamFile | None, revision: int) -> None:
     # Rows are written from the file, not patched, so nothing loaded earlier may linger.
     session.expunge_all()
     if old is not None:
@@ -148,6 +149,7 @@ async def _write(session: AsyncSession, team: TeamFile, old: TeamFile | None) ->
     await session.merge(
         TeamSettings(
             id=1,
+            revision=revision,
             timezone=team.timezone,
             holiday_country=team.holidays.country,
             holiday_subdivision=team.holidays.subdivision,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.oncall import TeamViews
 from bot.settings import Settings
 
 
@@ -18,3 +19,4 @@ class AppContext:
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime]  # aware UTC; tests pass a fixed one
     runbooks_dir: Path
+    views: TeamViews = field(default_factory=TeamViews)  # the team, cached between requests

@@ -49,6 +49,8 @@ class TeamSettings(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     holiday_country: Mapped[str] = mapped_column(String(3))
     holiday_subdivision: Mapped[str | None] = mapped_column(String(10))
+    # Bumped by every import that changes something, so readers can keep the team cached until then.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CompanyHoliday(Base):

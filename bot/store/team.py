@@ -34,6 +34,11 @@ from bot.teamfile.schema import (
 )
 
 
+async def team_revision(session: AsyncSession) -> int | None:
+    """The stored team's revision, or None when nothing was ever imported. One cheap query."""
+    return await session.scalar(select(TeamSettings.revision).where(TeamSettings.id == 1))
+
+
 async def load_team(session: AsyncSession) -> TeamFile | None:
     """The whole stored team, or None when nothing was ever imported."""
     settings = await session.get(TeamSettings, 1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -20,12 +21,18 @@ PipelineKey = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
+@lru_cache(maxsize=1)
+def known_timezones() -> frozenset[str]:
+    # Reading the zone database walks the disk: once per process is enough.
+    return frozenset(available_timezones())
+
+
 def check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/London)") from None
-    if name not in available_timezones() and name != "UTC":
+    if name not in known_timezones() and name != "UTC":
         raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/London)")
     return name
 

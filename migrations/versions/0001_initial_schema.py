@@ -72,6 +72,7 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("holiday_country", sa.String(length=3), nullable=False),
         sa.Column("holiday_subdivision", sa.String(length=10), nullable=True),
+        sa.Column("revision", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_team_settings")),
     )
     op.create_table(

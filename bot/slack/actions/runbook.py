@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.services.oncall import NoTeam, load_view
+from bot.services.oncall import NoTeam
 from bot.services.pipelines import pipeline_card
 from bot.slack.blocks.oncall import usage_blocks
 from bot.slack.blocks.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
@@ -18,7 +18,7 @@ async def show_runbook(ctx: AppContext, key: str) -> list[list[dict[str, Any]]]:
     """The messages that show one pipeline's card and its whole runbook."""
     async with ctx.sessions() as session:
         try:
-            view = await load_view(session)
+            view = await ctx.views.load(session)
         except NoTeam as error:
             return [usage_blocks(str(error))]
         pipeline = next((p for p in view.file.pipelines if p.key == key), None)

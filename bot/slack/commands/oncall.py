@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import calendar, people
-from bot.services.oncall import NoTeam, TeamView, holidays_of_year, load_view, on_call, schedule
+from bot.services.oncall import NoTeam, TeamView, holidays_of_year, on_call, schedule
 from bot.services.pipelines import lookup
 from bot.slack.blocks import oncall as render
 from bot.slack.blocks.calendar import calendar_blocks
@@ -27,7 +27,7 @@ Blocks = list[dict[str, Any]]
 async def answer(session: AsyncSession, ctx: AppContext, request: OncallRequest, user_id: str) -> Blocks:
     """The blocks that answer one parsed `/oncall` request from one Slack user."""
     at = ctx.clock()
-    view = await load_view(session)
+    view = await ctx.views.load(session)
     everyone = view.people
     me = people.person_by_slack_id(view, user_id)
     match request.kind:

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.services.oncall import NoTeam, load_view
+from bot.services.oncall import NoTeam
 from bot.services.pipelines import lookup
 from bot.slack.blocks.common import escape
 from bot.slack.blocks.oncall import usage_blocks
@@ -22,7 +22,7 @@ async def runbook_reply(ctx: AppContext, text: str) -> Reply:
     query = " ".join(text.split())[:MAX_QUERY]
     try:
         async with ctx.sessions() as session:
-            view = await load_view(session)
+            view = await ctx.views.load(session)
             if not query:
                 return Reply(list_blocks(view.file.pipelines, view.people))
             found = await lookup(

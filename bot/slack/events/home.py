@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import people
-from bot.services.oncall import NoTeam, load_view, on_call
+from bot.services.oncall import NoTeam, on_call
 from bot.slack.blocks.home import home_view
 from bot.slack.context import AppContext
 
@@ -18,7 +18,7 @@ async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
     at = ctx.clock()
     async with ctx.sessions() as session:
         try:
-            view = await load_view(session)
+            view = await ctx.views.load(session)
         except NoTeam:
             return None
         me = people.person_by_slack_id(view, user_id)
