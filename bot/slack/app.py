@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import actions, commands, events
@@ -68,14 +69,29 @@ def create_app(
     return app
 
 
-async def _on_error(error: Exception, body: dict[str, Any], respond: Any, logger: logging.Logger) -> None:
+async def _on_error(
+    error: Exception,
+    body: dict[str, Any],
+    respond: Any,
+    response: BoltResponse | None,
+    logger: logging.Logger,
+) -> BoltResponse | None:
+    """Log the failure with what was asked, and apologise where the user can see it.
+
+    `response` is None once the request was acknowledged; until then the answer to Slack is ours to set,
+    and anything but a 200 makes Slack show an error of its own.
+    """
     first_action: dict[str, Any] = next(iter(body.get("actions") or []), {})
     what = body.get("command") or first_action.get("action_id") or body.get("type")
     logger.exception("listener failed for %s", what, exc_info=error)
-    if respond is not None and body.get("response_url"):
-        try:
-            await respond(
-                blocks=[section(SORRY)], text=SORRY, response_type="ephemeral", replace_original=False
-            )
-        except Exception:  # the apology itself failing must not hide the first error
-            logger.exception("could not tell the user about the failure")
+    apology = {"response_type": "ephemeral", "blocks": [section(SORRY)], "text": SORRY}
+    if response is not None and body.get("command"):
+        return BoltResponse(status=200, body=apology)
+    if respond is None or not body.get("response_url"):
+        return None
+    try:
+        await respond(replace_original=False, **apology)
+    except Exception:  # the apology itself failing must not hide the first error
+        logger.exception("could not tell the user about the failure")
+        return None
+    return BoltResponse(status=200) if response is not None else None

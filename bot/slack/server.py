@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -62,6 +63,18 @@ def create_web_app(app: AsyncApp | None, ctx: AppContext, *, calendar: Feed | No
     return web_app
 
 
+class RedactingAccessLogger(AbstractAccessLogger):
+    """One line a request, with calendar paths blanked: a feed's URL is its only password."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        path = "/calendar/<secret>.ics" if request.path.startswith("/calendar/") else request.path
+        self.logger.info("%s %s %s %.0f ms", request.method, path, response.status, time * 1000)
+
+
+def make_runner(web_app: web.Application) -> web.AppRunner:
+    return web.AppRunner(web_app, access_log_class=RedactingAccessLogger)
+
+
 def _events(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def events(request: web.Request) -> web.Response:
         try:
@@ -106,7 +119,7 @@ async def serve(settings: Settings) -> None:
     report_runbooks(ctx)
     identity = await identify(settings)
     app = create_app(ctx, client=make_client(settings), identity=identity)
-    runner = web.AppRunner(create_web_app(None if settings.socket_mode else app, ctx))
+    runner = make_runner(create_web_app(None if settings.socket_mode else app, ctx))
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
     socket = None

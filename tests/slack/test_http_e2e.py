@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import replace
 
 import pytest
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.slack.context import AppContext
-from bot.slack.server import create_web_app
+from bot.slack.server import create_web_app, make_runner
 from bot.store.db import create_engine, session_factory
 from tests.slack.conftest import SlackDriver
 from tests.slack.signing import command_body, signed_headers
@@ -68,3 +70,32 @@ async def test_unknown_calendar_is_404(slack: SlackDriver) -> None:
     assert response.status == 404
     response = await slack.http.get("/calendar/../../etc/passwd.ics")
     assert response.status == 404
+
+
+SECRET_FEED = "s3cr3t-calendar-token-0123456789"
+
+
+async def one_feed(secret: str) -> str | None:
+    return "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n" if secret == SECRET_FEED else None
+
+
+async def test_calendar_feed_and_its_secret_stays_out_of_the_access_log(
+    ctx: AppContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="aiohttp.access")
+    runner = make_runner(create_web_app(None, ctx, calendar=one_feed))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        async with ClientSession() as http:
+            async with http.get(f"{base}/calendar/{SECRET_FEED}.ics") as found:
+                assert found.status == 200 and found.headers["Content-Type"] == "text/calendar; charset=utf-8"
+                assert (await found.text()).startswith("BEGIN:VCALENDAR")
+            async with http.get(f"{base}/calendar/{SECRET_FEED[::-1]}.ics") as unknown:
+                assert unknown.status == 404
+    finally:
+        await runner.cleanup()
+    access = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert len(access) == 2  # both requests are logged...
+    assert not [line for line in access if SECRET_FEED in line or SECRET_FEED[::-1] in line]  # ...blanked

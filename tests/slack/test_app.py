@@ -1,0 +1,57 @@
+"""A listener that fails: the user gets a short apology, never a traceback, and the log says which one."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.settings import Settings
+from bot.slack.app import LOCAL_IDENTITY, create_app
+from bot.slack.client import make_client
+from bot.slack.context import AppContext
+from bot.slack.reply import SORRY
+from bot.slack.server import create_web_app
+from tests.slack.conftest import ALICE, SlackDriver
+from tests.slack.fakeslack import FakeSlack
+
+BROKEN_COMMAND, BROKEN_ACTION = "/broken", "test.broken"
+
+
+async def fail(**_: Any) -> None:
+    raise RuntimeError("database exploded at line 42")
+
+
+@pytest.fixture
+async def broken(ctx: AppContext, settings: Settings, fake_slack: FakeSlack) -> AsyncIterator[SlackDriver]:
+    """The real app and server, plus a command and a button whose listeners always raise."""
+    app = create_app(ctx, client=make_client(settings), identity=LOCAL_IDENTITY)
+    app.command(BROKEN_COMMAND)(fail)
+    app.action(BROKEN_ACTION)(fail)
+    async with TestClient(TestServer(create_web_app(app, ctx), host="127.0.0.1")) as http:
+        yield SlackDriver(http, fake_slack)
+
+
+async def test_failing_command_answers_with_an_apology(
+    broken: SlackDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    answer = await broken.command(BROKEN_COMMAND, "now", user=ALICE)
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"] == SORRY and "exploded" not in str(answer)
+    assert any(f"listener failed for {BROKEN_COMMAND}" in r.getMessage() for r in caplog.records)
+
+
+async def test_failing_button_apologises_through_the_response_url(
+    broken: SlackDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    status = await broken.press(BROKEN_ACTION, "v", user=ALICE)
+    assert status == 200  # a 500 would make Slack show an error of its own next to the apology
+    [reply] = broken.fake.of("response:action")
+    assert reply.args["text"] == SORRY and reply.args["response_type"] == "ephemeral"
+    assert reply.args["replace_original"] is False  # the message with the button stays
+    assert any(f"listener failed for {BROKEN_ACTION}" in r.getMessage() for r in caplog.records)
