@@ -176,12 +176,15 @@ class _Resolver:
         self, at: datetime, plain: Shift, primary: _Hold, was: str | None, away: set[str], off: set[str]
     ) -> _Hold:
         person = self.replacement(at, plain, away | off | {primary.person or ""})
+        # Say why the usual backup is not backup: away, off for the holiday, or holding the primary role.
         if was in away:
             reason, detail = Reason.ABSENCE, f"{was} away"
-        elif was == primary.person and primary.reason is Reason.HOLIDAY:
+        elif was in off:
+            reason, detail = Reason.HOLIDAY, f"{was} is off for the holiday"
+        elif primary.reason is Reason.HOLIDAY:
             reason, detail = Reason.HOLIDAY, f"while {was} covers the holiday"
         else:
-            reason, detail = primary.reason, f"while {was} is primary" if was else ""
+            reason, detail = primary.reason, f"while {was} is primary"
         return _Hold(person, reason if person else Reason.GAP, detail, plain.backup)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -73,19 +75,45 @@ class TeamView:
 
 
 class TeamViews:
-    """The team view, kept between requests and reloaded only when an import changed the team."""
+    """The team and who is on call, kept between requests.
 
-    def __init__(self) -> None:
+    Every write that can change the schedule bumps the stored revision, and an answer about who is on
+    call holds until its earliest segment ends. The revision is read at most once per `recheck`
+    seconds, so a change made by another process shows within that time.
+    """
+
+    def __init__(self, *, recheck: float = 1.0, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._revision: int | None = None
         self._view: TeamView | None = None
+        self._now: list[OnCall] = []
+        self._recheck, self._monotonic = recheck, monotonic
+        self._checked = -math.inf
 
     async def load(self, session: AsyncSession) -> TeamView:
+        if self._view is not None and self._monotonic() - self._checked < self._recheck:
+            return self._view
         revision = await team_revision(session)
+        self._checked = self._monotonic()
         if revision is None:
+            self._view = None
             raise NoTeam()
         if self._view is None or revision != self._revision:
-            self._view, self._revision = await load_view(session), revision
+            self._view, self._revision, self._now = await load_view(session), revision, []
         return self._view
+
+    async def on_call(self, session: AsyncSession, *, at: datetime) -> tuple[TeamView, list[OnCall]]:
+        """The team and every rotation's primary and backup at `at`, reusing the last answer while valid."""
+        view = await self.load(session)
+        if not all(_still_holds(answer, at) for answer in self._now) or not self._now:
+            self._now = await on_call(session, at=at, view=view)
+        return view, [replace(answer, at=at) for answer in self._now]
+
+
+def _still_holds(answer: OnCall, at: datetime) -> bool:
+    held = [s for s in (answer.primary, answer.backup) if s is not None]
+    if not held:
+        return answer.next_handoff is not None and at < answer.next_handoff
+    return all(s.start <= at < s.end for s in held)
 
 
 @dataclass(frozen=True)

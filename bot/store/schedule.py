@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule.model import Absence, Override, Reason, Role
 from bot.store.models import AbsenceRow, OverrideRow
+from bot.store.team import bump_revision
 
 
 async def absences_overlapping(
@@ -50,7 +51,7 @@ async def add_absence(
     source: str,
     at: datetime,
 ) -> int:
-    """Store an absence; its id."""
+    """Store an absence; its id. Bumps the team's revision: the schedule changed."""
     row = AbsenceRow(
         person_id=person,
         starts_at=start,
@@ -62,6 +63,7 @@ async def add_absence(
     )
     session.add(row)
     await session.flush()
+    await bump_revision(session)
     return row.id
 
 
@@ -73,7 +75,7 @@ async def add_override(
     source: str,
     at: datetime,
 ) -> int:
-    """Store an override; its id, which orders it after every older one."""
+    """Store an override; its id, which orders it after every older one. Bumps the revision."""
     row = OverrideRow(
         rotation=override.rotation,
         role=override.role.value,
@@ -88,4 +90,5 @@ async def add_override(
     )
     session.add(row)
     await session.flush()
+    await bump_revision(session)
     return row.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import (
@@ -37,6 +37,13 @@ from bot.teamfile.schema import (
 async def team_revision(session: AsyncSession) -> int | None:
     """The stored team's revision, or None when nothing was ever imported. One cheap query."""
     return await session.scalar(select(TeamSettings.revision).where(TeamSettings.id == 1))
+
+
+async def bump_revision(session: AsyncSession) -> None:
+    """Mark the schedule changed, so every process drops what it cached (see TeamViews)."""
+    await session.execute(
+        update(TeamSettings).where(TeamSettings.id == 1).values(revision=TeamSettings.revision + 1)
+    )
 
 
 async def load_team(session: AsyncSession) -> TeamFile | None:

@@ -32,7 +32,7 @@ async def answer(session: AsyncSession, ctx: AppContext, request: OncallRequest,
     me = people.person_by_slack_id(view, user_id)
     match request.kind:
         case "now":
-            answers = await on_call(session, at=at, view=view)
+            _, answers = await ctx.views.on_call(session, at=at)
             mine = set(people.rotations_of(view, me))
             return render.now_blocks([a for a in answers if a.rotation.name in mine], everyone)
         case "next":
