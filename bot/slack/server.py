@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -103,6 +104,16 @@ async def identify(settings: Settings) -> BotIdentity:
     )
 
 
+def settle_memory() -> None:
+    """Move what start-up allocated out of the garbage collector's way.
+
+    The team, the app and the imported libraries live as long as the process; scanning them on
+    every full collection only adds pauses to request latency.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def report_runbooks(ctx: AppContext) -> None:
     _, problems = load_all(ctx.runbooks_dir)
     for problem in problems:
@@ -122,6 +133,7 @@ async def serve(settings: Settings) -> None:
     runner = make_runner(create_web_app(None if settings.socket_mode else app, ctx))
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+    settle_memory()
     socket = None
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
