@@ -8,7 +8,6 @@ merged back into the fewest segments.
 from __future__ import annotations
 
 import bisect
-import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -52,6 +51,15 @@ class _Hold:
     detail: str = ""
     instead_of: str | None = None
     seq: int = -1  # the override's seq when an override set it
+
+    def explains_as(self, other: _Hold) -> bool:
+        """Same person for the same reason: adjacent pieces merge into one segment."""
+        return (self.person, self.reason, self.detail, self.instead_of) == (
+            other.person,
+            other.reason,
+            other.detail,
+            other.instead_of,
+        )
 
     def segment(self, rotation: str, role: Role, start: datetime, end: datetime) -> Segment:
         return Segment(rotation, role, self.person, start, end, self.reason, self.detail, self.instead_of)
@@ -197,31 +205,22 @@ def resolve(rotation: Rotation, start: datetime, end: datetime, inputs: Schedule
     resolver = _Resolver(rotation, start, end, inputs)
     cuts = resolver.cuts(start, end, plain)
     shift_starts = [s.start for s in plain]
-    open_segments: dict[Role, Segment] = {}
+    # Per role: what is held and since when; a segment is written only when that changes.
+    holding: dict[Role, tuple[_Hold, datetime]] = {}
     done: list[Segment] = []
-    for piece_start, piece_end in itertools.pairwise(cuts):
+    for piece_start in cuts[:-1]:
         current = plain[bisect.bisect_right(shift_starts, piece_start) - 1]
         for role, hold in zip(ROLES, resolver.piece(piece_start, current), strict=True):
-            segment = hold.segment(rotation.name, role, piece_start, piece_end)
-            previous = open_segments.get(role)
-            if previous is not None and _same(previous, segment):
-                open_segments[role] = Segment(**{**_fields(previous), "end": piece_end})
+            previous = holding.get(role)
+            if previous is not None and previous[0].explains_as(hold):
                 continue
             if previous is not None:
-                done.append(previous)
-            open_segments[role] = segment
-    done.extend(open_segments.values())
+                done.append(previous[0].segment(rotation.name, role, previous[1], piece_start))
+            holding[role] = (hold, piece_start)
+    done.extend(hold.segment(rotation.name, role, since, end) for role, (hold, since) in holding.items())
     done.sort(key=lambda s: (s.start, ROLES.index(s.role)))
     duties = [h.duty for h in resolver.holidays if start <= h.start < end or h.start <= start < h.end]
     return Resolution(done, duties)
-
-
-def _fields(segment: Segment) -> dict:
-    return {name: getattr(segment, name) for name in Segment.__slots__}
-
-
-def _same(a: Segment, b: Segment) -> bool:
-    return (a.person, a.reason, a.detail, a.instead_of) == (b.person, b.reason, b.detail, b.instead_of)
 
 
 def who(rotation: Rotation, at: datetime, inputs: ScheduleInputs) -> tuple[Segment, Segment] | None:
