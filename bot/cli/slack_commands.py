@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cli.errors import UsageError
+from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, upgrade
 from bot.services.teamfile import import_team
 from bot.settings import MissingSetting, Settings
@@ -29,9 +29,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def run_serve(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.slack.server import serve
+    from bot.slack.server import SlackUnreachable, serve
 
-    await serve(settings)
+    try:
+        await serve(settings)
+    except SlackUnreachable as error:
+        raise CommandFailed(str(error)) from None
 
 
 def missing_slack_settings(settings: Settings) -> list[str]:

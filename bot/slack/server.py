@@ -9,7 +9,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from aiohttp import web
+from aiohttp import ClientError, web
 from aiohttp.abc import AbstractAccessLogger
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -90,11 +90,18 @@ def _events(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Response]]:
     return events
 
 
+class SlackUnreachable(RuntimeError):
+    """Slack's Web API could not be reached at start-up."""
+
+
 async def identify(settings: Settings) -> BotIdentity:
     """Check the bot token with Slack once, at start-up, and learn the bot's own ids."""
     client = make_client(settings, token=settings.require("slack_bot_token"))
     try:
         answer = await client.auth_test()
+    except (ClientError, OSError, TimeoutError) as error:
+        where = settings.slack_api_url or "Slack's Web API"
+        raise SlackUnreachable(f"cannot reach {where} to check SLACK_BOT_TOKEN: {error}") from None
     except SlackApiError as error:
         raise MissingSetting(
             "SLACK_BOT_TOKEN", f"Slack refused it ({error.response.get('error')}); copy it again"

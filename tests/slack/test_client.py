@@ -68,3 +68,11 @@ def test_missing_signing_secret_is_named_in_http_mode(ctx: AppContext) -> None:
             client=make_client(bad),
             identity=LOCAL_IDENTITY,
         )
+
+
+async def test_unreachable_slack_is_a_clear_start_up_failure(settings: Settings) -> None:
+    from bot.slack.server import SlackUnreachable
+
+    offline = settings.model_copy(update={"slack_api_url": "http://127.0.0.1:9/api/"})
+    with pytest.raises(SlackUnreachable, match=r"cannot reach http://127\.0\.0\.1:9/api/"):
+        await identify(offline)
