@@ -14,6 +14,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from benchmarks.history import seed_store
 from bot.schedule import CountryCalendar, resolve
 from bot.schedule.model import Absence, Override, Reason, Role, Rotation, ScheduleInputs
 
@@ -70,49 +71,13 @@ def time_year(runs: int = 5) -> tuple[float, int]:
 async def time_who(history_years: int, lookups: int = 200) -> float:
     """Median ms of one `who` through the service on a SQLite store holding that much history."""
     from bot.services.oncall import on_call
-    from bot.services.teamfile import import_team
-    from bot.store import migrate
     from bot.store.db import create_engine, session_factory
-    from bot.store.schedule import add_absence, add_override
-    from bot.teamfile.loader import load_team_file
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{folder}/bench.db"
-        await asyncio.to_thread(migrate.upgrade, url)
+        await seed_store(url, years=history_years)
         engine = create_engine(url)
         sessions = session_factory(engine)
-        rng = random.Random(3)
-        members = ("alice", "bob", "carol", "david")
-        async with sessions() as session:
-            await import_team(
-                session,
-                team=load_team_file(ROOT / "examples" / "week6-team.yaml"),
-                actor="bench",
-                source="cli",
-            )
-            first = datetime(2026, 1, 5, tzinfo=UTC)
-            for week in range(52 * history_years):
-                begin = first + timedelta(weeks=week, hours=rng.randrange(0, 100))
-                override = Override(
-                    "data-oncall",
-                    Role.BACKUP,
-                    rng.choice(members),
-                    begin,
-                    begin + timedelta(hours=12),
-                    Reason.SWAP,
-                )
-                await add_override(session, override=override, actor="bench", source="cli", at=begin)
-                await add_absence(
-                    session,
-                    person=rng.choice(members),
-                    start=begin,
-                    end=begin + timedelta(days=2),
-                    reason="",
-                    actor="bench",
-                    source="cli",
-                    at=begin,
-                )
-            await session.commit()
         timings = []
         at = datetime(2026, 6, 3, 12, tzinfo=UTC)
         async with sessions() as session:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
-import random
 import re
 import shutil
 import statistics
@@ -20,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from multiprocessing import Queue
 from pathlib import Path
 
@@ -29,17 +28,13 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 
-from bot.schedule.model import Override, Reason, Role
-from bot.services.teamfile import import_team
+from benchmarks.history import seed_store
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.slack.client import make_client
 from bot.slack.context import AppContext
 from bot.slack.server import create_web_app, settle_memory
-from bot.store import migrate
 from bot.store.db import create_engine, session_factory
-from bot.store.schedule import add_absence, add_override
-from bot.teamfile.loader import load_team_file
 from tests.slack.signing import SECRET, command_body, signed_headers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,42 +46,6 @@ class Figures:
     rps: float
     p50: float
     p99: float
-
-
-async def seed(url: str) -> None:
-    await asyncio.to_thread(migrate.upgrade, url)
-    engine = create_engine(url)
-    rng = random.Random(5)
-    members = ("alice", "bob", "carol", "david")
-    async with session_factory(engine)() as session:
-        await import_team(
-            session, team=load_team_file(ROOT / "examples" / "week6-team.yaml"), actor="bench", source="cli"
-        )
-        start = datetime(2026, 1, 5, 14, tzinfo=UTC)
-        for week in range(52):
-            begin = start + timedelta(weeks=week, hours=rng.randrange(100))
-            swap = Override(
-                "data-oncall",
-                Role.BACKUP,
-                rng.choice(members),
-                begin,
-                begin + timedelta(hours=12),
-                Reason.SWAP,
-            )
-            await add_override(session, override=swap, actor="bench", source="cli", at=begin)
-            person = rng.choice(members)
-            await add_absence(
-                session,
-                person=person,
-                start=begin,
-                end=begin + timedelta(days=2),
-                reason="",
-                actor="bench",
-                source="cli",
-                at=begin,
-            )
-        await session.commit()
-    await engine.dispose()
 
 
 def bare_app() -> web.Application:
@@ -215,7 +174,7 @@ async def measure(kind: str, database_url: str) -> dict[int, Figures]:
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{folder}/bench.db"
-        await seed(url)
+        await seed_store(url, years=1)
         ours, bare = await measure("ours", url), await measure("bare", url)
     results = {"oncall-bot /oncall now": ours, "bare Bolt app": bare}
     print(f"{'':28}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")

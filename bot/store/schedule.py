@@ -40,6 +40,13 @@ async def overrides_overlapping(
     ]
 
 
+async def _insert(session: AsyncSession, row: AbsenceRow | OverrideRow) -> int:
+    session.add(row)
+    await session.flush()
+    await bump_revision(session)
+    return row.id
+
+
 async def add_absence(
     session: AsyncSession,
     *,
@@ -61,10 +68,7 @@ async def add_absence(
         created_by=actor,
         source=source,
     )
-    session.add(row)
-    await session.flush()
-    await bump_revision(session)
-    return row.id
+    return await _insert(session, row)
 
 
 async def add_override(
@@ -88,7 +92,4 @@ async def add_override(
         created_by=actor,
         source=source,
     )
-    session.add(row)
-    await session.flush()
-    await bump_revision(session)
-    return row.id
+    return await _insert(session, row)
