@@ -84,7 +84,9 @@ class _Resolver:
             for o in inputs.overrides
             if o.rotation == rotation.name and o.person in members and o.start < end and o.end > start
         ]
-        self.holidays = self._holiday_days(start, end, inputs)
+        self.holidays = sorted(self._holiday_days(start, end, inputs), key=lambda h: h.start)
+        self.holiday_starts = [h.start for h in self.holidays]
+        self.overrides_by_role = {role: [o for o in self.overrides if o.role is role] for role in ROLES}
         self._year_starts: dict[int, int] = {}
 
     def _holiday_days(self, start: datetime, end: datetime, inputs: ScheduleInputs) -> list[_HolidayDay]:
@@ -114,10 +116,12 @@ class _Resolver:
         return {a.person for a in self.absences if a.start <= at < a.end}
 
     def holiday(self, at: datetime) -> _HolidayDay | None:
-        return next((h for h in self.holidays if h.start <= at < h.end), None)
+        # Holiday days are sorted and never overlap: the last one starting by `at` is the only candidate.
+        index = bisect.bisect_right(self.holiday_starts, at) - 1
+        return self.holidays[index] if index >= 0 and at < self.holidays[index].end else None
 
     def override(self, at: datetime, role: Role) -> Override | None:
-        found = [o for o in self.overrides if o.role is role and o.start <= at < o.end]
+        found = [o for o in self.overrides_by_role[role] if o.start <= at < o.end]
         return max(found, key=lambda o: o.seq) if found else None
 
     def replacement(self, at: datetime, plain: Shift, exclude: set[str]) -> str | None:

@@ -20,8 +20,9 @@ def wall_to_instant(local: datetime, tz: ZoneInfo) -> datetime:
     An ambiguous time (fall back) is its first occurrence. A time that does not exist (spring
     forward) becomes the first valid instant after the gap, i.e. the transition itself.
     """
-    first = local.replace(tzinfo=tz, fold=0).astimezone(UTC)
-    if first.astimezone(tz).replace(tzinfo=None) == local:
+    aware = local.replace(tzinfo=tz, fold=0)
+    first = aware.astimezone(UTC)
+    if first.astimezone(tz) == aware:  # one tzinfo on both sides: compares the wall clocks
         return first
     # In a gap, fold=1 reads the time with the later offset, giving an instant before the transition.
     low, high = local.replace(tzinfo=tz, fold=1).astimezone(UTC), first
@@ -106,5 +107,7 @@ def shifts(rotation: Rotation, start: datetime, end: datetime) -> list[Shift]:
     return found
 
 
+@lru_cache(maxsize=4096)
 def local_midnight(day: date, tz_name: str) -> datetime:
+    """The instant a local calendar day starts; holidays ask for the same days again and again."""
     return wall_to_instant(datetime.combine(day, time()), zone(tz_name))
