@@ -88,11 +88,19 @@ class TeamViews:
         self._now: list[OnCall] = []
         self._recheck, self._monotonic = recheck, monotonic
         self._checked = -math.inf
+        self._rechecking = False
 
     async def load(self, session: AsyncSession) -> TeamView:
-        if self._view is not None and self._monotonic() - self._checked < self._recheck:
+        fresh = self._monotonic() - self._checked < self._recheck
+        # One request rechecks; the others keep the current view meanwhile instead of queueing
+        # on the database all at once.
+        if self._view is not None and (fresh or self._rechecking):
             return self._view
-        revision = await team_revision(session)
+        self._rechecking = True
+        try:
+            revision = await team_revision(session)
+        finally:
+            self._rechecking = False
         self._checked = self._monotonic()
         if revision is None:
             self._view = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.schedule.model import Override, Reason, Role
+from bot.services import oncall as oncall_service
 from bot.services.oncall import NoTeam, TeamViews
 from bot.services.teamfile import import_team
 from bot.store.schedule import add_override
@@ -66,3 +68,31 @@ async def test_no_team(session_maker: Sessions) -> None:
     async with session_maker() as session:
         with pytest.raises(NoTeam):
             await TeamViews().load(session)
+
+
+async def test_one_request_rechecks_while_the_others_keep_the_view(
+    session_maker: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with session_maker() as session:
+        await import_team(session, team=WEEK6, actor="t", source="cli")
+    clock = Clock()
+    views = TeamViews(recheck=1.0, monotonic=clock)
+    async with session_maker() as session:
+        await views.load(session)
+    asked = []
+    real = oncall_service.team_revision
+
+    async def counted(session: AsyncSession) -> int | None:
+        asked.append(1)
+        await asyncio.sleep(0.01)  # the query is in flight while the others arrive
+        return await real(session)
+
+    monkeypatch.setattr(oncall_service, "team_revision", counted)
+    clock.now = 5.0
+
+    async def load() -> str:
+        async with session_maker() as session:
+            return (await views.load(session)).file.rotations[0].name
+
+    assert await asyncio.gather(*(load() for _ in range(20))) == ["data-oncall"] * 20
+    assert len(asked) == 1
