@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
 from bot.slack.context import AppContext
+from bot.store.schedule import add_absence
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, SlackDriver
 from tests.slack.signing import event_body, signed_headers
@@ -87,3 +89,22 @@ async def test_app_home_is_published(slack: SlackDriver) -> None:
     assert_valid_blocks(view["blocks"], surface="home")
     text = text_of(view["blocks"])
     assert "Your on-call" in text and "Profit Pipeline" in text and "On call now" in text
+
+
+async def test_an_owner_away_is_shown_as_away(slack: SlackDriver, ctx: AppContext) -> None:
+    start = ctx.clock() - timedelta(days=1)
+    async with ctx.sessions() as session:
+        await add_absence(
+            session,
+            person="bob",
+            start=start,
+            end=start + timedelta(days=5),
+            reason="vacation",
+            actor="bob",
+            source="slack",
+            at=start,
+        )
+        await session.commit()
+    text = text_of((await slack.command("/runbook", "growth"))["blocks"])
+    assert f"*Primary owner:* <@{BOB}> · :palm_tree: away (vacation)" in text
+    assert "*Secondary owner:* <@U0CAROL01> · :large_green_circle: available" in text
