@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.cli import schedule_commands, slack_commands, store_commands
+from bot.cli import job_commands, schedule_commands, slack_commands, store_commands
 from bot.cli.errors import CommandFailed, UsageError
 from bot.settings import MissingSetting, Settings
 
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (store_commands, schedule_commands, slack_commands):
+    for module in (store_commands, schedule_commands, slack_commands, job_commands):
         module.add_commands(commands)
     return parser
 

@@ -170,9 +170,10 @@ async def load_view(session: AsyncSession) -> TeamView:
     return TeamView(file=team, rotations=rotations, calendar=calendar)
 
 
-async def _inputs(
-    session: AsyncSession, view: TeamView, rotation: Rotation, start: datetime, end: datetime
+async def schedule_inputs(
+    session: AsyncSession, *, view: TeamView, rotation: Rotation, start: datetime, end: datetime
 ) -> ScheduleInputs:
+    """Holidays, absences and overrides the engine needs to resolve `rotation` over [start, end)."""
     # Holiday duty is balanced over whole calendar years, so absences of the years touched are needed.
     year_start = datetime(start.year - 1, 12, 31, tzinfo=UTC)
     year_end = datetime(end.year + 1, 1, 2, tzinfo=UTC)
@@ -198,7 +199,12 @@ async def on_call(
             answers.append(OnCall(rot, at, None, None, handoff_instant(rot, 0)))
             continue
         # Resolve to the end of the shift so that each segment knows until when it holds.
-        resolution = resolve(rot, at, shift.end, await _inputs(session, view, rot, at, shift.end))
+        resolution = resolve(
+            rot,
+            at,
+            shift.end,
+            await schedule_inputs(session, view=view, rotation=rot, start=at, end=shift.end),
+        )
         answers.append(
             OnCall(rot, at, resolution.at(at, Role.PRIMARY), resolution.at(at, Role.BACKUP), shift.end)
         )
@@ -216,7 +222,12 @@ async def schedule(
     """Every rotation's (or one's) resolved segments and holiday duties over [start, end)."""
     view = view or await load_view(session)
     return [
-        RotationSchedule(rot, resolve(rot, start, end, await _inputs(session, view, rot, start, end)))
+        RotationSchedule(
+            rot,
+            resolve(
+                rot, start, end, await schedule_inputs(session, view=view, rotation=rot, start=start, end=end)
+            ),
+        )
         for rot in view.select(rotation)
     ]
 
@@ -229,6 +240,11 @@ async def holidays_of_year(
     start = datetime(year, 1, 1, tzinfo=UTC)
     end = datetime(year + 1, 1, 1, tzinfo=UTC)
     return [
-        (rot, holiday_duties(rot, year, await _inputs(session, view, rot, start, end)))
+        (
+            rot,
+            holiday_duties(
+                rot, year, await schedule_inputs(session, view=view, rotation=rot, start=start, end=end)
+            ),
+        )
         for rot in view.select(rotation)
     ]

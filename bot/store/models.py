@@ -167,3 +167,17 @@ class CalendarFeed(Base):
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256; the secret is never kept
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PostLedger(Base):
+    """Scheduled posts, claimed under a unique key before they are sent: each is sent once."""
+
+    __tablename__ = "post_ledger"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # job:subject:period
+    job: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(10))  # claimed, sent
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)  # a claim past this was abandoned
+    channel: Mapped[str | None] = mapped_column(String(80))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -164,3 +164,23 @@ def test_unreachable_database_is_a_failure(
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     code, _, err = run(capsys, "who")
     assert code == 1 and "cannot reach the database" in err and "Traceback" not in err
+
+
+def test_run_job_handoff_dry_run_prints_the_post(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, out, _ = run(capsys, "run-job", "handoff", "--at", "2026-11-24T12:00", "--dry-run")
+    assert code == 0
+    assert "[handoff:data-oncall:2026-11-23 to #data-oncall]" in out
+    assert "Incoming primary: @Carol" in out and "Thanksgiving Day: @David covers" in out
+
+
+def test_run_job_needs_slack_unless_dry_run(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, _, err = run(capsys, "run-job", "handoff", "--at", "2026-11-24T12:00")
+    assert code == 2 and "SLACK_BOT_TOKEN" in err
+
+
+def test_run_job_unknown_rotation(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, _, err = run(capsys, "run-job", "handoff", "--rotation", "nope", "--dry-run")
+    assert code == 2 and "unknown rotation 'nope'" in err

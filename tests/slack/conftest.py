@@ -35,16 +35,6 @@ ALICE, BOB, CAROL, DAVID = "U0ALICE01", "U0BOB0001", "U0CAROL01", "U0DAVID01"
 
 
 @pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.close()
-
-
-@pytest.fixture
 def settings(fake_slack: FakeSlack, sqlite_url: str, tmp_path: Path) -> Settings:
     runbooks = shutil.copytree(ROOT / "runbooks", tmp_path / "runbooks")  # tests may break their copy
     return Settings(

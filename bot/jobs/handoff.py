@@ -1,0 +1,100 @@
+"""The weekly handoff post: outgoing and incoming primary and backup, the coming shift's holidays
+and who covers them, and the swaps and absences in force."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.schedule import resolve, shifts
+from bot.schedule.model import HolidayDuty, Reason, Role, Rotation, Segment, Shift
+from bot.services.oncall import TeamView, schedule_inputs
+from bot.store import ledger
+
+log = logging.getLogger(__name__)
+JUST_BEFORE = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Handoff:
+    rotation: Rotation
+    channel: str
+    at: datetime
+    until: datetime
+    outgoing: tuple[Segment | None, Segment | None]
+    incoming: tuple[Segment | None, Segment | None]
+    duties: list[HolidayDuty]  # holidays of the coming shift
+    changes: list[Segment]  # swaps, absences, volunteers and overrides in force during it
+
+    @property
+    def key(self) -> str:
+        day = self.at.astimezone(ZoneInfo(self.rotation.timezone)).date()
+        return f"handoff:{self.rotation.name}:{day.isoformat()}"
+
+
+async def build_handoff(
+    session: AsyncSession, *, view: TeamView, rotation: Rotation, shift: Shift
+) -> Handoff:
+    """Everything the post for the handoff that starts `shift` says."""
+    before = shift.start - JUST_BEFORE
+    inputs = await schedule_inputs(session, view=view, rotation=rotation, start=before, end=shift.end)
+    resolution = resolve(rotation, before, shift.end, inputs)
+    local_day = shift.start.astimezone(ZoneInfo(rotation.timezone)).date()
+    coming = [s for s in resolution.segments if s.end > shift.start]
+    return Handoff(
+        rotation=rotation,
+        channel=view.config(rotation.name).channel,
+        at=shift.start,
+        until=shift.end,
+        outgoing=(resolution.at(before, Role.PRIMARY), resolution.at(before, Role.BACKUP)),
+        incoming=(resolution.at(shift.start, Role.PRIMARY), resolution.at(shift.start, Role.BACKUP)),
+        duties=[d for d in resolution.duties if d.holiday.day >= local_day],
+        changes=[s for s in coming if s.reason not in (Reason.ROTATION, Reason.HOLIDAY)],
+    )
+
+
+async def handoffs_between(
+    session: AsyncSession, *, view: TeamView, since: datetime, until: datetime, rotation: str | None = None
+) -> list[Handoff]:
+    """The handoffs that happen in (since, until], oldest first."""
+    found = []
+    for rot in view.select(rotation):
+        for shift in shifts(rot, since, until + JUST_BEFORE):
+            if since < shift.start <= until:
+                found.append(await build_handoff(session, view=view, rotation=rot, shift=shift))
+    return sorted(found, key=lambda h: h.at)
+
+
+async def send_once(
+    sessions: async_sessionmaker[AsyncSession],
+    client: AsyncWebClient,
+    *,
+    key: str,
+    job: str,
+    channel: str,
+    blocks: list[dict],  # type: ignore[type-arg]
+    text: str,
+    owner: str,
+    now: datetime,
+) -> str:
+    """Post unless the ledger says it was posted; "sent", "already sent" or "failed: why"."""
+    async with sessions() as session:
+        if not await ledger.claim(session, key=key, job=job, owner=owner, now=now):
+            return "already sent"
+    try:
+        answer = await client.chat_postMessage(channel=channel, blocks=blocks, text=text)
+    except (SlackApiError, OSError) as error:
+        async with sessions() as session:
+            await ledger.release(session, key=key)
+        reason = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
+        log.error("post %s to %s failed, will be tried again: %s", key, channel, reason)
+        return f"failed: {reason}"
+    async with sessions() as session:
+        await ledger.mark_sent(session, key=key, channel=answer["channel"], ts=answer["ts"], now=now)
+    return "sent"

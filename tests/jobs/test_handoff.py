@@ -1,0 +1,146 @@
+"""The handoff post for the Week 6 team: its content, and sending it exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.jobs.handoff import Handoff, handoffs_between, send_once
+from bot.schedule.model import Override, Reason, Role
+from bot.services.oncall import load_view
+from bot.services.teamfile import import_team
+from bot.settings import Settings
+from bot.slack.blocks.handoff import handoff_blocks
+from bot.slack.client import make_client
+from bot.store.schedule import add_absence, add_override
+from bot.teamfile.loader import load_team_file
+from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.fakeslack import FakeSlack
+
+NY = ZoneInfo("America/New_York")
+WEEK6 = load_team_file(Path(__file__).resolve().parents[2] / "examples" / "week6-team.yaml")
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+async def team(session_maker: Sessions) -> Sessions:
+    async with session_maker() as session:
+        await import_team(session, team=WEEK6, actor="t", source="cli")
+    return session_maker
+
+
+async def handoff_on(sessions: Sessions, day: datetime) -> Handoff:
+    async with sessions() as session:
+        view = await load_view(session)
+        [found] = await handoffs_between(
+            session, view=view, since=day - timedelta(hours=12), until=day + timedelta(hours=12)
+        )
+    return found
+
+
+def text(handoff: Handoff) -> str:
+    blocks = handoff_blocks(handoff, {p.id: p for p in WEEK6.people})
+    assert_valid_blocks(blocks)
+    return str(blocks)
+
+
+async def test_plain_week(team: Sessions) -> None:
+    handoff = await handoff_on(team, datetime(2026, 12, 7, 9, tzinfo=NY))
+    assert handoff.key == "handoff:data-oncall:2026-12-07" and handoff.channel == "#data-oncall"
+    assert [s.person for s in handoff.outgoing] == ["david", "alice"]
+    assert [s.person for s in handoff.incoming if s] == ["alice", "bob"]
+    assert handoff.duties == [] and handoff.changes == []
+    assert "*Outgoing:* <@U0DAVID01> primary, <@U0ALICE01> backup" in text(handoff)
+
+
+async def test_thanksgiving_week_names_the_cover(team: Sessions) -> None:
+    handoff = await handoff_on(team, datetime(2026, 11, 23, 9, tzinfo=NY))
+    [thanksgiving] = handoff.duties
+    assert thanksgiving.holiday.name == "Thanksgiving Day" and thanksgiving.person == "david"
+    assert "Thanksgiving Day: <@U0DAVID01> covers" in text(handoff)
+
+
+async def test_last_week_of_december_lists_both_days(team: Sessions) -> None:
+    handoff = await handoff_on(team, datetime(2026, 12, 21, 9, tzinfo=NY))
+    assert [d.holiday.day.isoformat() for d in handoff.duties] == ["2026-12-24", "2026-12-25"]
+
+
+async def test_swaps_and_absences_in_force_are_listed(team: Sessions) -> None:
+    monday = datetime(2026, 12, 7, 9, tzinfo=NY)
+    async with team() as session:
+        await add_absence(
+            session,
+            person="bob",
+            start=monday + timedelta(days=2),
+            end=monday + timedelta(days=4),
+            reason="vacation",
+            actor="bob",
+            source="slack",
+            at=monday,
+        )
+        swap = Override(
+            "data-oncall",
+            Role.PRIMARY,
+            "carol",
+            monday + timedelta(days=5),
+            monday + timedelta(days=6),
+            Reason.SWAP,
+            note="swap #3",
+        )
+        await add_override(session, override=swap, actor="carol", source="slack", at=monday)
+        await session.commit()
+    handoff = await handoff_on(team, monday)
+    reasons = {(s.person, s.reason) for s in handoff.changes}
+    assert ("carol", Reason.SWAP) in reasons and any(r is Reason.ABSENCE for _, r in reasons)
+    assert "bob away" in text(handoff) and "swap #3" in text(handoff)
+
+
+@pytest.fixture
+async def slack(team: Sessions, fake_slack: FakeSlack) -> tuple[Sessions, FakeSlack, Settings]:
+    settings = Settings(_env_file=None, slack_api_url=fake_slack.url)  # type: ignore[call-arg]
+    return team, fake_slack, settings
+
+
+async def send(sessions: Sessions, settings: Settings, owner: str = "replica-1") -> str:
+    handoff = await handoff_on(sessions, datetime(2026, 11, 23, 9, tzinfo=NY))
+    client = make_client(settings, token="xoxb-test")
+    blocks = handoff_blocks(handoff, {p.id: p for p in WEEK6.people})
+    return await send_once(
+        sessions,
+        client,
+        key=handoff.key,
+        job="handoff",
+        channel=handoff.channel,
+        blocks=blocks,
+        text="Handoff",
+        owner=owner,
+        now=handoff.at,
+    )
+
+
+async def test_two_replicas_post_once(slack: tuple[Sessions, FakeSlack, Settings]) -> None:
+    sessions, fake, settings = slack
+    outcomes = await asyncio.gather(send(sessions, settings, "a"), send(sessions, settings, "b"))
+    assert sorted(outcomes) == ["already sent", "sent"]
+    [post] = fake.of("chat.postMessage")
+    assert post.args["channel"] == "#data-oncall"
+    assert await send(sessions, settings) == "already sent"
+
+
+async def test_a_failed_post_is_released_and_sent_later(slack: tuple[Sessions, FakeSlack, Settings]) -> None:
+    sessions, fake, settings = slack
+    fake.fail("chat.postMessage", 500)
+    assert (await send(sessions, settings)).startswith("failed: ")
+    assert await send(sessions, settings) == "sent"
+    assert len(fake.of("chat.postMessage")) == 2
+
+
+async def test_rate_limit_is_waited_out(slack: tuple[Sessions, FakeSlack, Settings]) -> None:
+    sessions, fake, settings = slack
+    fake.fail("chat.postMessage", 429)
+    assert await send(sessions, settings) == "sent"
