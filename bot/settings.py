@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     team_file: Path = Path("examples/week6-team.yaml")
     runbooks_dir: Path = Path("runbooks")
     log_level: str = "INFO"
+    # A scheduled post missed while the bot was down is still sent this long after its time.
+    post_grace_hours: float = Field(default=6, ge=0, le=168)
 
     @field_validator("database_url")
     @classmethod

@@ -7,7 +7,7 @@ import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import ClientError, web
 from aiohttp.abc import AbstractAccessLogger
@@ -16,6 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
 
+from bot.jobs.scheduler import Rituals
 from bot.runbooks.parse import load_all
 from bot.services import calendar as calendar_service
 from bot.settings import MissingSetting, Settings
@@ -137,6 +138,12 @@ async def serve(settings: Settings) -> None:
     report_runbooks(ctx)
     identity = await identify(settings)
     app = create_app(ctx, client=make_client(settings), identity=identity)
+    rituals = Rituals(
+        ctx,
+        make_client(settings, token=settings.require("slack_bot_token")),
+        grace=timedelta(hours=settings.post_grace_hours),
+    )
+    await rituals.start()
     runner = make_runner(create_web_app(None if settings.socket_mode else app, ctx))
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
@@ -155,6 +162,7 @@ async def serve(settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
+        rituals.shutdown()
         if socket is not None:
             await socket.close_async()
         await runner.cleanup()

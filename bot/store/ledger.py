@@ -3,9 +3,10 @@ processes, a restart or a retry never send it twice, and a failed send can be cl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,6 +42,11 @@ async def mark_sent(session: AsyncSession, *, key: str, channel: str, ts: str, n
     )
     await session.execute(done)
     await session.commit()
+
+
+async def sent_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of these posts were claimed or sent already."""
+    return set(await session.scalars(select(PostLedger.key).where(PostLedger.key.in_(list(keys)))))
 
 
 async def release(session: AsyncSession, *, key: str) -> None:

@@ -1,0 +1,120 @@
+"""The rituals on a clock: one APScheduler job per rotation's handoff, derived from the store.
+
+Jobs live in memory only (nothing pickled, nothing a user wrote becomes code) and are rebuilt when
+the team's revision changes. Each run asks the engine which handoffs fell due within the grace
+window and sends them through the ledger, so a run that fires twice, late, or on two replicas
+still posts each handoff once; a post missed while the bot was down is sent at start-up if it is
+recent enough, else skipped with a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.jobs.handoff import Handoff, handoffs_between, send_once
+from bot.schedule.model import Rotation, Unit
+from bot.schedule.rotation import first_handoff_date
+from bot.services.oncall import NoTeam, TeamView
+from bot.slack.blocks.handoff import handoff_blocks
+from bot.slack.context import AppContext
+from bot.store import ledger
+
+log = logging.getLogger(__name__)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+RESYNC = timedelta(minutes=1)
+
+
+def handoff_trigger(rotation: Rotation) -> CronTrigger:
+    """Fires at the rotation's handoff wall time in its zone; the engine decides if a shift starts."""
+    days = "*" if rotation.unit is Unit.DAILY else WEEKDAYS[first_handoff_date(rotation).weekday()]
+    at = rotation.handoff_time
+    return CronTrigger(day_of_week=days, hour=at.hour, minute=at.minute, timezone=rotation.timezone)
+
+
+class Rituals:
+    def __init__(self, ctx: AppContext, client: AsyncWebClient, *, grace: timedelta) -> None:
+        self.ctx, self.client, self.grace = ctx, client, grace
+        self.owner = f"{socket.gethostname()}:{id(self)}"
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self._synced: tuple[tuple[str, str], ...] = ()
+
+    async def start(self) -> None:
+        await self.run_due(report_missed=True)
+        await self.tick()
+        self.scheduler.add_job(self.tick, IntervalTrigger(seconds=RESYNC.total_seconds()), id="tick")
+        self.scheduler.start()
+
+    async def tick(self) -> None:
+        """Keep the jobs in step with the store, and send anything due that a trigger did not catch."""
+        await self.sync()
+        await self.run_due()
+
+    def shutdown(self) -> None:
+        self.scheduler.shutdown(wait=False)
+
+    async def sync(self) -> None:
+        """Rebuild the per-rotation jobs when the rotations changed."""
+        async with self.ctx.sessions() as session:
+            try:
+                view = await self.ctx.views.load(session)
+            except NoTeam:
+                return
+        wanted = tuple(sorted((r.name, str(handoff_trigger(r))) for r in view.rotations.values()))
+        if wanted == self._synced:
+            return
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("handoff:"):
+                job.remove()
+        grace = int(self.grace.total_seconds())
+        for rotation in view.rotations.values():
+            job_id = f"handoff:{rotation.name}"
+            self.scheduler.add_job(
+                self.run_due, handoff_trigger(rotation), id=job_id, misfire_grace_time=grace
+            )
+        self._synced = wanted
+        log.info("scheduled handoffs for %s", ", ".join(name for name, _ in wanted) or "no rotation")
+
+    async def run_due(self, *, report_missed: bool = False) -> list[str]:
+        """Send every handoff due within the grace window; at start-up, log older ones never sent."""
+        now = self.ctx.clock()
+        async with self.ctx.sessions() as session:
+            try:
+                view = await self.ctx.views.load(session)
+            except NoTeam:
+                return []
+            due = await handoffs_between(session, view=view, since=now - self.grace, until=now)
+            if report_missed:
+                await self._report_missed(session, view, now)
+        return [await self.send(handoff, view.people, now) for handoff in due]
+
+    async def _report_missed(self, session: AsyncSession, view: TeamView, now: datetime) -> None:
+        week_before = now - timedelta(days=8)
+        missed = await handoffs_between(session, view=view, since=week_before, until=now - self.grace)
+        sent = await ledger.sent_keys(session, [h.key for h in missed])
+        for handoff in missed:
+            if handoff.key not in sent:
+                log.warning("skipped %s: due %s, past the grace window", handoff.key, handoff.at.isoformat())
+
+    async def send(self, handoff: Handoff, people: dict, now: datetime) -> str:  # type: ignore[type-arg]
+        blocks = handoff_blocks(handoff, people)
+        outcome = await send_once(
+            self.ctx.sessions,
+            self.client,
+            key=handoff.key,
+            job="handoff",
+            channel=handoff.channel,
+            blocks=blocks,
+            text=f"Handoff: {handoff.rotation.name}",
+            owner=self.owner,
+            now=now,
+        )
+        log.info("%s: %s", handoff.key, outcome)
+        return outcome

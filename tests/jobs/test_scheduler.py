@@ -1,0 +1,137 @@
+"""The rituals on a clock: on time across DST, once per handoff, caught up after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.jobs.scheduler import Rituals, handoff_trigger
+from bot.schedule.model import Rotation
+from bot.services.teamfile import import_team
+from bot.settings import Settings
+from bot.slack.client import make_client
+from bot.slack.context import AppContext
+from bot.teamfile.loader import load_team_file
+from tests.slack.fakeslack import FakeSlack
+
+NY = ZoneInfo("America/New_York")
+ROOT = Path(__file__).resolve().parents[2]
+Sessions = async_sessionmaker[AsyncSession]
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("zone", "after", "expected"),
+    [
+        (
+            "America/New_York",
+            datetime(2026, 3, 3, tzinfo=UTC),
+            [datetime(2026, 3, 9, 9), datetime(2026, 3, 16, 9)],
+        ),
+        (
+            "America/New_York",
+            datetime(2026, 10, 27, tzinfo=UTC),
+            [datetime(2026, 11, 2, 9), datetime(2026, 11, 9, 9)],
+        ),
+        (
+            "Europe/London",
+            datetime(2026, 3, 24, tzinfo=UTC),
+            [datetime(2026, 3, 30, 9), datetime(2026, 4, 6, 9)],
+        ),
+        (
+            "Europe/London",
+            datetime(2026, 10, 20, tzinfo=UTC),
+            [datetime(2026, 10, 26, 9), datetime(2026, 11, 2, 9)],
+        ),
+    ],
+)
+def test_triggers_keep_the_wall_time_across_dst(zone: str, after: datetime, expected: list[datetime]) -> None:
+    trigger = handoff_trigger(Rotation("r", ("a", "b"), zone, date(2026, 1, 5), handoff_time=time(9)))
+    fires, previous = [], None
+    now = after
+    for _ in expected:
+        previous = trigger.get_next_fire_time(previous, now)
+        fires.append(previous)
+        now = previous + timedelta(seconds=1)
+    assert [f.astimezone(ZoneInfo(zone)).replace(tzinfo=None) for f in fires] == expected
+
+
+@pytest.fixture
+async def rituals_for(session_maker: Sessions, fake_slack: FakeSlack):  # type: ignore[no-untyped-def]
+    async with session_maker() as session:
+        await import_team(
+            session, team=load_team_file(ROOT / "examples" / "week6-team.yaml"), actor="t", source="cli"
+        )
+    settings = Settings(_env_file=None, slack_api_url=fake_slack.url)  # type: ignore[call-arg]
+
+    def make(clock: Clock) -> Rituals:
+        ctx = AppContext(settings, session_maker, clock, ROOT / "runbooks")
+        return Rituals(ctx, make_client(settings, token="xoxb-test"), grace=timedelta(hours=6))
+
+    return make
+
+
+async def test_a_simulated_month_posts_each_handoff_once(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    clock = Clock(datetime(2026, 11, 1, tzinfo=NY))
+    rituals = rituals_for(clock)
+    while clock.now < datetime(2026, 12, 1, tzinfo=NY):
+        await rituals.run_due()
+        clock.now += timedelta(minutes=30)
+    posts = fake_slack.of("chat.postMessage")
+    days = [p.args["text"] for p in posts]
+    assert len(posts) == 5 and days == ["Handoff: data-oncall"] * 5
+    assert all(p.args["channel"] == "#data-oncall" for p in posts)
+
+
+async def test_two_schedulers_race_and_post_once(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    clock = Clock(datetime(2026, 11, 23, 9, 0, 30, tzinfo=NY))
+    await asyncio.gather(rituals_for(clock).run_due(), rituals_for(clock).run_due())
+    assert len(fake_slack.of("chat.postMessage")) == 1
+
+
+async def test_restart_inside_the_grace_window_sends_once(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    clock = Clock(datetime(2026, 11, 23, 14, tzinfo=NY))  # down since before the 09:00 handoff
+    assert await rituals_for(clock).run_due(report_missed=True) == ["sent"]
+    assert await rituals_for(clock).run_due(report_missed=True) == ["already sent"]
+    assert len(fake_slack.of("chat.postMessage")) == 1
+
+
+async def test_restart_outside_the_grace_window_skips_with_a_log_line(
+    rituals_for,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
+) -> None:
+    clock = Clock(datetime(2026, 11, 23, 16, tzinfo=NY))  # seven hours late
+    with caplog.at_level(logging.WARNING, logger="bot.jobs.scheduler"):
+        assert await rituals_for(clock).run_due(report_missed=True) == []
+    assert fake_slack.of("chat.postMessage") == []
+    assert any("skipped handoff:data-oncall:2026-11-23" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_500_is_retried_on_the_next_run(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    clock = Clock(datetime(2026, 11, 23, 9, 1, tzinfo=NY))
+    fake_slack.fail("chat.postMessage", 500)
+    rituals = rituals_for(clock)
+    assert (await rituals.run_due())[0].startswith("failed")
+    clock.now += timedelta(minutes=1)
+    assert await rituals.run_due() == ["sent"]
+
+
+async def test_jobs_follow_the_store(rituals_for) -> None:  # type: ignore[no-untyped-def]
+    rituals = rituals_for(Clock(datetime(2026, 11, 23, 12, tzinfo=NY)))
+    await rituals.sync()
+    [job] = [j for j in rituals.scheduler.get_jobs() if j.id.startswith("handoff:")]
+    assert job.id == "handoff:data-oncall" and "mon" in str(job.trigger)
