@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import socket
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -19,15 +21,28 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.jobs.handoff import Handoff, handoffs_between, send_once
+from bot.jobs.handoff import handoffs_between, send_once
+from bot.jobs.reminders import holiday_notices, shift_reminders
 from bot.schedule.model import Rotation, Unit
 from bot.schedule.rotation import first_handoff_date
 from bot.services.oncall import NoTeam, TeamView
 from bot.slack.blocks.handoff import handoff_blocks
+from bot.slack.blocks.reminders import holiday_notice_blocks, shift_reminder_blocks
 from bot.slack.context import AppContext
 from bot.store import ledger
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Post:
+    key: str  # the ledger key: each is sent once
+    job: str
+    channel: str  # a channel, or a user id for a direct message
+    blocks: list[dict[str, Any]]
+    text: str
+
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RESYNC = timedelta(minutes=1)
 
@@ -90,10 +105,37 @@ class Rituals:
                 view = await self.ctx.views.load(session)
             except NoTeam:
                 return []
-            due = await handoffs_between(session, view=view, since=now - self.grace, until=now)
+            due = await self._due(session, view, since=now - self.grace, until=now)
             if report_missed:
                 await self._report_missed(session, view, now)
-        return [await self.send(handoff, view.people, now) for handoff in due]
+        return [await self.send(post, now) for post in due]
+
+    async def _due(
+        self, session: AsyncSession, view: TeamView, *, since: datetime, until: datetime
+    ) -> list[Post]:
+        people = view.people
+        posts = [
+            Post(h.key, "handoff", h.channel, handoff_blocks(h, people), f"Handoff: {h.rotation.name}")
+            for h in await handoffs_between(session, view=view, since=since, until=until)
+        ]
+        for reminder in await shift_reminders(session, view=view, since=since, until=until):
+            slack_id = people[reminder.person].slack_id if reminder.person in people else None
+            if slack_id is None:
+                log.warning("no Slack id for %s: %s not sent", reminder.person, reminder.key)
+                continue
+            text = f"You are on call for {reminder.rotation.name} soon"
+            posts.append(Post(reminder.key, "reminder", slack_id, shift_reminder_blocks(reminder), text))
+        posts += [
+            Post(
+                n.key,
+                "holiday",
+                n.channel,
+                holiday_notice_blocks(n, people),
+                f"Tomorrow: {n.duty.holiday.name}",
+            )
+            for n in await holiday_notices(session, view=view, since=since, until=until)
+        ]
+        return posts
 
     async def _report_missed(self, session: AsyncSession, view: TeamView, now: datetime) -> None:
         week_before = now - timedelta(days=8)
@@ -103,18 +145,17 @@ class Rituals:
             if handoff.key not in sent:
                 log.warning("skipped %s: due %s, past the grace window", handoff.key, handoff.at.isoformat())
 
-    async def send(self, handoff: Handoff, people: dict, now: datetime) -> str:  # type: ignore[type-arg]
-        blocks = handoff_blocks(handoff, people)
+    async def send(self, post: Post, now: datetime) -> str:
         outcome = await send_once(
             self.ctx.sessions,
             self.client,
-            key=handoff.key,
-            job="handoff",
-            channel=handoff.channel,
-            blocks=blocks,
-            text=f"Handoff: {handoff.rotation.name}",
+            key=post.key,
+            job=post.job,
+            channel=post.channel,
+            blocks=post.blocks,
+            text=post.text,
             owner=self.owner,
             now=now,
         )
-        log.info("%s: %s", handoff.key, outcome)
+        log.info("%s: %s", post.key, outcome)
         return outcome

@@ -90,10 +90,27 @@ async def test_a_simulated_month_posts_each_handoff_once(rituals_for, fake_slack
     while clock.now < datetime(2026, 12, 1, tzinfo=NY):
         await rituals.run_due()
         clock.now += timedelta(minutes=30)
-    posts = fake_slack.of("chat.postMessage")
-    days = [p.args["text"] for p in posts]
-    assert len(posts) == 5 and days == ["Handoff: data-oncall"] * 5
-    assert all(p.args["channel"] == "#data-oncall" for p in posts)
+    posts = [(p.args["channel"], p.args["text"]) for p in fake_slack.of("chat.postMessage")]
+    handoffs = [p for p in posts if p[1] == "Handoff: data-oncall"]
+    assert handoffs == [("#data-oncall", "Handoff: data-oncall")] * 5  # Mondays 2, 9, 16, 23 and 30
+    holidays = [p for p in posts if p[1].startswith("Tomorrow")]
+    assert holidays == [
+        ("#data-oncall", "Tomorrow: Veterans Day"),
+        ("#data-oncall", "Tomorrow: Thanksgiving Day"),
+    ]
+    reminders = [channel for channel, text in posts if text.startswith("You are on call")]
+    # The working day before the shifts of 9, 16, 23 and 30 November: primary and backup each.
+    assert reminders == [
+        "U0ALICE01",
+        "U0BOB0001",
+        "U0BOB0001",
+        "U0CAROL01",
+        "U0CAROL01",
+        "U0DAVID01",
+        "U0DAVID01",
+        "U0ALICE01",
+    ]
+    assert len(posts) == 15
 
 
 async def test_two_schedulers_race_and_post_once(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]

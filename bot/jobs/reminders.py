@@ -1,0 +1,100 @@
+"""Reminders: a direct message to the incoming primary and backup the working day before their
+shift, and a post the day before each holiday naming who covers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.schedule import resolve, shifts
+from bot.schedule.model import HolidayDuty, Role, Rotation
+from bot.schedule.rotation import wall_to_instant
+from bot.services.oncall import TeamView, holidays_of_year, schedule_inputs
+
+LOOKAHEAD = timedelta(days=10)  # far enough to reach the working day before any shift over a long weekend
+
+
+@dataclass(frozen=True)
+class ShiftReminder:
+    rotation: Rotation
+    person: str
+    role: Role
+    start: datetime
+    end: datetime
+    send_at: datetime
+
+    @property
+    def key(self) -> str:
+        day = self.start.astimezone(ZoneInfo(self.rotation.timezone)).date()
+        return f"reminder:{self.rotation.name}:{day.isoformat()}:{self.role.value}:{self.person}"
+
+
+@dataclass(frozen=True)
+class HolidayNotice:
+    rotation: Rotation
+    channel: str
+    duty: HolidayDuty
+    send_at: datetime
+
+    @property
+    def key(self) -> str:
+        return f"holiday:{self.rotation.name}:{self.duty.holiday.day.isoformat()}"
+
+
+def working_day_before(day: date, days_off: set[date]) -> date:
+    """The last day before `day` that is neither a weekend nor a team holiday."""
+    before = day - timedelta(days=1)
+    while before.weekday() >= 5 or before in days_off:
+        before -= timedelta(days=1)
+    return before
+
+
+def _at_handoff_time(rotation: Rotation, day: date) -> datetime:
+    return wall_to_instant(datetime.combine(day, rotation.handoff_time), ZoneInfo(rotation.timezone))
+
+
+async def shift_reminders(
+    session: AsyncSession, *, view: TeamView, since: datetime, until: datetime
+) -> list[ShiftReminder]:
+    """Reminders whose sending time falls in (since, until], for shifts as they stand now."""
+    found = []
+    for rotation in view.rotations.values():
+        tz = ZoneInfo(rotation.timezone)
+        for shift in shifts(rotation, since, until + LOOKAHEAD):
+            local_day = shift.start.astimezone(tz).date()
+            days_off = {
+                h.day
+                for year in {local_day.year - 1, local_day.year}
+                for h in view.calendar.holidays_in(year)
+            }
+            send_at = _at_handoff_time(rotation, working_day_before(local_day, days_off))
+            if not since < send_at <= until:
+                continue
+            inputs = await schedule_inputs(
+                session, view=view, rotation=rotation, start=shift.start, end=shift.end
+            )
+            resolution = resolve(rotation, shift.start, shift.end, inputs)
+            for role in Role:
+                segment = resolution.at(shift.start, role)
+                if segment is not None and segment.person is not None:
+                    found.append(
+                        ShiftReminder(rotation, segment.person, role, shift.start, shift.end, send_at)
+                    )
+    return found
+
+
+async def holiday_notices(
+    session: AsyncSession, *, view: TeamView, since: datetime, until: datetime
+) -> list[HolidayNotice]:
+    """Posts the day before each holiday whose sending time falls in (since, until]."""
+    found = []
+    for year in range(since.year, (until + timedelta(days=2)).year + 1):
+        for rotation, duties in await holidays_of_year(session, year=year, view=view):
+            for duty in duties:
+                send_at = _at_handoff_time(rotation, duty.holiday.day - timedelta(days=1))
+                if since < send_at <= until:
+                    found.append(HolidayNotice(rotation, view.config(rotation.name).channel, duty, send_at))
+    return found

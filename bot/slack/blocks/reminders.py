@@ -1,0 +1,37 @@
+"""Block Kit for reminders: the DM before a shift, and the post before a holiday."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.jobs.reminders import HolidayNotice, ShiftReminder
+from bot.slack.blocks.common import context, escape, section
+from bot.slack.blocks.oncall import who
+from bot.slack.blocks.timefmt import day, slack_time
+from bot.teamfile.schema import Person
+
+Blocks = list[dict[str, Any]]
+
+
+def shift_reminder_blocks(reminder: ShiftReminder) -> Blocks:
+    zone = reminder.rotation.timezone
+    return [
+        section(
+            f":wave: Heads-up: you are *{reminder.role.value}* on call for "
+            f"*{escape(reminder.rotation.name)}* "
+            f"from {slack_time(reminder.start, zone)} to {slack_time(reminder.end, zone)}."
+        ),
+        context("Can't make it? `/oncall me` shows your shifts; ask a teammate to swap."),
+    ]
+
+
+def holiday_notice_blocks(notice: HolidayNotice, people: Mapping[str, Person]) -> Blocks:
+    holiday = notice.duty.holiday
+    cover = who(notice.duty.person, people)
+    return [
+        section(
+            f":palm_tree: Tomorrow, {day(holiday.day)}, is {escape(holiday.name)}. "
+            f"{cover} covers *{escape(notice.rotation.name)}* for the day."
+        )
+    ]
