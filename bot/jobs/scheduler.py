@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -21,26 +19,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.jobs.handoff import handoffs_between, send_once
-from bot.jobs.reminders import holiday_notices, shift_reminders
+from bot.jobs.handoff import handoffs_between
+from bot.jobs.posts import Post, handoff_post, reminder_posts, send_post
 from bot.schedule.model import Rotation, Unit
 from bot.schedule.rotation import first_handoff_date
 from bot.services.oncall import NoTeam, TeamView
-from bot.slack.blocks.handoff import handoff_blocks
-from bot.slack.blocks.reminders import holiday_notice_blocks, shift_reminder_blocks
 from bot.slack.context import AppContext
 from bot.store import ledger
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Post:
-    key: str  # the ledger key: each is sent once
-    job: str
-    channel: str  # a channel, or a user id for a direct message
-    blocks: list[dict[str, Any]]
-    text: str
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -113,29 +100,9 @@ class Rituals:
     async def _due(
         self, session: AsyncSession, view: TeamView, *, since: datetime, until: datetime
     ) -> list[Post]:
-        people = view.people
-        posts = [
-            Post(h.key, "handoff", h.channel, handoff_blocks(h, people), f"Handoff: {h.rotation.name}")
-            for h in await handoffs_between(session, view=view, since=since, until=until)
-        ]
-        for reminder in await shift_reminders(session, view=view, since=since, until=until):
-            slack_id = people[reminder.person].slack_id if reminder.person in people else None
-            if slack_id is None:
-                log.warning("no Slack id for %s: %s not sent", reminder.person, reminder.key)
-                continue
-            text = f"You are on call for {reminder.rotation.name} soon"
-            posts.append(Post(reminder.key, "reminder", slack_id, shift_reminder_blocks(reminder), text))
-        posts += [
-            Post(
-                n.key,
-                "holiday",
-                n.channel,
-                holiday_notice_blocks(n, people),
-                f"Tomorrow: {n.duty.holiday.name}",
-            )
-            for n in await holiday_notices(session, view=view, since=since, until=until)
-        ]
-        return posts
+        handoffs = await handoffs_between(session, view=view, since=since, until=until)
+        reminders = await reminder_posts(session, view=view, since=since, until=until)
+        return [handoff_post(h, view.people) for h in handoffs] + reminders
 
     async def _report_missed(self, session: AsyncSession, view: TeamView, now: datetime) -> None:
         week_before = now - timedelta(days=8)
@@ -146,16 +113,4 @@ class Rituals:
                 log.warning("skipped %s: due %s, past the grace window", handoff.key, handoff.at.isoformat())
 
     async def send(self, post: Post, now: datetime) -> str:
-        outcome = await send_once(
-            self.ctx.sessions,
-            self.client,
-            key=post.key,
-            job=post.job,
-            channel=post.channel,
-            blocks=post.blocks,
-            text=post.text,
-            owner=self.owner,
-            now=now,
-        )
-        log.info("%s: %s", post.key, outcome)
-        return outcome
+        return await send_post(self.ctx.sessions, self.client, post, owner=self.owner, now=now)

@@ -184,3 +184,15 @@ def test_run_job_unknown_rotation(capsys: pytest.CaptureFixture[str]) -> None:
     imported(capsys)
     code, _, err = run(capsys, "run-job", "handoff", "--rotation", "nope", "--dry-run")
     assert code == 2 and "unknown rotation 'nope'" in err
+
+
+def test_run_job_reminders_dry_run(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, out, _ = run(capsys, "run-job", "reminders", "--at", "2026-11-25T09:00", "--dry-run")
+    assert code == 0
+    assert "[holiday:data-oncall:2026-11-26 to #data-oncall]" in out and "Thanksgiving Day" in out
+    code, out, _ = run(capsys, "run-job", "reminders", "--at", "2026-11-20T09:30", "--dry-run")
+    assert "[reminder:data-oncall:2026-11-23:primary:carol to U0CAROL01]" in out
+    assert "[reminder:data-oncall:2026-11-23:backup:david to U0DAVID01]" in out
+    code, out, _ = run(capsys, "run-job", "reminders", "--at", "2026-11-21T12:00", "--dry-run")
+    assert out.startswith("Nothing to post for reminders")
