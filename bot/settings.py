@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # A scheduled post missed while the bot was down is still sent this long after its time.
     post_grace_hours: float = Field(default=6, ge=0, le=168)
+    # The month-end checklist starts this many business days before the end of the month.
+    month_end_business_days: int = Field(default=5, ge=1, le=15)
 
     @field_validator("database_url")
     @classmethod

@@ -82,13 +82,23 @@ async def send_once(
     text: str,
     owner: str,
     now: datetime,
+    thread_of: str | None = None,
 ) -> str:
-    """Post unless the ledger says it was posted; "sent", "already sent" or "failed: why"."""
+    """Post unless the ledger says it was posted; "sent", "already sent" or "failed: why".
+
+    With `thread_of` (another post's ledger key) the post is a reply in that post's thread.
+    """
+    thread_ts = None
     async with sessions() as session:
+        if thread_of is not None:
+            parent = await ledger.posted(session, thread_of)
+            if parent is None:
+                return f"waiting: {thread_of} is not posted yet"
+            channel, thread_ts = parent
         if not await ledger.claim(session, key=key, job=job, owner=owner, now=now):
             return "already sent"
     try:
-        answer = await client.chat_postMessage(channel=channel, blocks=blocks, text=text)
+        answer = await client.chat_postMessage(channel=channel, blocks=blocks, text=text, thread_ts=thread_ts)
     except (SlackApiError, OSError) as error:
         async with sessions() as session:
             await ledger.release(session, key=key)

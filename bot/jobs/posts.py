@@ -6,17 +6,22 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.handoff import Handoff, send_once
+from bot.jobs.month_end import MonthEndDay, checklist_items, window_days
 from bot.jobs.reminders import holiday_notices, shift_reminders
+from bot.runbooks.parse import load_runbook
 from bot.services.oncall import TeamView
+from bot.slack.blocks.checklist import checklist_blocks, nudge_blocks
 from bot.slack.blocks.handoff import handoff_blocks
 from bot.slack.blocks.reminders import holiday_notice_blocks, shift_reminder_blocks
-from bot.teamfile.schema import Person
+from bot.store import checklists
+from bot.teamfile.schema import Person, Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +34,7 @@ class Post:
     channel: str  # a channel, or a user id for a direct message
     blocks: list[dict[str, Any]]
     text: str
+    thread_of: str | None = None  # the ledger key of the post this one replies to
 
 
 def handoff_post(handoff: Handoff, people: Mapping[str, Person]) -> Post:
@@ -76,6 +82,62 @@ async def send_post(
         text=post.text,
         owner=owner,
         now=now,
+        thread_of=post.thread_of,
     )
     log.info("%s: %s", post.key, outcome)
     return outcome
+
+
+async def month_end_posts(
+    session: AsyncSession,
+    *,
+    view: TeamView,
+    runbooks_dir: Path,
+    business_days: int,
+    since: datetime,
+    until: datetime,
+) -> list[Post]:
+    """The month-end checklists on the window's first business day, and a reminder in each thread after."""
+    rotation = next(iter(view.rotations.values()), None)
+    if rotation is None:
+        return []
+    days_off = {h.day for year in (since.year, until.year) for h in view.calendar.holidays_in(year)}
+    days = window_days(
+        since=since,
+        until=until,
+        zone=rotation.timezone,
+        at=rotation.handoff_time,
+        days_off=days_off,
+        business_days=business_days,
+    )
+    channel = view.config(rotation.name).channel
+    posts = []
+    for day in days:
+        for pipeline in (p for p in view.file.pipelines if p.investor_facing):
+            posts.append(
+                await _month_end_post(session, view, runbooks_dir, day, pipeline, channel, rotation.name)
+            )
+    return posts
+
+
+async def _month_end_post(
+    session: AsyncSession,
+    view: TeamView,
+    runbooks_dir: Path,
+    day: MonthEndDay,
+    pipeline: Pipeline,
+    channel: str,
+    rotation: str,
+) -> Post:
+    key = f"month-end:{pipeline.key}:{day.period}"
+    if day.first:
+        texts = checklist_items(load_runbook(runbooks_dir, pipeline.runbook)) if pipeline.runbook else []
+        await checklists.ensure_items(session, period=day.period, pipeline=pipeline.key, texts=texts)
+    items = await checklists.entries(session, period=day.period, pipeline=pipeline.key)
+    if day.first:
+        blocks = checklist_blocks(pipeline, day.period, items, view.people, view.file.timezone)
+        return Post(key, "month-end", rotation, channel, blocks, f"Month-end checklist: {pipeline.name}")
+    blocks = nudge_blocks(pipeline, items, view.people)
+    return Post(
+        f"{key}:{day.day}", "month-end", rotation, channel, blocks, f"Still open: {pipeline.name}", key
+    )

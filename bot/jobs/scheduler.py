@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.handoff import handoffs_between
-from bot.jobs.posts import Post, handoff_post, reminder_posts, send_post
+from bot.jobs.posts import Post, handoff_post, month_end_posts, reminder_posts, send_post
 from bot.schedule.model import Rotation, Unit
 from bot.schedule.rotation import first_handoff_date
 from bot.services.oncall import NoTeam, TeamView
@@ -93,6 +93,7 @@ class Rituals:
             except NoTeam:
                 return []
             due = await self._due(session, view, since=now - self.grace, until=now)
+            await session.commit()  # month-end checklist items are created with their post
             if report_missed:
                 await self._report_missed(session, view, now)
         return [await self.send(post, now) for post in due]
@@ -102,7 +103,15 @@ class Rituals:
     ) -> list[Post]:
         handoffs = await handoffs_between(session, view=view, since=since, until=until)
         reminders = await reminder_posts(session, view=view, since=since, until=until)
-        return [handoff_post(h, view.people) for h in handoffs] + reminders
+        month_end = await month_end_posts(
+            session,
+            view=view,
+            runbooks_dir=self.ctx.runbooks_dir,
+            business_days=self.ctx.settings.month_end_business_days,
+            since=since,
+            until=until,
+        )
+        return [handoff_post(h, view.people) for h in handoffs] + reminders + month_end
 
     async def _report_missed(self, session: AsyncSession, view: TeamView, now: datetime) -> None:
         week_before = now - timedelta(days=8)

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 class ActionId(StrEnum):
     SHOW_RUNBOOK = "runbook.show"
+    TICK_CHECKLIST = "checklist.tick"
 
 
 def matching(action: ActionId) -> re.Pattern[str]:

@@ -49,6 +49,12 @@ async def sent_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     return set(await session.scalars(select(PostLedger.key).where(PostLedger.key.in_(list(keys)))))
 
 
+async def posted(session: AsyncSession, key: str) -> tuple[str, str] | None:
+    """Where a sent post went (channel, ts), for threading under it or updating it."""
+    row = await session.get(PostLedger, key)
+    return (row.channel, row.ts) if row and row.status == "sent" and row.channel and row.ts else None
+
+
 async def release(session: AsyncSession, *, key: str) -> None:
     """Give up a claim whose send failed for good, so a later attempt can send it."""
     await session.execute(delete(PostLedger).where(PostLedger.key == key, PostLedger.status == "claimed"))

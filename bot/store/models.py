@@ -181,3 +181,17 @@ class PostLedger(Base):
     channel: Mapped[str | None] = mapped_column(String(80))
     ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ChecklistItem(Base):
+    """One box of a pipeline's month-end checklist; ticking records who and when."""
+
+    __tablename__ = "checklist_items"
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # 2026-11
+    pipeline: Mapped[str] = mapped_column(
+        String(64), ForeignKey("pipelines.key", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(String(300))
+    ticked_by: Mapped[str | None] = mapped_column(String(64))
+    ticked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -110,17 +110,29 @@ async def test_a_simulated_month_posts_each_handoff_once(rituals_for, fake_slack
         "U0DAVID01",
         "U0ALICE01",
     ]
-    assert len(posts) == 15
+    checklists = [p for p in posts if p[1].startswith("Month-end checklist")]
+    assert sorted(text for _, text in checklists) == [
+        "Month-end checklist: Aggregated Data Pipeline",
+        "Month-end checklist: Engagement Pipeline",
+        "Month-end checklist: Growth Pipeline",
+        "Month-end checklist: Profit Pipeline",
+    ]
+    # Then in each checklist's thread on the other business days of the window: 24, 25, 27 and 30
+    # November (Thanksgiving is not one).
+    nudges = fake_slack.of("chat.postMessage")[-1:]
+    assert sum(p[1].startswith("Still open") for p in posts) == 4 * 4
+    assert nudges[0].args["thread_ts"]
+    assert len(posts) == 15 + 4 + 16
 
 
 async def test_two_schedulers_race_and_post_once(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
-    clock = Clock(datetime(2026, 11, 23, 9, 0, 30, tzinfo=NY))
+    clock = Clock(datetime(2026, 11, 16, 9, 0, 30, tzinfo=NY))
     await asyncio.gather(rituals_for(clock).run_due(), rituals_for(clock).run_due())
     assert len(fake_slack.of("chat.postMessage")) == 1
 
 
 async def test_restart_inside_the_grace_window_sends_once(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
-    clock = Clock(datetime(2026, 11, 23, 14, tzinfo=NY))  # down since before the 09:00 handoff
+    clock = Clock(datetime(2026, 11, 16, 14, tzinfo=NY))  # down since before the 09:00 handoff
     assert await rituals_for(clock).run_due(report_missed=True) == ["sent"]
     assert await rituals_for(clock).run_due(report_missed=True) == ["already sent"]
     assert len(fake_slack.of("chat.postMessage")) == 1
@@ -131,15 +143,15 @@ async def test_restart_outside_the_grace_window_skips_with_a_log_line(
     fake_slack: FakeSlack,
     caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
 ) -> None:
-    clock = Clock(datetime(2026, 11, 23, 16, tzinfo=NY))  # seven hours late
+    clock = Clock(datetime(2026, 11, 16, 16, tzinfo=NY))  # seven hours late
     with caplog.at_level(logging.WARNING, logger="bot.jobs.scheduler"):
         assert await rituals_for(clock).run_due(report_missed=True) == []
     assert fake_slack.of("chat.postMessage") == []
-    assert any("skipped handoff:data-oncall:2026-11-23" in r.getMessage() for r in caplog.records)
+    assert any("skipped handoff:data-oncall:2026-11-16" in r.getMessage() for r in caplog.records)
 
 
 async def test_a_500_is_retried_on_the_next_run(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
-    clock = Clock(datetime(2026, 11, 23, 9, 1, tzinfo=NY))
+    clock = Clock(datetime(2026, 11, 16, 9, 1, tzinfo=NY))
     fake_slack.fail("chat.postMessage", 500)
     rituals = rituals_for(clock)
     assert (await rituals.run_due())[0].startswith("failed")
@@ -148,7 +160,7 @@ async def test_a_500_is_retried_on_the_next_run(rituals_for, fake_slack: FakeSla
 
 
 async def test_jobs_follow_the_store(rituals_for) -> None:  # type: ignore[no-untyped-def]
-    rituals = rituals_for(Clock(datetime(2026, 11, 23, 12, tzinfo=NY)))
+    rituals = rituals_for(Clock(datetime(2026, 11, 16, 12, tzinfo=NY)))
     await rituals.sync()
     [job] = [j for j in rituals.scheduler.get_jobs() if j.id.startswith("handoff:")]
     assert job.id == "handoff:data-oncall" and "mon" in str(job.trigger)

@@ -2,9 +2,10 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.actions import runbook
+from bot.slack.actions import checklist, runbook
 from bot.slack.context import AppContext
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
-    runbook.register(app, ctx)
+    for module in (runbook, checklist):
+        module.register(app, ctx)

@@ -1,0 +1,68 @@
+"""Ticking a month-end checklist box: record who and when, then update the message in place."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services import people
+from bot.slack.blocks.checklist import checklist_blocks
+from bot.slack.context import AppContext
+from bot.slack.ids import ActionId
+from bot.store import checklists
+
+log = logging.getLogger(__name__)
+
+
+def _values(options: list[dict[str, Any]] | None) -> set[str]:
+    return {o["value"] for o in options or []}
+
+
+def shown_before(message: dict[str, Any], block_id: str) -> set[str]:
+    """The boxes the person saw ticked: the action only says what they see now."""
+    for block in message.get("blocks", []):
+        if block.get("block_id") == block_id:
+            return {v for e in block.get("elements", []) for v in _values(e.get("initial_options"))}
+    return set()
+
+
+async def tick(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient) -> None:
+    action = body["actions"][0]
+    _, period, pipeline_key = action["block_id"].split("|", 2)
+    now_ticked, before = (
+        _values(action.get("selected_options")),
+        shown_before(body.get("message", {}), action["block_id"]),
+    )
+    at = ctx.clock()
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+        person = people.person_by_slack_id(view, body["user"]["id"])
+        who = person.id if person else body["user"]["id"]
+        # Only the boxes this person changed: two people ticking different boxes at once both count.
+        for value in now_ticked ^ before:
+            position = int(value.rsplit("|", 1)[1])
+            ticked = who if value in now_ticked else None
+            await checklists.set_ticked(
+                session, period=period, pipeline=pipeline_key, position=position, person=ticked, at=at
+            )
+        await session.commit()
+        items = await checklists.entries(session, period=period, pipeline=pipeline_key)
+    pipeline = next(p for p in view.file.pipelines if p.key == pipeline_key)
+    blocks = checklist_blocks(pipeline, period, items, view.people, view.file.timezone)
+    container = body.get("container", {})
+    await client.chat_update(
+        channel=container["channel_id"],
+        ts=container["message_ts"],
+        blocks=blocks,
+        text=f"Month-end checklist: {pipeline.name}",
+    )
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    @app.action(ActionId.TICK_CHECKLIST.value)
+    async def checklist_tick(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await tick(ctx, body, client)

@@ -1,0 +1,98 @@
+"""Ticking the month-end checklist through the real endpoint; two people at once both count."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from urllib.parse import urlencode
+
+from bot.jobs.posts import month_end_posts
+from bot.slack.context import AppContext
+from bot.store import checklists
+from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.conftest import ALICE, BOB, SlackDriver
+from tests.slack.signing import signed_headers
+
+PERIOD = "2026-11"
+
+
+async def checklist_message(ctx: AppContext) -> list[dict]:  # type: ignore[type-arg]
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    ny = ZoneInfo("America/New_York")
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+        posts = await month_end_posts(
+            session,
+            view=view,
+            runbooks_dir=ctx.runbooks_dir,
+            business_days=5,
+            since=datetime(2026, 11, 23, 8, tzinfo=ny),
+            until=datetime(2026, 11, 23, 10, tzinfo=ny),
+        )
+        await session.commit()
+    [profit] = [p for p in posts if p.key == f"month-end:profit:{PERIOD}"]
+    assert_valid_blocks(profit.blocks)
+    return profit.blocks
+
+
+def tick_body(blocks: list[dict], user: str, selected: list[int]) -> str:  # type: ignore[type-arg]
+    actions = next(b for b in blocks if b["type"] == "actions")
+    options = actions["elements"][0]["options"]
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user},
+        "team": {"id": "T0TEST"},
+        "container": {"type": "message", "channel_id": "C0ONCALL", "message_ts": "1700000000.000001"},
+        "channel": {"id": "C0ONCALL"},
+        "message": {"ts": "1700000000.000001", "blocks": blocks},
+        "response_url": "http://127.0.0.1:9/unused",
+        "actions": [
+            {
+                "type": "checkboxes",
+                "action_id": "checklist.tick",
+                "block_id": actions["block_id"],
+                "selected_options": [options[i] for i in selected],
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+async def wait_for_updates(slack: SlackDriver, count: int) -> None:
+    for _ in range(200):
+        if len(slack.fake.of("chat.update")) >= count:
+            return
+        await asyncio.sleep(0.01)
+
+
+async def test_two_people_ticking_at_once_both_count(slack: SlackDriver, ctx: AppContext) -> None:
+    blocks = await checklist_message(ctx)
+    alice, bob = tick_body(blocks, ALICE, [0]), tick_body(blocks, BOB, [1])
+    responses = await asyncio.gather(
+        slack.post(alice, signed_headers(alice)), slack.post(bob, signed_headers(bob))
+    )
+    assert [r.status for r in responses] == [200, 200]
+    await wait_for_updates(slack, 2)
+    async with ctx.sessions() as session:
+        items = await checklists.entries(session, period=PERIOD, pipeline="profit")
+    assert [(i.position, i.ticked_by) for i in items if i.ticked_by] == [(0, "alice"), (1, "bob")]
+    last = slack.fake.of("chat.update")[-1].args
+    assert last["ts"] == "1700000000.000001" and last["channel"] == "C0ONCALL"
+    assert_valid_blocks(last["blocks"])
+
+
+async def test_unticking_records_it(slack: SlackDriver, ctx: AppContext) -> None:
+    blocks = await checklist_message(ctx)
+    body = tick_body(blocks, ALICE, [0])
+    await slack.post(body, signed_headers(body))
+    await wait_for_updates(slack, 1)
+    updated = slack.fake.of("chat.update")[-1].args["blocks"]
+    assert "<@U0ALICE01>" in str(updated)
+    body = tick_body(updated, ALICE, [])
+    await slack.post(body, signed_headers(body))
+    await wait_for_updates(slack, 2)
+    async with ctx.sessions() as session:
+        items = await checklists.entries(session, period=PERIOD, pipeline="profit")
+    assert all(i.ticked_by is None for i in items)
