@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from urllib.parse import urlencode
+
+import pytest
 
 from bot.jobs.posts import month_end_posts
 from bot.slack.context import AppContext
 from bot.store import checklists
 from tests.slack.blocks_check import assert_valid_blocks
-from tests.slack.conftest import ALICE, BOB, SlackDriver
+from tests.slack.conftest import ALICE, BOB, NY, SlackDriver
 from tests.slack.signing import signed_headers
 
 PERIOD = "2026-11"
 
 
 async def checklist_message(ctx: AppContext) -> list[dict]:  # type: ignore[type-arg]
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
 
-    ny = ZoneInfo("America/New_York")
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
         posts = await month_end_posts(
@@ -28,8 +28,8 @@ async def checklist_message(ctx: AppContext) -> list[dict]:  # type: ignore[type
             view=view,
             runbooks_dir=ctx.runbooks_dir,
             business_days=5,
-            since=datetime(2026, 11, 23, 8, tzinfo=ny),
-            until=datetime(2026, 11, 23, 10, tzinfo=ny),
+            since=datetime(2026, 11, 23, 8, tzinfo=NY),
+            until=datetime(2026, 11, 23, 10, tzinfo=NY),
         )
         await session.commit()
     [profit] = [p for p in posts if p.key == f"month-end:profit:{PERIOD}"]
@@ -96,3 +96,18 @@ async def test_unticking_records_it(slack: SlackDriver, ctx: AppContext) -> None
     async with ctx.sessions() as session:
         items = await checklists.entries(session, period=PERIOD, pipeline="profit")
     assert all(i.ticked_by is None for i in items)
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 11, 20, 12, tzinfo=NY)])
+async def test_oncall_checklist_before_and_after_it_starts(slack: SlackDriver, ctx: AppContext) -> None:
+    answer = await slack.command("/oncall", "checklist")
+    assert "has not started yet; it is posted on Mon 23 Nov 2026" in str(answer["blocks"])
+    blocks = await checklist_message(ctx)
+    body = tick_body(blocks, ALICE, [0])
+    await slack.post(body, signed_headers(body))
+    await wait_for_updates(slack, 1)
+    answer = await slack.command("/oncall", "checklist")
+    assert_valid_blocks(answer["blocks"])
+    text = str(answer["blocks"])
+    assert "*Profit Pipeline*: 1 of 5 done" in text and "<@U0ALICE01>" in text
+    assert "*Growth Pipeline*: 0 of 4 done" in text

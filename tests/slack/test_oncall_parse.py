@@ -23,6 +23,7 @@ from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_s
         ("calendar", OncallRequest("calendar")),
         ("calendar reset", OncallRequest("calendar", reset=True)),
         ("help", OncallRequest("help")),
+        ("checklist", OncallRequest("checklist")),
         ("growth", OncallRequest("pipeline", query="growth")),
         ("aggregate growth", OncallRequest("pipeline", query="aggregate growth")),
     ],

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from bot.slack.blocks.common import context, escape, header, section, truncate
 from bot.slack.blocks.oncall import who
-from bot.slack.blocks.timefmt import slack_time
+from bot.slack.blocks.timefmt import day, slack_time
 from bot.slack.ids import ActionId
 from bot.store.checklists import Entry
 from bot.teamfile.schema import Person, Pipeline
@@ -57,3 +58,28 @@ def nudge_blocks(pipeline: Pipeline, items: Sequence[Entry], people: Mapping[str
     owners = f"{who(pipeline.primary, people)} {who(pipeline.secondary, people)}"
     lines = "\n".join(f"• {escape(e.text)}" for e in open_items)
     return [section(f"{owners} still open on *{escape(pipeline.name)}*:\n{lines}")]
+
+
+def checklist_state_blocks(
+    period: str,
+    pipelines: Sequence[Pipeline],
+    items: Sequence[Entry],
+    people: Mapping[str, Person],
+    *,
+    starts: date | None,
+) -> Blocks:
+    """`/oncall checklist`: this month's boxes per investor-facing pipeline."""
+    if not items:
+        when = f" on {day(starts)}" if starts else ""
+        return [section(f"The {period} month-end checklist has not started yet; it is posted{when}.")]
+    blocks: Blocks = [header(f"Month-end checklist {period}")]
+    for pipeline in pipelines:
+        mine = [e for e in items if e.pipeline == pipeline.key]
+        done = sum(1 for e in mine if e.ticked_by)
+        lines = [
+            f"{':white_check_mark:' if e.ticked_by else ':black_square_button:'} {escape(e.text)}"
+            + (f" — {who(e.ticked_by, people)}" if e.ticked_by else "")
+            for e in mine
+        ]
+        blocks.append(section(f"*{escape(pipeline.name)}*: {done} of {len(mine)} done\n" + "\n".join(lines)))
+    return blocks

@@ -151,6 +151,7 @@ HELP = """\
 • `/oncall <pipeline>` — owners, who covers it now, its runbook
 • `/oncall holidays [year]` — holiday duty with counts
 • `/oncall calendar` — private calendar feed links; `/oncall calendar reset` revokes them
+• `/oncall checklist` — this month's month-end checklist: what is ticked, by whom
 See also `/runbook <pipeline>`."""
 
 

@@ -10,15 +10,18 @@ from zoneinfo import ZoneInfo
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.jobs.month_end import month_end_window
 from bot.services import calendar, people
 from bot.services.oncall import NoTeam, TeamView, holidays_of_year, on_call, schedule
 from bot.services.pipelines import lookup
 from bot.slack.blocks import oncall as render
 from bot.slack.blocks.calendar import calendar_blocks
+from bot.slack.blocks.checklist import checklist_state_blocks
 from bot.slack.blocks.pipeline import candidates_blocks, pipeline_blocks
 from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
 from bot.slack.context import AppContext
 from bot.slack.reply import Reply, answer_in_ack
+from bot.store import checklists
 from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
@@ -49,6 +52,8 @@ async def answer(session: AsyncSession, ctx: AppContext, request: OncallRequest,
             return render.holidays_blocks(result, everyone, year=year)
         case "calendar":
             return await _calendar(session, ctx, view, me, user_id, reset=request.reset)
+        case "checklist":
+            return await _checklist(session, ctx, view, at)
         case "pipeline":
             return await _pipeline(session, ctx, view, request.query, at)
         case _:
@@ -144,3 +149,13 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.command("/oncall")
     async def oncall_command(ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any]) -> None:
         await handle(ack, respond, command, ctx)
+
+
+async def _checklist(session: AsyncSession, ctx: AppContext, view: TeamView, at: datetime) -> Blocks:
+    local = at.astimezone(ZoneInfo(view.file.timezone)).date()
+    period = f"{local:%Y-%m}"
+    items = await checklists.entries(session, period=period)
+    days_off = {h.day for h in view.calendar.holidays_in(local.year)}
+    window = month_end_window(local.year, local.month, days_off, ctx.settings.month_end_business_days)
+    pipelines = [p for p in view.file.pipelines if p.investor_facing]
+    return checklist_state_blocks(period, pipelines, items, view.people, starts=window[0] if window else None)

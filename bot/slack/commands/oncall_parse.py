@@ -9,14 +9,16 @@ from typing import Literal
 
 from bot.slack.blocks.common import escape
 
-SUBCOMMANDS = ("now", "next", "schedule", "me", "holidays", "calendar", "help")
+SUBCOMMANDS = ("now", "next", "schedule", "me", "holidays", "calendar", "checklist", "help")
 MAX_WEEKS = 26
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 @dataclass(frozen=True)
 class OncallRequest:
-    kind: Literal["now", "next", "schedule", "me", "person", "pipeline", "holidays", "calendar", "help"]
+    kind: Literal[
+        "now", "next", "schedule", "me", "person", "pipeline", "holidays", "calendar", "checklist", "help"
+    ]
     share: bool = False
     weeks: int = 4
     year: int | None = None
@@ -46,7 +48,7 @@ def parse_oncall(text: str) -> OncallRequest | BadRequest:
     head, rest = words[0].lower(), words[1:]
     if mention := MENTION.match(words[0]):
         return _no_more(rest, "@someone") or OncallRequest("person", share=share, slack_id=mention[1])
-    if head in ("now", "next", "me", "help"):
+    if head in ("now", "next", "me", "checklist", "help"):
         return _no_more(rest, head) or OncallRequest(head, share=share)  # type: ignore[arg-type]
     if head == "schedule":
         return _schedule(rest, share)
