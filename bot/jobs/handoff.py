@@ -16,6 +16,7 @@ from bot.schedule import resolve, shifts
 from bot.schedule.model import HolidayDuty, Reason, Role, Rotation, Segment, Shift
 from bot.services.oncall import TeamView, schedule_inputs
 from bot.store import ledger
+from bot.store.handoff_notes import notes_for
 
 log = logging.getLogger(__name__)
 JUST_BEFORE = timedelta(microseconds=1)
@@ -31,6 +32,8 @@ class Handoff:
     incoming: tuple[Segment | None, Segment | None]
     duties: list[HolidayDuty]  # holidays of the coming shift
     changes: list[Segment]  # swaps, absences, volunteers and overrides in force during it
+    notes: list[tuple[str, str]]  # (author, text) left by the outgoing primary
+    user_group: str | None  # a Slack user group that follows who is on call
 
     @property
     def key(self) -> str:
@@ -56,6 +59,8 @@ async def build_handoff(
         incoming=(resolution.at(shift.start, Role.PRIMARY), resolution.at(shift.start, Role.BACKUP)),
         duties=[d for d in resolution.duties if d.holiday.day >= local_day],
         changes=[s for s in coming if s.reason not in (Reason.ROTATION, Reason.HOLIDAY)],
+        notes=await notes_for(session, rotation=rotation.name, handoff_at=shift.start),
+        user_group=view.config(rotation.name).user_group,
     )
 
 

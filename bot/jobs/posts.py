@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,12 +36,17 @@ class Post:
     blocks: list[dict[str, Any]]
     text: str
     thread_of: str | None = None  # the ledger key of the post this one replies to
+    user_group: tuple[str, list[str]] | None = None  # (group id, Slack ids) to set once it is sent
 
 
 def handoff_post(handoff: Handoff, people: Mapping[str, Person]) -> Post:
     text = f"Handoff: {handoff.rotation.name}"
     blocks = handoff_blocks(handoff, people)
-    return Post(handoff.key, "handoff", handoff.rotation.name, handoff.channel, blocks, text)
+    incoming = [people[s.person].slack_id for s in handoff.incoming if s and s.person and s.person in people]
+    group = (handoff.user_group, [i for i in incoming if i]) if handoff.user_group else None
+    return Post(
+        handoff.key, "handoff", handoff.rotation.name, handoff.channel, blocks, text, user_group=group
+    )
 
 
 async def reminder_posts(
@@ -85,7 +91,17 @@ async def send_post(
         thread_of=post.thread_of,
     )
     log.info("%s: %s", post.key, outcome)
+    if outcome == "sent" and post.user_group and post.user_group[1]:
+        await _follow(client, *post.user_group)
     return outcome
+
+
+async def _follow(client: AsyncWebClient, group: str, slack_ids: list[str]) -> None:
+    """Point the rotation's user group (e.g. @data-oncall) at the incoming primary and backup."""
+    try:
+        await client.usergroups_users_update(usergroup=group, users=",".join(slack_ids))
+    except (SlackApiError, OSError) as error:
+        log.error("could not update user group %s: %s", group, error)
 
 
 async def month_end_posts(

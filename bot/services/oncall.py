@@ -90,6 +90,10 @@ class TeamViews:
         self._checked = -math.inf
         self._rechecking = False
 
+    def invalidate(self) -> None:
+        """Reread the revision on the next load: this process has just changed the schedule."""
+        self._checked = -math.inf
+
     async def load(self, session: AsyncSession) -> TeamView:
         fresh = self._monotonic() - self._checked < self._recheck
         # One request rechecks; the others keep the current view meanwhile instead of queueing

@@ -195,3 +195,15 @@ class ChecklistItem(Base):
     text: Mapped[str] = mapped_column(String(300))
     ticked_by: Mapped[str | None] = mapped_column(String(64))
     ticked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HandoffNote(Base):
+    """What the outgoing primary wants the next shift to know; shown in the coming handoff post."""
+
+    __tablename__ = "handoff_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rotation: Mapped[str] = mapped_column(String(64), rotation_fk(), index=True)
+    handoff_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the handoff the note is for
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -32,4 +32,9 @@ def test_events_interactivity_and_socket_mode() -> None:
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert settings["interactivity"]["is_enabled"] and settings["socket_mode_enabled"]
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"]
-    assert MANIFEST["oauth_config"]["scopes"]["bot"] == ["commands", "chat:write", "chat:write.public"]
+    assert MANIFEST["oauth_config"]["scopes"]["bot"] == [
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "usergroups:write",
+    ]

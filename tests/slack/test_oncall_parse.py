@@ -24,6 +24,7 @@ from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_s
         ("calendar reset", OncallRequest("calendar", reset=True)),
         ("help", OncallRequest("help")),
         ("checklist", OncallRequest("checklist")),
+        ("handoff quiet week, see thread", OncallRequest("handoff", query="quiet week, see thread")),
         ("growth", OncallRequest("pipeline", query="growth")),
         ("aggregate growth", OncallRequest("pipeline", query="aggregate growth")),
     ],

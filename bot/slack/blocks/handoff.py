@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.jobs.handoff import Handoff
-from bot.slack.blocks.common import context, escape, header, section
+from bot.slack.blocks.common import context, escape, header, section, truncate
 from bot.slack.blocks.oncall import holding, who, why
 from bot.slack.blocks.timefmt import day, slack_time
 from bot.teamfile.schema import Person
@@ -28,6 +28,9 @@ def handoff_blocks(handoff: Handoff, people: Mapping[str, Person]) -> Blocks:
             + holding("Incoming backup", in_backup, people, zone)
         ),
     ]
+    if handoff.notes:
+        lines = [f"{who(author, people)}: {escape(text)}" for author, text in handoff.notes]
+        blocks.append(section(truncate("*Notes from the outgoing shift*\n" + "\n".join(lines), 3000)))
     if handoff.duties:
         lines = [
             f":palm_tree: {day(d.holiday.day)} {escape(d.holiday.name)}: {who(d.person, people)} covers"

@@ -152,6 +152,7 @@ HELP = """\
 • `/oncall holidays [year]` — holiday duty with counts
 • `/oncall calendar` — private calendar feed links; `/oncall calendar reset` revokes them
 • `/oncall checklist` — this month's month-end checklist: what is ticked, by whom
+• `/oncall handoff <notes>` — as primary, leave notes for the next handoff post
 See also `/runbook <pipeline>`."""
 
 

@@ -17,11 +17,14 @@ from bot.services.pipelines import lookup
 from bot.slack.blocks import oncall as render
 from bot.slack.blocks.calendar import calendar_blocks
 from bot.slack.blocks.checklist import checklist_state_blocks
+from bot.slack.blocks.common import escape, section
 from bot.slack.blocks.pipeline import candidates_blocks, pipeline_blocks
+from bot.slack.blocks.timefmt import slack_time
 from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
 from bot.slack.context import AppContext
 from bot.slack.reply import Reply, answer_in_ack
 from bot.store import checklists
+from bot.store.handoff_notes import add_note
 from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
@@ -54,6 +57,8 @@ async def answer(session: AsyncSession, ctx: AppContext, request: OncallRequest,
             return await _calendar(session, ctx, view, me, user_id, reset=request.reset)
         case "checklist":
             return await _checklist(session, ctx, view, at)
+        case "handoff":
+            return await _handoff_note(session, view, me, user_id, request.query, at)
         case "pipeline":
             return await _pipeline(session, ctx, view, request.query, at)
         case _:
@@ -123,7 +128,7 @@ async def _pipeline(
     hint = closest_subcommand(query.split()[0]) if query else None
     suggestion = f" Did you mean `/oncall {hint}`?" if hint else ""
     return render.usage_blocks(
-        f"`{render.escape(query[:60])}` is neither an `/oncall` sub-command nor a pipeline.{suggestion}"
+        f"`{escape(query[:60])}` is neither an `/oncall` sub-command nor a pipeline.{suggestion}"
     )
 
 
@@ -159,3 +164,31 @@ async def _checklist(session: AsyncSession, ctx: AppContext, view: TeamView, at:
     window = month_end_window(local.year, local.month, days_off, ctx.settings.month_end_business_days)
     pipelines = [p for p in view.file.pipelines if p.investor_facing]
     return checklist_state_blocks(period, pipelines, items, view.people, starts=window[0] if window else None)
+
+
+async def _handoff_note(
+    session: AsyncSession, view: TeamView, me: Person | None, user_id: str, note: str, at: datetime
+) -> Blocks:
+    if me is None:
+        return not_in_team(user_id)
+    mine = [a for a in await on_call(session, at=at, view=view) if a.primary and a.primary.person == me.id]
+    if not mine:
+        return render.usage_blocks(
+            "Only the primary on call can leave notes for the handoff; you are not primary now."
+        )
+    for answer in mine:
+        assert answer.next_handoff is not None
+        await add_note(
+            session,
+            rotation=answer.rotation.name,
+            handoff_at=answer.next_handoff,
+            author=me.id,
+            text=note,
+            at=at,
+        )
+    when = ", ".join(
+        f"{a.rotation.name} at {slack_time(a.next_handoff, a.rotation.timezone)}"
+        for a in mine
+        if a.next_handoff
+    )
+    return [section(f":memo: Noted for the handoff of {when}:\n>{escape(note)}")]

@@ -9,7 +9,8 @@ from typing import Literal
 
 from bot.slack.blocks.common import escape
 
-SUBCOMMANDS = ("now", "next", "schedule", "me", "holidays", "calendar", "checklist", "help")
+SUBCOMMANDS = ("now", "next", "schedule", "me", "holidays", "calendar", "checklist", "handoff", "help")
+MAX_NOTE = 2000
 MAX_WEEKS = 26
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -17,7 +18,17 @@ MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 @dataclass(frozen=True)
 class OncallRequest:
     kind: Literal[
-        "now", "next", "schedule", "me", "person", "pipeline", "holidays", "calendar", "checklist", "help"
+        "now",
+        "next",
+        "schedule",
+        "me",
+        "person",
+        "pipeline",
+        "holidays",
+        "calendar",
+        "checklist",
+        "handoff",
+        "help",
     ]
     share: bool = False
     weeks: int = 4
@@ -54,6 +65,13 @@ def parse_oncall(text: str) -> OncallRequest | BadRequest:
         return _schedule(rest, share)
     if head == "holidays":
         return _holidays(rest, share)
+    if head == "handoff":
+        note = text.strip()[len(words[0]) :].strip() if text.lower().lstrip().startswith("handoff") else ""
+        if not note or len(note) > MAX_NOTE:
+            return BadRequest(
+                f"Usage: `/oncall handoff <notes for the next shift>`, at most {MAX_NOTE} characters."
+            )
+        return OncallRequest("handoff", query=note)
     if head == "calendar":
         if rest and [w.lower() for w in rest] != ["reset"]:
             return BadRequest(
