@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +13,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.jobs.handoff import Handoff, send_once
+from bot.jobs.handoff import Handoff, handoffs_between, send_once
 from bot.jobs.month_end import MonthEndDay, checklist_items, window_days
 from bot.jobs.reminders import holiday_notices, shift_reminders
 from bot.runbooks.parse import load_runbook
+from bot.schedule import shift_at
 from bot.services.oncall import TeamView
+from bot.settings import Settings
 from bot.slack.blocks.checklist import checklist_blocks, nudge_blocks
 from bot.slack.blocks.handoff import handoff_blocks
 from bot.slack.blocks.reminders import holiday_notice_blocks, shift_reminder_blocks
@@ -157,3 +159,46 @@ async def _month_end_post(
     return Post(
         f"{key}:{day.day}", "month-end", rotation, channel, blocks, f"Still open: {pipeline.name}", key
     )
+
+
+JOBS = ("handoff", "reminders", "month-end")
+
+
+async def latest_handoffs(
+    session: AsyncSession, *, view: TeamView, at: datetime, rotation: str | None
+) -> list[Handoff]:
+    """The handoff each rotation made most recently at or before `at`."""
+    found = []
+    for rot in view.select(rotation):
+        current = shift_at(rot, at)
+        if current is not None:
+            since = current.start - timedelta(microseconds=1)
+            found += await handoffs_between(
+                session, view=view, since=since, until=current.start, rotation=rot.name
+            )
+    return found
+
+
+async def job_posts(
+    session: AsyncSession, *, view: TeamView, job: str, at: datetime, rotation: str | None, settings: Settings
+) -> list[Post]:
+    """What running `job` by hand at `at` posts: the latest handoff, or what fell due in the day before."""
+    if job == "handoff":
+        return [
+            handoff_post(h, view.people)
+            for h in await latest_handoffs(session, view=view, at=at, rotation=rotation)
+        ]
+    view.select(rotation)  # an unknown rotation is refused before anything is sent
+    since = at - timedelta(days=1)
+    if job == "reminders":
+        posts = await reminder_posts(session, view=view, since=since, until=at)
+    else:
+        posts = await month_end_posts(
+            session,
+            view=view,
+            runbooks_dir=settings.runbooks_dir,
+            business_days=settings.month_end_business_days,
+            since=since,
+            until=at,
+        )
+    return [p for p in posts if rotation in (None, p.rotation)]

@@ -15,6 +15,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.jobs.posts import JOBS, job_posts, send_post
 from bot.services.oncall import load_view
 from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.slack.context import AppContext
@@ -23,7 +24,8 @@ from bot.teamfile.schema import Person
 
 HELP = """\
 Type what you would type in Slack, e.g. /oncall now, /oncall schedule, /runbook growth, /oncall help.
-A number presses the button shown with it. `home` shows your App Home. `quit` (or Ctrl-D) leaves."""
+A number presses the button shown with it. `home` shows your App Home. `run-job handoff|reminders|month-end`
+posts what that scheduled job would post now (once: the ledger remembers). `quit` (or Ctrl-D) leaves."""
 COMMANDS = ("/oncall", "/runbook")
 Sink = Callable[[str, dict[str, Any]], Awaitable[None]]
 
@@ -56,7 +58,7 @@ class RecordingClient(AsyncWebClient):
 
 class Shell:
     def __init__(self, ctx: AppContext, person: Person, names: dict[str, str], out: TextIO) -> None:
-        self.person, self.names, self.out = person, names, out
+        self.ctx, self.person, self.names, self.out = ctx, person, names, out
         self.user_id = person.slack_id or f"U{person.id.upper()}"
         self.buttons: list[Button] = []
         self.client = RecordingClient(self.show_call)
@@ -154,6 +156,23 @@ class Shell:
         self.buttons = []
         await self.dispatch(json.dumps(event), "application/json")
 
+    async def run_job(self, job: str) -> None:
+        if job not in JOBS:
+            print(f"Usage: run-job {'|'.join(JOBS)}", file=self.out)
+            return
+        at = self.ctx.clock()
+        async with self.ctx.sessions() as session:
+            view = await self.ctx.views.load(session)
+            posts = await job_posts(
+                session, view=view, job=job, at=at, rotation=None, settings=self.ctx.settings
+            )
+            await session.commit()
+        if not posts:
+            print(f"Nothing to post for {job} now.", file=self.out)
+        for post in posts:
+            outcome = await send_post(self.ctx.sessions, self.client, post, owner="shell", now=at)
+            print(f"({post.key}: {outcome})", file=self.out)
+
     async def handle(self, line: str) -> bool:
         """Act on one line; False when the user wants to leave."""
         line = line.strip()
@@ -165,6 +184,8 @@ class Shell:
             await self.press(int(line))
         elif line == "home":
             await self.home()
+        elif line.startswith("run-job"):
+            await self.run_job(line.removeprefix("run-job").strip())
         elif line:
             print(HELP, file=self.out)
         return True

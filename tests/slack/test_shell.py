@@ -51,3 +51,11 @@ async def test_unknown_person(ctx: AppContext) -> None:
         assert "no person 'zed'" in str(error) and "alice" in str(error)
     else:
         raise AssertionError("an unknown person must be refused")
+
+
+async def test_run_job_posts_once(ctx: AppContext) -> None:
+    out = await drive(ctx, "run-job handoff\nrun-job handoff\nrun-job weekly\n")
+    assert "[chat.postMessage to #data-oncall]" in out and "Handoff: data-oncall" in out
+    assert "(handoff:data-oncall:2026-12-07: sent)" in out
+    assert "(handoff:data-oncall:2026-12-07: already sent)" in out
+    assert "Usage: run-job handoff|reminders|month-end" in out
