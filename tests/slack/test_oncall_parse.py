@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
@@ -24,6 +26,16 @@ from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_s
         ("calendar reset", OncallRequest("calendar", reset=True)),
         ("help", OncallRequest("help")),
         ("checklist", OncallRequest("checklist")),
+        ("away list", OncallRequest("away", away="list")),
+        ("away cancel #12", OncallRequest("away", away="cancel", absence_id=12)),
+        (
+            "away 2026-12-21 2026-12-31 family trip",
+            OncallRequest("away", first=date(2026, 12, 21), last=date(2026, 12, 31), query="family trip"),
+        ),
+        (
+            "away <@U0BOB0001|bob> 2026-12-21 2026-12-22",
+            OncallRequest("away", slack_id="U0BOB0001", first=date(2026, 12, 21), last=date(2026, 12, 22)),
+        ),
         ("handoff quiet week, see thread", OncallRequest("handoff", query="quiet week, see thread")),
         ("growth", OncallRequest("pipeline", query="growth")),
         ("aggregate growth", OncallRequest("pipeline", query="aggregate growth")),

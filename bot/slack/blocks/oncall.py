@@ -153,6 +153,7 @@ HELP = """\
 • `/oncall calendar` — private calendar feed links; `/oncall calendar reset` revokes them
 • `/oncall checklist` — this month's month-end checklist: what is ticked, by whom
 • `/oncall handoff <notes>` — as primary, leave notes for the next handoff post
+• `/oncall away START END [reason]` — record an absence (your time zone); `away list`, `away cancel <id>`
 See also `/runbook <pipeline>`."""
 
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.month_end import month_end_window
-from bot.services import calendar, people
+from bot.services import absences, calendar, people
+from bot.services.absences import AbsenceRecorded
 from bot.services.oncall import NoTeam, TeamView, holidays_of_year, on_call, schedule
 from bot.services.pipelines import lookup
 from bot.slack.blocks import oncall as render
+from bot.slack.blocks.absences import absences_list_blocks, covers_notice_blocks, recorded_blocks
 from bot.slack.blocks.calendar import calendar_blocks
 from bot.slack.blocks.checklist import checklist_state_blocks
 from bot.slack.blocks.common import escape, section
@@ -28,10 +33,18 @@ from bot.store.handoff_notes import add_note
 from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
+Notice = tuple[str, Blocks, str]  # channel or user id, blocks, notification text
+log = logging.getLogger(__name__)
 
 
-async def answer(session: AsyncSession, ctx: AppContext, request: OncallRequest, user_id: str) -> Blocks:
-    """The blocks that answer one parsed `/oncall` request from one Slack user."""
+async def answer(
+    session: AsyncSession,
+    ctx: AppContext,
+    request: OncallRequest,
+    user_id: str,
+    notices: list[Notice] | None = None,
+) -> Blocks:
+    """The blocks that answer one parsed `/oncall` request; `notices` collects what to tell others after."""
     at = ctx.clock()
     view = await ctx.views.load(session)
     everyone = view.people
@@ -57,6 +70,10 @@ async def answer(session: AsyncSession, ctx: AppContext, request: OncallRequest,
             return await _calendar(session, ctx, view, me, user_id, reset=request.reset)
         case "checklist":
             return await _checklist(session, ctx, view, at)
+        case "away":
+            return await _away(
+                session, ctx, view, me, user_id, request, at, notices if notices is not None else []
+            )
         case "handoff":
             return await _handoff_note(session, view, me, user_id, request.query, at)
         case "pipeline":
@@ -132,28 +149,105 @@ async def _pipeline(
     )
 
 
-async def handle(ack: Any, respond: Any, command: dict[str, Any], ctx: AppContext) -> None:
+async def handle(
+    ack: Any, respond: Any, command: dict[str, Any], ctx: AppContext, client: AsyncWebClient
+) -> None:
     request = parse_oncall(command.get("text") or "")
     if isinstance(request, BadRequest):
         await ack(blocks=render.usage_blocks(request.message), text=request.message)
         return
 
+    notices: list[Notice] = []
+
     async def work() -> Reply:
         try:
             async with ctx.sessions() as session:
-                blocks = await answer(session, ctx, request, command.get("user_id", ""))
+                blocks = await answer(session, ctx, request, command.get("user_id", ""), notices)
                 await session.commit()
         except NoTeam as error:
             blocks = render.usage_blocks(str(error))
         return Reply(blocks=blocks, in_channel=request.share)
 
     await answer_in_ack(ack, work, respond)
+    # Stored and acknowledged first; only then tell the people the change affects.
+    for channel, blocks, text in notices:
+        try:
+            await client.chat_postMessage(channel=channel, blocks=blocks, text=text)
+        except (SlackApiError, OSError) as error:
+            log.error("could not tell %s about a change: %s", channel, error)
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.command("/oncall")
-    async def oncall_command(ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any]) -> None:
-        await handle(ack, respond, command, ctx)
+    async def oncall_command(
+        ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await handle(ack, respond, command, ctx, client)
+
+
+async def _away(
+    session: AsyncSession,
+    ctx: AppContext,
+    view: TeamView,
+    me: Person | None,
+    user_id: str,
+    request: OncallRequest,
+    at: datetime,
+    notices: list[Notice],
+) -> Blocks:
+    if me is None:
+        return not_in_team(user_id)
+    zone = me.timezone or view.file.timezone
+    try:
+        if request.away == "list":
+            return absences_list_blocks(await absences.upcoming(session, person=me.id, at=at), zone)
+        if request.away == "cancel":
+            gone = await absences.cancel(session, absence_id=request.absence_id or 0, actor=me, at=at)
+            ctx.views.invalidate()
+            return [section(f"Cancelled absence #{gone.id}. The schedule is back as it was.")]
+        target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
+        if target is None or (target != me and not me.admin):
+            return render.usage_blocks(
+                "Only admins record absences for someone else, and only for people in the team."
+            )
+        assert request.first is not None and request.last is not None
+        recorded = await absences.record_absence(
+            session,
+            view=view,
+            person=target,
+            first=request.first,
+            last=request.last,
+            reason=request.query,
+            actor=me.id,
+            at=at,
+        )
+    except absences.AbsenceRefused as error:
+        return render.usage_blocks(f"Not recorded: {escape(str(error))}.")
+    ctx.views.invalidate()
+    notices += _cover_notices(recorded, view)
+    return recorded_blocks(recorded, view.people, zone)
+
+
+def _cover_notices(recorded: AbsenceRecorded, view: TeamView) -> list[Notice]:
+    """One message to each person who now covers, and one to each rotation channel affected."""
+    found: list[Notice] = []
+    for rotation in sorted({c.rotation for c in recorded.covers}):
+        covers = [c for c in recorded.covers if c.rotation == rotation]
+        zone = view.rotations[rotation].timezone
+        blocks = covers_notice_blocks(recorded, covers, view.people, zone)
+        found.append((view.config(rotation).channel, blocks, f"{recorded.person.name} is away"))
+        for person_id in sorted({c.segment.person for c in covers if c.segment.person}):
+            person = view.people.get(person_id)
+            if person and person.slack_id:
+                mine = [c for c in covers if c.segment.person == person_id]
+                found.append(
+                    (
+                        person.slack_id,
+                        covers_notice_blocks(recorded, mine, view.people, person.timezone or zone),
+                        "You now cover a shift",
+                    )
+                )
+    return found
 
 
 async def _checklist(session: AsyncSession, ctx: AppContext, view: TeamView, at: datetime) -> Blocks:

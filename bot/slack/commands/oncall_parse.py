@@ -5,11 +5,27 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from bot.slack.blocks.common import escape
 
-SUBCOMMANDS = ("now", "next", "schedule", "me", "holidays", "calendar", "checklist", "handoff", "help")
+SUBCOMMANDS = (
+    "now",
+    "next",
+    "schedule",
+    "me",
+    "holidays",
+    "calendar",
+    "checklist",
+    "handoff",
+    "away",
+    "help",
+)
+AWAY_USAGE = (
+    "Usage: `/oncall away 2026-12-21 2026-12-31 [reason]` (dates in your time zone, the last one included), "
+    "`/oncall away list`, `/oncall away cancel <id>`; admins: `/oncall away @someone START END [reason]`."
+)
 MAX_NOTE = 2000
 MAX_WEEKS = 26
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -28,6 +44,7 @@ class OncallRequest:
         "calendar",
         "checklist",
         "handoff",
+        "away",
         "help",
     ]
     share: bool = False
@@ -36,6 +53,10 @@ class OncallRequest:
     slack_id: str | None = None  # for "person"
     query: str = ""  # for "pipeline"
     reset: bool = False  # for "calendar reset"
+    away: Literal["add", "list", "cancel"] = "add"
+    first: date | None = None  # for "away": whole days, both included
+    last: date | None = None
+    absence_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,8 @@ def parse_oncall(text: str) -> OncallRequest | BadRequest:
                 f"Usage: `/oncall handoff <notes for the next shift>`, at most {MAX_NOTE} characters."
             )
         return OncallRequest("handoff", query=note)
+    if head == "away":
+        return _away(rest)
     if head == "calendar":
         if rest and [w.lower() for w in rest] != ["reset"]:
             return BadRequest(
@@ -102,3 +125,19 @@ def _holidays(rest: list[str], share: bool) -> OncallRequest | BadRequest:
     if len(rest) > 1 or not rest[0].isdigit() or not 1970 <= int(rest[0]) <= 2200:
         return BadRequest("Usage: `/oncall holidays [year]`, e.g. `/oncall holidays 2027`.")
     return OncallRequest("holidays", share=share, year=int(rest[0]))
+
+
+def _away(rest: list[str]) -> OncallRequest | BadRequest:
+    if [w.lower() for w in rest] == ["list"]:
+        return OncallRequest("away", away="list")
+    if len(rest) == 2 and rest[0].lower() == "cancel" and rest[1].lstrip("#").isdigit():
+        return OncallRequest("away", away="cancel", absence_id=int(rest[1].lstrip("#")))
+    slack_id = None
+    if rest and (mention := MENTION.match(rest[0])):
+        slack_id, rest = mention[1], rest[1:]
+    try:
+        first, last = date.fromisoformat(rest[0]), date.fromisoformat(rest[1])
+    except (IndexError, ValueError):
+        return BadRequest(AWAY_USAGE)
+    reason = " ".join(rest[2:])[:200]
+    return OncallRequest("away", slack_id=slack_id, first=first, last=last, query=reason)

@@ -1,0 +1,83 @@
+"""`/oncall away`: vacations from Slack, the schedule that follows, and who is told."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pytest
+
+from bot.schedule.model import Reason
+from bot.services.oncall import on_call
+from bot.slack.context import AppContext
+from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver
+
+
+def text_of(answer: dict) -> str:  # type: ignore[type-arg]
+    return str(answer["blocks"])
+
+
+async def posts(slack: SlackDriver, count: int) -> list[tuple[str, str]]:
+    for _ in range(200):  # the notices go out after the acknowledgement
+        if len(slack.fake.of("chat.postMessage")) >= count:
+            break
+        await asyncio.sleep(0.01)
+    return [(c.args["channel"], c.args["text"]) for c in slack.fake.of("chat.postMessage")]
+
+
+async def test_primary_away_moves_the_shift_and_tells_those_affected(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    answer = await slack.command("/oncall", "away 2026-12-09 2026-12-10 dentist", user=ALICE)
+    assert_valid_blocks(answer["blocks"])
+    assert "Recorded absence #1" in text_of(answer) and "Who covers" in text_of(answer)
+    async with ctx.sessions() as session:
+        [during] = await on_call(session, at=datetime(2026, 12, 9, 12, tzinfo=NY))
+    assert (
+        during.primary is not None
+        and during.primary.person == "bob"
+        and during.primary.reason is Reason.ABSENCE
+    )
+    assert during.backup is not None and during.backup.person not in ("alice", "bob")
+    sent = await posts(slack, 3)
+    assert ("#data-oncall", "Alice is away") in sent
+    assert (BOB, "You now cover a shift") in sent
+    assert len(sent) == 3  # the channel, the new primary and the new backup: nobody else
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("away 2026-12-10 2026-12-09", "is before the start"),
+        ("away 2026-01-01 2026-01-02", "already over"),
+        ("away 2026-12-01 2027-06-01", "at most 90 days"),
+        ("away tomorrow", "Usage: `/oncall away"),
+        ("away 2026-12-40 2026-12-41", "Usage: `/oncall away"),
+    ],
+)
+async def test_bad_absences_are_refused(slack: SlackDriver, text: str, says: str) -> None:
+    answer = await slack.command("/oncall", text, user=ALICE)
+    assert_valid_blocks(answer["blocks"])
+    assert says in text_of(answer)
+    assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_list_overlap_and_cancel(slack: SlackDriver, ctx: AppContext) -> None:
+    await slack.command("/oncall", "away 2026-12-21 2026-12-31 holidays", user=CAROL)
+    assert "overlaps an absence" in text_of(
+        await slack.command("/oncall", "away 2026-12-30 2027-01-02", user=CAROL)
+    )
+    listed = text_of(await slack.command("/oncall", "away list", user=CAROL))
+    assert "#1" in listed and "holidays" in listed
+    assert "is not yours" in text_of(await slack.command("/oncall", "away cancel 1", user=BOB))
+    assert "Cancelled absence #1" in text_of(await slack.command("/oncall", "away cancel #1", user=CAROL))
+    assert "no absence recorded" in text_of(await slack.command("/oncall", "away list", user=CAROL))
+    assert "there is no absence #7" in text_of(await slack.command("/oncall", "away cancel 7", user=CAROL))
+
+
+async def test_only_admins_record_for_others(slack: SlackDriver) -> None:
+    refused = await slack.command("/oncall", f"away <@{BOB}|bob> 2026-12-21 2026-12-22", user=CAROL)
+    assert "Only admins" in text_of(refused)
+    recorded = await slack.command("/oncall", f"away <@{BOB}|bob> 2026-12-21 2026-12-22", user=DAVID)
+    assert "Recorded absence" in text_of(recorded) and f"<@{BOB}> away" in text_of(recorded)
