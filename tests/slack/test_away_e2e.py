@@ -81,3 +81,13 @@ async def test_only_admins_record_for_others(slack: SlackDriver) -> None:
     assert "Only admins" in text_of(refused)
     recorded = await slack.command("/oncall", f"away <@{BOB}|bob> 2026-12-21 2026-12-22", user=DAVID)
     assert "Recorded absence" in text_of(recorded) and f"<@{BOB}> away" in text_of(recorded)
+
+
+async def test_history_shows_who_changed_what(slack: SlackDriver) -> None:
+    await slack.command("/oncall", "away 2026-12-21 2026-12-22 trip", user=CAROL)
+    answer = await slack.command("/oncall", "history 3", user=ALICE)
+    assert_valid_blocks(answer["blocks"])
+    text = text_of(answer)
+    assert f"<@{CAROL}> (slack) absence.add `carol`" in text
+    assert text.count("(import)") == 2  # the two before it: the team file's import
+    assert "at most 50" in text_of(await slack.command("/oncall", "history 500", user=ALICE))

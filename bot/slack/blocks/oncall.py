@@ -154,6 +154,7 @@ HELP = """\
 • `/oncall checklist` — this month's month-end checklist: what is ticked, by whom
 • `/oncall handoff <notes>` — as primary, leave notes for the next handoff post
 • `/oncall away START END [reason]` — record an absence (your time zone); `away list`, `away cancel <id>`
+• `/oncall history [N]` — the latest changes: who, when, from where
 See also `/runbook <pipeline>`."""
 
 

@@ -23,12 +23,13 @@ from bot.slack.blocks.absences import absences_list_blocks, covers_notice_blocks
 from bot.slack.blocks.calendar import calendar_blocks
 from bot.slack.blocks.checklist import checklist_state_blocks
 from bot.slack.blocks.common import escape, section
+from bot.slack.blocks.history import history_blocks
 from bot.slack.blocks.pipeline import candidates_blocks, pipeline_blocks
 from bot.slack.blocks.timefmt import slack_time
 from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
 from bot.slack.context import AppContext
 from bot.slack.reply import Reply, answer_in_ack
-from bot.store import checklists
+from bot.store import audit, checklists
 from bot.store.handoff_notes import add_note
 from bot.teamfile.schema import Person
 
@@ -74,6 +75,9 @@ async def answer(
             return await _away(
                 session, ctx, view, me, user_id, request, at, notices if notices is not None else []
             )
+        case "history":
+            entries = await audit.recent(session, limit=request.count)
+            return history_blocks(entries, everyone, zone=(me.timezone if me else None) or view.file.timezone)
         case "handoff":
             return await _handoff_note(session, view, me, user_id, request.query, at)
         case "pipeline":

@@ -20,6 +20,7 @@ SUBCOMMANDS = (
     "checklist",
     "handoff",
     "away",
+    "history",
     "help",
 )
 AWAY_USAGE = (
@@ -27,6 +28,7 @@ AWAY_USAGE = (
     "`/oncall away list`, `/oncall away cancel <id>`; admins: `/oncall away @someone START END [reason]`."
 )
 MAX_NOTE = 2000
+MAX_HISTORY = 50
 MAX_WEEKS = 26
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -45,10 +47,12 @@ class OncallRequest:
         "checklist",
         "handoff",
         "away",
+        "history",
         "help",
     ]
     share: bool = False
     weeks: int = 4
+    count: int = 10  # for "history"
     year: int | None = None
     slack_id: str | None = None  # for "person"
     query: str = ""  # for "pipeline"
@@ -82,27 +86,40 @@ def parse_oncall(text: str) -> OncallRequest | BadRequest:
         return _no_more(rest, "@someone") or OncallRequest("person", share=share, slack_id=mention[1])
     if head in ("now", "next", "me", "checklist", "help"):
         return _no_more(rest, head) or OncallRequest(head, share=share)  # type: ignore[arg-type]
-    if head == "schedule":
-        return _schedule(rest, share)
-    if head == "holidays":
-        return _holidays(rest, share)
     if head == "handoff":
-        note = text.strip()[len(words[0]) :].strip() if text.lower().lstrip().startswith("handoff") else ""
-        if not note or len(note) > MAX_NOTE:
-            return BadRequest(
-                f"Usage: `/oncall handoff <notes for the next shift>`, at most {MAX_NOTE} characters."
-            )
-        return OncallRequest("handoff", query=note)
-    if head == "away":
-        return _away(rest)
-    if head == "calendar":
-        if rest and [w.lower() for w in rest] != ["reset"]:
-            return BadRequest(
-                "Usage: `/oncall calendar` for your feed links, `/oncall calendar reset` to revoke them."
-            )
-        return OncallRequest("calendar", share=False, reset=bool(rest))
+        return _handoff(text)
+    if parse := WITH_ARGUMENTS.get(head):
+        return parse(rest, share)
     # Anything else may name a pipeline; the handler decides, with the closest sub-command as a hint.
     return OncallRequest("pipeline", share=share, query=" ".join(words)[:200])
+
+
+def _handoff(text: str) -> OncallRequest | BadRequest:
+    # The notes are free text: take them as typed, after the first word.
+    note = text.strip()[len("handoff") :].strip() if text.lower().lstrip().startswith("handoff") else ""
+    if not note or len(note) > MAX_NOTE:
+        return BadRequest(
+            f"Usage: `/oncall handoff <notes for the next shift>`, at most {MAX_NOTE} characters."
+        )
+    return OncallRequest("handoff", query=note)
+
+
+def _history(rest: list[str], share: bool) -> OncallRequest | BadRequest:
+    if not rest:
+        return OncallRequest("history", share=share)
+    if len(rest) > 1 or not rest[0].isdigit() or not 1 <= int(rest[0]) <= MAX_HISTORY:
+        return BadRequest(
+            f"Usage: `/oncall history [N]`, the latest N changes (default 10, at most {MAX_HISTORY})."
+        )
+    return OncallRequest("history", share=share, count=int(rest[0]))
+
+
+def _calendar(rest: list[str], share: bool) -> OncallRequest | BadRequest:
+    if rest and [w.lower() for w in rest] != ["reset"]:
+        return BadRequest(
+            "Usage: `/oncall calendar` for your feed links, `/oncall calendar reset` to revoke them."
+        )
+    return OncallRequest("calendar", share=False, reset=bool(rest))  # feed links are never shared
 
 
 def _no_more(rest: list[str], name: str) -> BadRequest | None:
@@ -127,7 +144,7 @@ def _holidays(rest: list[str], share: bool) -> OncallRequest | BadRequest:
     return OncallRequest("holidays", share=share, year=int(rest[0]))
 
 
-def _away(rest: list[str]) -> OncallRequest | BadRequest:
+def _away(rest: list[str], share: bool) -> OncallRequest | BadRequest:
     if [w.lower() for w in rest] == ["list"]:
         return OncallRequest("away", away="list")
     if len(rest) == 2 and rest[0].lower() == "cancel" and rest[1].lstrip("#").isdigit():
@@ -141,3 +158,12 @@ def _away(rest: list[str]) -> OncallRequest | BadRequest:
         return BadRequest(AWAY_USAGE)
     reason = " ".join(rest[2:])[:200]
     return OncallRequest("away", slack_id=slack_id, first=first, last=last, query=reason)
+
+
+WITH_ARGUMENTS = {
+    "schedule": _schedule,
+    "holidays": _holidays,
+    "away": _away,
+    "history": _history,
+    "calendar": _calendar,
+}
