@@ -6,11 +6,11 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from bot.slack.blocks.common import escape
 
-SUBCOMMANDS = (
+Kind = Literal[
     "now",
     "next",
     "schedule",
@@ -22,7 +22,10 @@ SUBCOMMANDS = (
     "away",
     "history",
     "help",
-)
+    "person",
+    "pipeline",  # what `@someone` and any other word are read as
+]
+SUBCOMMANDS: tuple[str, ...] = tuple(k for k in get_args(Kind) if k not in ("person", "pipeline"))
 AWAY_USAGE = (
     "Usage: `/oncall away 2026-12-21 2026-12-31 [reason]` (dates in your time zone, the last one included), "
     "`/oncall away list`, `/oncall away cancel <id>`; admins: `/oncall away @someone START END [reason]`."
@@ -35,21 +38,7 @@ MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 @dataclass(frozen=True)
 class OncallRequest:
-    kind: Literal[
-        "now",
-        "next",
-        "schedule",
-        "me",
-        "person",
-        "pipeline",
-        "holidays",
-        "calendar",
-        "checklist",
-        "handoff",
-        "away",
-        "history",
-        "help",
-    ]
+    kind: Kind
     share: bool = False
     weeks: int = 4
     count: int = 10  # for "history"
