@@ -1,10 +1,11 @@
-"""The rituals on a clock: one APScheduler job per rotation's handoff, derived from the store.
+"""The rituals on a clock: one APScheduler job per rotation's handoff, derived from the store, and
+a minute tick for reminders, month-end checklists and anything a trigger did not catch.
 
 Jobs live in memory only (nothing pickled, nothing a user wrote becomes code) and are rebuilt when
-the team's revision changes. Each run asks the engine which handoffs fell due within the grace
-window and sends them through the ledger, so a run that fires twice, late, or on two replicas
-still posts each handoff once; a post missed while the bot was down is sent at start-up if it is
-recent enough, else skipped with a log line.
+the rotations change. Each run asks which posts fell due within the grace window and sends them
+through the ledger, so a run that fires twice, late, or on two replicas still posts each once; a
+handoff missed while the bot was down is sent at start-up if it is recent enough, else skipped
+with a log line.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Rituals:
 
     async def start(self) -> None:
         await self.run_due(report_missed=True)
-        await self.tick()
+        await self.sync()
         self.scheduler.add_job(self.tick, IntervalTrigger(seconds=RESYNC.total_seconds()), id="tick")
         self.scheduler.start()
 
