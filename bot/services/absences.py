@@ -6,19 +6,34 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule import resolve
-from bot.schedule.model import Absence, Reason, Segment
+from bot.schedule.model import Absence, Override, Reason, Role, Segment
 from bot.services.oncall import TeamView, schedule_inputs
-from bot.store import audit
+from bot.store import audit, ledger
 from bot.store.models import AbsenceRow
-from bot.store.schedule import absences_overlapping, add_absence
+from bot.store.schedule import absences_overlapping, add_absence, add_override
 from bot.store.team import bump_revision
 from bot.teamfile.schema import Person
 
 MAX_DAYS = 90
+
+
+class VolunteerOffer(BaseModel):
+    """The button value of an "I'll cover" call: which backup stretch, until when it is open."""
+
+    absence: int
+    rotation: str
+    start: datetime
+    end: datetime
+    deadline: datetime
+
+    @property
+    def key(self) -> str:
+        return f"volunteer:{self.absence}:{self.rotation}:{self.start.isoformat()}"
 
 
 class AbsenceRefused(ValueError):
@@ -120,3 +135,55 @@ async def cancel(session: AsyncSession, *, absence_id: int, actor: Person, at: d
         at=at,
     )
     return absence
+
+
+async def volunteer(
+    session: AsyncSession,
+    *,
+    view: TeamView,
+    offer: VolunteerOffer,
+    person: Person,
+    at: datetime,
+    channel: str,
+    ts: str,
+) -> None:
+    """Take an offered backup stretch: the first volunteer wins, and only someone free to take it."""
+    if at >= offer.deadline:
+        raise AbsenceRefused("this call for a volunteer has closed; the schedule stays as announced")
+    rotation = view.rotations.get(offer.rotation)
+    absent = await session.scalar(select(AbsenceRow.person_id).where(AbsenceRow.id == offer.absence))
+    if rotation is None or absent is None:
+        raise AbsenceRefused("that absence or rotation no longer exists")
+    if person.id not in rotation.members or person.id == absent:
+        raise AbsenceRefused(f"only another member of {rotation.name} can cover this")
+    if await absences_overlapping(session, start=offer.start, end=offer.end, people=[person.id]):
+        raise AbsenceRefused("you are away during that time yourself")
+    inputs = await schedule_inputs(session, view=view, rotation=rotation, start=offer.start, end=offer.end)
+    if any(
+        s.person == person.id and s.role is Role.PRIMARY
+        for s in resolve(rotation, offer.start, offer.end, inputs).segments
+    ):
+        raise AbsenceRefused("you are primary during that time; a backup must be someone else")
+    if not await ledger.claim(session, key=offer.key, job="volunteer", owner=person.id, now=at):
+        raise AbsenceRefused("someone else volunteered first")
+    await ledger.mark_sent(session, key=offer.key, channel=channel, ts=ts, now=at)
+    cover = Override(
+        offer.rotation,
+        Role.BACKUP,
+        person.id,
+        offer.start,
+        offer.end,
+        Reason.VOLUNTEER,
+        note=f"volunteered for absence #{offer.absence}",
+    )
+    await add_override(session, override=cover, actor=person.id, source="slack", at=at)
+    await audit.record(
+        session,
+        actor=person.id,
+        source="slack",
+        action="absence.volunteer",
+        subject=offer.rotation,
+        detail=f"#{offer.absence}",
+        at=at,
+    )
+    await session.commit()

@@ -9,6 +9,7 @@ from enum import StrEnum
 class ActionId(StrEnum):
     SHOW_RUNBOOK = "runbook.show"
     TICK_CHECKLIST = "checklist.tick"
+    VOLUNTEER = "absence.volunteer"
 
 
 def matching(action: ActionId) -> re.Pattern[str]:

@@ -91,3 +91,61 @@ async def test_history_shows_who_changed_what(slack: SlackDriver) -> None:
     assert f"<@{CAROL}> (slack) absence.add `carol`" in text
     assert text.count("(import)") == 2  # the two before it: the team file's import
     assert "at most 50" in text_of(await slack.command("/oncall", "history 500", user=ALICE))
+
+
+async def volunteer_button(slack: SlackDriver) -> tuple[str, str]:
+    sent = await posts(slack, 1)
+    assert sent
+    post = next(c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "#data-oncall")
+    assert_valid_blocks(post.args["blocks"])
+    [button] = [e for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    return button["action_id"], button["value"]
+
+
+async def press(slack: SlackDriver, action_id: str, value: str, user: str) -> dict:  # type: ignore[type-arg]
+    def answers() -> list[dict]:  # type: ignore[type-arg]
+        return [c.args for c in slack.fake.calls if c.method in ("response:action", "chat.update")]
+
+    count = len(answers())
+    assert await slack.press(action_id, value, user=user) == 200
+    for _ in range(200):
+        if len(answers()) > count:
+            break
+        await asyncio.sleep(0.01)
+    return answers()[-1]
+
+
+async def test_a_volunteer_takes_the_backup_slot_first_click_wins(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=BOB)  # Bob is this week's backup
+    action_id, value = await volunteer_button(slack)
+    taken = await press(slack, action_id, value, DAVID)
+    assert "volunteered as backup" in str(taken["blocks"]) and "<@U0DAVID01>" in str(taken["blocks"])
+    async with ctx.sessions() as session:
+        [during] = await on_call(session, at=datetime(2026, 12, 9, 12, tzinfo=NY))
+    assert during.backup is not None and during.backup.person == "david"
+    assert during.backup.reason is Reason.VOLUNTEER
+    late = await press(slack, action_id, value, CAROL)
+    assert "someone else volunteered first" in late["text"]
+
+
+@pytest.mark.parametrize(
+    ("user", "says"),
+    [
+        (ALICE, "you are primary during that time"),
+        (BOB, "only another member"),
+        ("U0STRANGER", "Only members"),
+    ],
+)
+async def test_who_may_not_volunteer(slack: SlackDriver, user: str, says: str) -> None:
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=BOB)
+    action_id, value = await volunteer_button(slack)
+    assert says in (await press(slack, action_id, value, user))["text"]
+
+
+async def test_a_closed_call_keeps_the_schedule(slack: SlackDriver, ctx: AppContext) -> None:
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=BOB)
+    action_id, value = await volunteer_button(slack)
+    object.__setattr__(ctx, "clock", lambda: datetime(2026, 12, 9, 1, tzinfo=NY))  # the deadline passed
+    assert "has closed" in (await press(slack, action_id, value, DAVID))["text"]

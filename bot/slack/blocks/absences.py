@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.schedule.model import Absence
-from bot.services.absences import AbsenceRecorded, Cover
-from bot.slack.blocks.common import context, escape, section
+from bot.services.absences import AbsenceRecorded, Cover, VolunteerOffer
+from bot.slack.blocks.common import actions, button, context, escape, section
 from bot.slack.blocks.oncall import who
 from bot.slack.blocks.timefmt import slack_time
+from bot.slack.ids import ActionId
 from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
@@ -58,3 +59,36 @@ def absences_list_blocks(absences: Sequence[Absence], zone: str) -> Blocks:
         for a in absences
     ]
     return [section("*Your absences*\n" + "\n".join(lines))]
+
+
+def volunteer_call_blocks(
+    recorded: AbsenceRecorded,
+    covers: Sequence[Cover],
+    people: Mapping[str, Person],
+    zone: str,
+    offers: Sequence[VolunteerOffer],
+) -> Blocks:
+    """The channel post: who covers now, and "I'll cover" for each backup stretch the engine filled."""
+    blocks = covers_notice_blocks(recorded, covers, people, zone)
+    if offers:
+        deadline = slack_time(offers[0].deadline, zone)
+        buttons = [button("I'll cover", ActionId.VOLUNTEER, offer.model_dump_json()) for offer in offers[:5]]
+        blocks += [
+            section(
+                f"The backup went to whoever was on call least recently. Rather take it? Until {deadline}:"
+            ),
+            actions(*buttons),
+        ]
+    return blocks
+
+
+def volunteered_blocks(
+    offer: VolunteerOffer, volunteer: str, people: Mapping[str, Person], zone: str
+) -> Blocks:
+    span = f"{slack_time(offer.start, zone)} → {slack_time(offer.end, zone)}"
+    return [
+        section(
+            f":raised_hands: {who(volunteer, people)} volunteered as backup for "
+            f"{escape(offer.rotation)}, {span}. Thank you!"
+        )
+    ]

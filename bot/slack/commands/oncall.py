@@ -14,12 +14,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.month_end import month_end_window
+from bot.schedule.model import Role
 from bot.services import absences, calendar, people
-from bot.services.absences import AbsenceRecorded
+from bot.services.absences import AbsenceRecorded, VolunteerOffer
 from bot.services.oncall import NoTeam, TeamView, holidays_of_year, on_call, schedule
 from bot.services.pipelines import lookup
 from bot.slack.blocks import oncall as render
-from bot.slack.blocks.absences import absences_list_blocks, covers_notice_blocks, recorded_blocks
+from bot.slack.blocks.absences import (
+    absences_list_blocks,
+    covers_notice_blocks,
+    recorded_blocks,
+    volunteer_call_blocks,
+)
 from bot.slack.blocks.calendar import calendar_blocks
 from bot.slack.blocks.checklist import checklist_state_blocks
 from bot.slack.blocks.common import escape, section
@@ -35,6 +41,7 @@ from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
 Notice = tuple[str, Blocks, str]  # channel or user id, blocks, notification text
+VOLUNTEER_WINDOW = timedelta(hours=24)
 log = logging.getLogger(__name__)
 
 
@@ -228,17 +235,30 @@ async def _away(
     except absences.AbsenceRefused as error:
         return render.usage_blocks(f"Not recorded: {escape(str(error))}.")
     ctx.views.invalidate()
-    notices += _cover_notices(recorded, view)
+    notices += _cover_notices(recorded, view, at)
     return recorded_blocks(recorded, view.people, zone)
 
 
-def _cover_notices(recorded: AbsenceRecorded, view: TeamView) -> list[Notice]:
-    """One message to each person who now covers, and one to each rotation channel affected."""
+def _cover_notices(recorded: AbsenceRecorded, view: TeamView, at: datetime) -> list[Notice]:
+    """One message to each person who now covers, and one to each rotation channel affected; the
+    channel is asked for a volunteer for every backup stretch the engine had to fill."""
     found: list[Notice] = []
+    deadline = max(at, min(recorded.start, at + VOLUNTEER_WINDOW))
     for rotation in sorted({c.rotation for c in recorded.covers}):
         covers = [c for c in recorded.covers if c.rotation == rotation]
         zone = view.rotations[rotation].timezone
-        blocks = covers_notice_blocks(recorded, covers, view.people, zone)
+        offers = [
+            VolunteerOffer(
+                absence=recorded.id,
+                rotation=rotation,
+                start=c.segment.start,
+                end=c.segment.end,
+                deadline=deadline,
+            )
+            for c in covers
+            if c.segment.role is Role.BACKUP and deadline > at
+        ]
+        blocks = volunteer_call_blocks(recorded, covers, view.people, zone, offers)
         found.append((view.config(rotation).channel, blocks, f"{recorded.person.name} is away"))
         for person_id in sorted({c.segment.person for c in covers if c.segment.person}):
             person = view.people.get(person_id)
