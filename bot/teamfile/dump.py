@@ -18,12 +18,18 @@ def _clean(value: Any) -> Any:
 
 
 def dump_team_file(team: TeamFile) -> str:
+    # Defaults are left out, except what a reader of the file needs to see to understand it.
     data = team.model_dump(mode="json", exclude_defaults=True)
-    data.setdefault("timezone", team.timezone)
+    data["timezone"] = team.timezone
+    data["holidays"] = {"country": team.holidays.country, **data.get("holidays", {})}
     for rotation, model in zip(data.get("rotations", []), team.rotations, strict=True):
-        rotation["start"] = model.start.isoformat()
-        if "handoff" in rotation and "time" in rotation["handoff"]:
-            rotation["handoff"]["time"] = model.handoff.time.strftime("%H:%M")
+        rotation.update(
+            backup=rotation.get("backup", "next"),
+            unit=model.unit,
+            length=model.length,
+            handoff={"weekday": model.handoff.weekday, "time": model.handoff.time.strftime("%H:%M")},
+            start=model.start.isoformat(),
+        )
     ordered = {
         key: data[key] for key in ("timezone", "holidays", "people", "pipelines", "rotations") if key in data
     }
