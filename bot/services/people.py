@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.schedule.model import HolidayDuty, Role, Segment
+from bot.schedule.model import HolidayDuty, Segment
 from bot.services.oncall import OnCall, TeamView, holidays_of_year, on_call, schedule
 from bot.store.schedule import absences_overlapping
 from bot.teamfile.schema import Person, Pipeline
@@ -89,7 +89,3 @@ def rotations_of(view: TeamView, person: Person | None) -> list[str]:
     """The rotations a person belongs to; all of them when they belong to none."""
     mine = [r.name for r in view.rotations.values() if person and person.id in r.members]
     return mine or list(view.rotations)
-
-
-def holder(answer: OnCall, role: Role) -> Segment | None:
-    return answer.primary if role is Role.PRIMARY else answer.backup

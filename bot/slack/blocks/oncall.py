@@ -9,7 +9,7 @@ from typing import Any
 from bot.schedule.model import HolidayDuty, Reason, Rotation, Segment
 from bot.services.oncall import OnCall, RotationSchedule, explain
 from bot.services.people import Availability, PersonSummary
-from bot.slack.blocks.common import context, divider, escape, header, mention, section
+from bot.slack.blocks.common import context, escape, header, mention, section
 from bot.slack.blocks.timefmt import day, slack_time
 from bot.teamfile.schema import Person
 
@@ -167,12 +167,3 @@ def usage_blocks(message: str) -> Blocks:
         section(f":thinking_face: {message}"),
         context("Type `/oncall help` for everything `/oncall` does."),
     ]
-
-
-def divided(*groups: Blocks) -> Blocks:
-    blocks: Blocks = []
-    for group in groups:
-        if blocks and group:
-            blocks.append(divider())
-        blocks.extend(group)
-    return blocks
