@@ -207,3 +207,19 @@ class HandoffNote(Base):
     author: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IncidentRow(Base):
+    """A declared incident; stored before anything is posted, so Slack failing loses nothing."""
+
+    __tablename__ = "incidents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # idempotency: one incident per request
+    pipeline: Mapped[str] = mapped_column(String(64), ForeignKey("pipelines.key", ondelete="CASCADE"))
+    severity: Mapped[str] = mapped_column(String(4))
+    summary: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # open, resolved
+    declared_by: Mapped[str] = mapped_column(String(64))
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(80))
+    ts: Mapped[str | None] = mapped_column(String(32))  # the root message, once posted

@@ -2,10 +2,10 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.commands import oncall, runbook
+from bot.slack.commands import incident, oncall, runbook
 from bot.slack.context import AppContext
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
-    for module in (oncall, runbook):
+    for module in (oncall, runbook, incident):
         module.register(app, ctx)
