@@ -27,6 +27,8 @@ class Incident:
     declared_at: datetime
     channel: str
     ts: str | None
+    acked_by: str | None = None
+    acked_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ def _incident(row: IncidentRow) -> Incident:
         row.declared_at,
         row.channel,
         row.ts,
+        row.acked_by,
+        row.acked_at,
     )
 
 
@@ -137,3 +141,16 @@ def audience(card: PipelineCard) -> list[Reach]:
         else:
             found.append(Reach(person, role, False, reach.why, backups.get(person, stand_in)))
     return found
+
+
+async def acknowledge(session: AsyncSession, *, incident_id: int, person: str, at: datetime) -> bool:
+    """Record who acknowledged; a compare-and-set, so a double click counts once. True if this one did."""
+    unacked = (IncidentRow.id == incident_id, IncidentRow.acked_by.is_(None), IncidentRow.status == "open")
+    changed = await session.execute(update(IncidentRow).where(*unacked).values(acked_by=person, acked_at=at))
+    done = bool(changed.rowcount)  # type: ignore[attr-defined]
+    if done:
+        await audit.record(
+            session, actor=person, source="slack", action="incident.ack", subject=f"#{incident_id}", at=at
+        )
+    await session.commit()
+    return done

@@ -10,6 +10,7 @@ class ActionId(StrEnum):
     SHOW_RUNBOOK = "runbook.show"
     TICK_CHECKLIST = "checklist.tick"
     VOLUNTEER = "absence.volunteer"
+    ACK_INCIDENT = "incident.ack"
 
 
 def matching(action: ActionId) -> re.Pattern[str]:

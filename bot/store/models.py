@@ -223,3 +223,5 @@ class IncidentRow(Base):
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
     channel: Mapped[str] = mapped_column(String(80))
     ts: Mapped[str | None] = mapped_column(String(32))  # the root message, once posted
+    acked_by: Mapped[str | None] = mapped_column(String(64))
+    acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

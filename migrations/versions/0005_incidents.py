@@ -2,7 +2,7 @@
 
 Revision ID: 0005_incidents
 Revises: 0004_handoff_notes
-Create Date: 2026-11-22 13:28:15.321140
+Create Date: 2026-11-22 13:30:34.130670
 """
 
 from collections.abc import Sequence
@@ -31,6 +31,8 @@ def upgrade() -> None:
         sa.Column("declared_at", bot.store.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("channel", sa.String(length=80), nullable=False),
         sa.Column("ts", sa.String(length=32), nullable=True),
+        sa.Column("acked_by", sa.String(length=64), nullable=True),
+        sa.Column("acked_at", bot.store.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["pipeline"], ["pipelines.key"], name=op.f("fk_incidents_pipeline_pipelines"), ondelete="CASCADE"
         ),

@@ -112,3 +112,39 @@ async def test_slack_failing_keeps_the_incident(slack: SlackDriver) -> None:
     assert "Incident #1: Aggregated Data Pipeline" in str(
         (await slack.command("/incident", "status 1"))["blocks"]
     )
+
+
+async def test_acknowledge_once_even_on_a_double_click(slack: SlackDriver, ctx: AppContext) -> None:
+    await slack.command("/incident", "growth sev1 late data", user=CAROL)
+    root, _, _ = await posted(slack, 3)
+    [button] = [e for b in root["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    statuses = await asyncio.gather(
+        *(slack.press(button["action_id"], button["value"], user=BOB) for _ in range(2))
+    )
+    assert statuses == [200, 200]
+    for _ in range(200):
+        if slack.fake.of("chat.update") and slack.fake.of("response:action"):
+            break
+        await asyncio.sleep(0.01)
+    [update] = slack.fake.of("chat.update")
+    assert_valid_blocks(update.args["blocks"])
+    assert "acknowledged by <@U0BOB0001>" in str(update.args["blocks"]) and "actions" not in str(
+        update.args["blocks"]
+    )
+    [second] = slack.fake.of("response:action")
+    assert second.args["text"] == "It was already acknowledged."
+    acks = [m for m in await posted(slack, 4) if m.get("text") == "Acknowledged by Bob."]
+    assert len(acks) == 1
+
+
+async def test_only_the_team_acknowledges(slack: SlackDriver) -> None:
+    await slack.command("/incident", "growth sev2 slow", user=CAROL)
+    root, _, _ = await posted(slack, 3)
+    [button] = [e for b in root["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert await slack.press(button["action_id"], button["value"], user="U0STRANGER") == 200
+    for _ in range(200):
+        if slack.fake.of("response:action"):
+            break
+        await asyncio.sleep(0.01)
+    assert slack.fake.of("response:action")[0].args["text"] == "Only members of the team can acknowledge."
+    assert slack.fake.of("chat.update") == []

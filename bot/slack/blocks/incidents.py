@@ -6,23 +6,26 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.services.incidents import Incident, Reach
-from bot.slack.blocks.common import context, escape, header, section
+from bot.slack.blocks.common import actions, button, context, escape, header, section
 from bot.slack.blocks.oncall import who
 from bot.slack.blocks.timefmt import slack_time
+from bot.slack.ids import ActionId
 from bot.teamfile.schema import Person, Pipeline
 
 Blocks = list[dict[str, Any]]
 
 
 def root_blocks(incident: Incident, pipeline: Pipeline, people: Mapping[str, Person], zone: str) -> Blocks:
-    return [
+    declared = f"declared by {who(incident.declared_by, people)} {slack_time(incident.declared_at, zone)}"
+    blocks = [
         header(f"Incident #{incident.id}: {pipeline.name} ({incident.severity})"),
         section(escape(incident.summary)),
-        context(
-            f"Status: *{incident.status}* · declared by {who(incident.declared_by, people)} "
-            f"{slack_time(incident.declared_at, zone)}"
-        ),
     ]
+    if incident.acked_by and incident.acked_at:
+        acked = f"acknowledged by {who(incident.acked_by, people)} {slack_time(incident.acked_at, zone)}"
+        return [*blocks, context(f"Status: *{incident.status}* · {declared} · {acked}")]
+    ack = button("Acknowledge", ActionId.ACK_INCIDENT, str(incident.id), style="primary")
+    return [*blocks, context(f"Status: *{incident.status}* · {declared}"), actions(ack)]
 
 
 def reach_blocks(reaches: Sequence[Reach], people: Mapping[str, Person]) -> Blocks:
