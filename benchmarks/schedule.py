@@ -13,14 +13,11 @@ import tempfile
 import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from benchmarks.history import seed_store
 from bot.schedule import CountryCalendar, resolve
 from bot.schedule.model import Absence, Override, Reason, Role, Rotation, ScheduleInputs
 from bot.schedule.rotation import local_midnight
-
-ROOT = Path(__file__).resolve().parents[1]
 
 ZONES = ("America/New_York", "Europe/London", "Asia/Kolkata", "UTC", "Australia/Lord_Howe")
 YEAR = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))

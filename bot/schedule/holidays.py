@@ -59,7 +59,7 @@ def _days(rotation: Rotation, year: int, inputs: ScheduleInputs) -> list[_Day]:
         order = rotation.members.index(primary)
         ring = rotation.members[order + 1 :] + rotation.members[:order]
         away = _away(start, end, absences)
-        eligible = tuple(m for m in ring if m not in away)
+        eligible = tuple(m for m in ring if m not in away) if away else ring
         days.append(_Day(holiday, start, end, primary, backup, eligible))
     return days
 
@@ -82,8 +82,7 @@ def holiday_duties(rotation: Rotation, year: int, inputs: ScheduleInputs) -> lis
         if not day.eligible:
             assigned[i] = None
             continue
-        # Fewest duties first; among equals the shift's backup, then rotation order after the primary.
-        _, _, _, choice = min((counts[m], m != day.backup, order, m) for order, m in enumerate(day.eligible))
+        choice = _pick(day, counts)
         assigned[i] = choice
         counts[choice] += 1
     _rebalance(days, assigned, counts, {i for i, d in enumerate(days) if d.holiday.day in pins})
@@ -91,6 +90,14 @@ def holiday_duties(rotation: Rotation, year: int, inputs: ScheduleInputs) -> lis
         HolidayDuty(rotation.name, day.holiday, assigned[i], pinned=day.holiday.day in pins)
         for i, day in enumerate(days)
     ]
+
+
+def _pick(day: _Day, counts: dict[str, int]) -> str:
+    """Fewest duties first; among equals the shift's backup, then rotation order after the primary."""
+    fewest = min(map(counts.__getitem__, day.eligible))
+    if day.backup in day.eligible and counts[day.backup] == fewest:
+        return day.backup
+    return next(m for m in day.eligible if counts[m] == fewest)
 
 
 def _rebalance(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -48,8 +49,18 @@ def _step_days(rotation: Rotation) -> int:
 
 def handoff_instant(rotation: Rotation, index: int) -> datetime:
     """When shift `index` starts (UTC): its handoff time on the rotation's local calendar."""
-    day = first_handoff_date(rotation) + timedelta(days=index * _step_days(rotation))
-    return wall_to_instant(datetime.combine(day, rotation.handoff_time), zone(rotation.timezone))
+    return _handoffs(rotation)(index)
+
+
+def _handoffs(rotation: Rotation) -> Callable[[int], datetime]:
+    """Handoff instants by shift index, with the per-rotation arithmetic done once."""
+    first, step, tz = first_handoff_date(rotation), _step_days(rotation), zone(rotation.timezone)
+    wall_time = rotation.handoff_time
+
+    def instant(index: int) -> datetime:
+        return wall_to_instant(datetime.combine(first + timedelta(days=index * step), wall_time), tz)
+
+    return instant
 
 
 def primary_of(rotation: Rotation, index: int) -> str:
@@ -76,13 +87,14 @@ def shift(rotation: Rotation, index: int) -> Shift:
 
 def index_at(rotation: Rotation, at: datetime) -> int:
     """The index of the shift holding `at`; -1 before the first handoff. O(1): estimate, then correct."""
-    origin = handoff_instant(rotation, 0)
+    instant = _handoffs(rotation)
+    origin = instant(0)
     if at < origin:
         return -1
     index = int((at - origin) / timedelta(days=_step_days(rotation)))
-    while index > 0 and handoff_instant(rotation, index) > at:
+    while index > 0 and instant(index) > at:
         index -= 1
-    while handoff_instant(rotation, index + 1) <= at:
+    while instant(index + 1) <= at:
         index += 1
     return index
 
@@ -95,11 +107,11 @@ def shift_at(rotation: Rotation, at: datetime) -> Shift | None:
 
 def shifts(rotation: Rotation, start: datetime, end: datetime) -> list[Shift]:
     """Plain rotation shifts overlapping [start, end), before holidays, absences and overrides."""
-    index = max(index_at(rotation, start), 0)
+    index, instant = max(index_at(rotation, start), 0), _handoffs(rotation)
     found = []
-    begin = handoff_instant(rotation, index)
+    begin = instant(index)
     while begin < end:
-        finish = handoff_instant(rotation, index + 1)
+        finish = instant(index + 1)
         if finish > start:
             primary, backup = primary_of(rotation, index), backup_of(rotation, index)
             found.append(Shift(rotation.name, index, primary, backup, begin, finish))

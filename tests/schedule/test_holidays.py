@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.schedule import CountryCalendar, holiday_duties
-from bot.schedule.model import Absence, Holiday, Rotation, ScheduleInputs
+from bot.schedule.model import Absence, Holiday, Rotation, ScheduleInputs, Unit
 
 US = CountryCalendar("US")
 WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New_York", date(2026, 1, 5))
@@ -59,6 +59,17 @@ def test_week6_us_holidays(year: int, expected: dict[date, str]) -> None:
     assert {d.holiday.day: d.person for d in duties} == expected
 
 
+@pytest.mark.parametrize(
+    ("year", "counts"),
+    [
+        (2026, {"alice": 3, "bob": 3, "carol": 2, "david": 3}),
+        (2027, {"alice": 4, "bob": 4, "carol": 3, "david": 4}),
+    ],
+)
+def test_week6_counts(year: int, counts: dict[str, int]) -> None:
+    assert Counter(d.person for d in holiday_duties(WEEK6, year, inputs())) == counts
+
+
 @pytest.mark.parametrize("year", [2026, 2027, 2028])
 def test_counts_differ_by_at_most_one(year: int) -> None:
     counts = Counter(d.person for d in holiday_duties(WEEK6, year, inputs()))
@@ -72,21 +83,31 @@ def test_the_cover_is_never_the_weeks_primary() -> None:
         assert duty.person != primary
 
 
+WEEK5_PINS = {
+    date(2026, 1, 1): "david",
+    date(2026, 5, 25): "alice",
+    date(2026, 7, 3): "bob",
+    date(2026, 9, 7): "charlie",
+    date(2026, 11, 26): "david",
+    date(2026, 12, 25): "alice",
+}
+# Worked out by hand: week k from Monday 2025-12-29 has primary members[k % 4]. The pins count from the
+# start of the year (alice 2, bob 1, charlie 1, david 2); the other days go to the fewest so far.
+WEEK5_2026 = WEEK5_PINS | {
+    date(2026, 1, 19): "bob",  # week 3 david/alice: bob and charlie have one, bob comes first after david
+    date(2026, 2, 16): "charlie",  # week 7 david/alice: charlie alone has one
+    date(2026, 6, 19): "bob",  # week 24 alice/bob: everyone else has two, the backup
+    date(2026, 7, 4): "david",  # week 26 charlie/david: alice and david have two, the backup
+    date(2026, 10, 12): "charlie",  # week 41 bob/charlie: alice and charlie have two, the backup
+    date(2026, 11, 11): "alice",  # week 45 bob/charlie: alice alone has two
+}
+
+
 def test_week5_pins_win_and_the_rest_balances() -> None:
-    pins = {
-        date(2026, 1, 1): "david",
-        date(2026, 5, 25): "alice",
-        date(2026, 7, 3): "bob",
-        date(2026, 9, 7): "charlie",
-        date(2026, 11, 26): "david",
-        date(2026, 12, 25): "alice",
-    }
-    duties = holiday_duties(WEEK5, 2026, inputs(pinned=pins))
-    by_day = {d.holiday.day: d for d in duties}
-    for day, person in pins.items():
-        assert by_day[day].person == person and by_day[day].pinned
-    counts = Counter(d.person for d in duties)
-    assert max(counts.values()) - min(counts.values()) <= 1
+    duties = holiday_duties(WEEK5, 2026, inputs(pinned=WEEK5_PINS))
+    assert {d.holiday.day: d.person for d in duties} == WEEK5_2026
+    assert {d.holiday.day for d in duties if d.pinned} == set(WEEK5_PINS)
+    assert set(Counter(d.person for d in duties).values()) == {3}
 
 
 def test_a_pin_for_someone_outside_the_rotation_is_ignored() -> None:
@@ -110,6 +131,25 @@ def test_nobody_available_is_reported() -> None:
     assert thanksgiving.person is None
 
 
+class Days:
+    """A calendar of chosen days."""
+
+    def __init__(self, *days: date) -> None:
+        self.days = days
+
+    def holidays_in(self, year: int) -> list[Holiday]:
+        return [Holiday(d, f"day {d.day}") for d in self.days if d.year == year]
+
+
+def test_a_duty_moves_along_a_chain_when_the_greedy_pass_leaves_a_spread_of_two() -> None:
+    # Daily a, b, c from 2026-03-02. Greedy alone: day 1 (b's) -> c, the backup; days 3, 6 and 9 are
+    # a's -> b, b, c; a ends with none while b and c have two. Giving day 1 to a balances it.
+    rotation = Rotation("r", ("a", "b", "c"), "UTC", date(2026, 3, 2), unit=Unit.DAILY)
+    calendar = Days(*(date(2026, 3, 2 + offset) for offset in (1, 3, 6, 9)))
+    duties = holiday_duties(rotation, 2026, ScheduleInputs(calendar=calendar))
+    assert [(d.holiday.day.day, d.person) for d in duties] == [(3, "a"), (5, "b"), (8, "b"), (11, "c")]
+
+
 def test_company_days_are_holidays() -> None:
     calendar = CountryCalendar("US", extra=[Holiday(date(2026, 12, 24), "Company day")])
     days = {h.day: h.name for h in calendar.holidays_in(2026)}
@@ -117,6 +157,15 @@ def test_company_days_are_holidays() -> None:
     assert date(2026, 12, 24) in {
         d.holiday.day for d in holiday_duties(WEEK6, 2026, ScheduleInputs(calendar=calendar))
     }
+
+
+def test_calendar_days_are_sorted_with_observed_days_and_joined_names() -> None:
+    calendar = CountryCalendar("US", extra=[Holiday(date(2026, 12, 25), "Company party")])
+    days = calendar.holidays_in(2026)
+    assert [d.day for d in days] == sorted({d.day for d in days})
+    names = {d.day: d.name for d in days}
+    assert names[date(2026, 7, 3)] == "Independence Day (observed)"
+    assert names[date(2026, 12, 25)] == "Christmas Day; Company party"
 
 
 def test_unknown_country_or_subdivision() -> None:

@@ -17,8 +17,8 @@ WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New
 WEEK5 = Rotation("data-oncall", ("alice", "bob", "charlie", "david"), "America/New_York", date(2025, 12, 29))
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -96,34 +96,57 @@ def test_shifts_tile_the_interval() -> None:
     assert found[-1].end >= utc(2026, 5, 1)
 
 
-@pytest.mark.parametrize(
-    ("zone", "weekday", "at", "day", "expected_utc"),
-    [
-        # New York: a weekly Monday 09:00 handoff keeps its wall time on both sides of each change.
-        ("America/New_York", 0, time(9), date(2026, 3, 2), utc(2026, 3, 2, 14)),
-        ("America/New_York", 0, time(9), date(2026, 3, 9), utc(2026, 3, 9, 13)),
-        ("America/New_York", 0, time(9), date(2026, 10, 26), utc(2026, 10, 26, 13)),
-        ("America/New_York", 0, time(9), date(2026, 11, 2), utc(2026, 11, 2, 14)),
-        # 02:30 does not exist on 2026-03-08: the first valid instant after the gap, 03:00 EDT.
-        ("America/New_York", 6, time(2, 30), date(2026, 3, 8), utc(2026, 3, 8, 7)),
-        # 01:30 happens twice on 2026-11-01: the first occurrence, EDT.
-        ("America/New_York", 6, time(1, 30), date(2026, 11, 1), utc(2026, 11, 1, 5, 30)),
-        ("Europe/London", 6, time(1, 30), date(2026, 3, 29), utc(2026, 3, 29, 1)),
-        ("Europe/London", 6, time(1, 30), date(2026, 10, 25), utc(2026, 10, 25, 0, 30)),
-        ("Europe/London", 0, time(9), date(2026, 3, 30), utc(2026, 3, 30, 8)),
-        # Lord Howe moves by 30 minutes: 02:15 on 2026-10-04 falls in the gap (02:00 -> 02:30).
-        ("Australia/Lord_Howe", 6, time(2, 15), date(2026, 10, 4), utc(2026, 10, 3, 15, 30)),
-        # 01:45 on 2026-04-05 happens twice (02:00 -> 01:30): first occurrence, at +11:00.
-        ("Australia/Lord_Howe", 6, time(1, 45), date(2026, 4, 5), utc(2026, 4, 4, 14, 45)),
-    ],
-)
-def test_weekly_handoffs_across_dst(
-    zone: str, weekday: int, at: time, day: date, expected_utc: datetime
-) -> None:
-    rotation = Rotation("r", ("a", "b"), zone, date(2026, 1, 1), handoff_time=at, handoff_weekday=weekday)
-    starts = [s.start for s in shifts(rotation, utc(2026, 1, 1), utc(2027, 1, 1))]
-    assert expected_utc in starts
-    assert datetime.combine(day, time(), UTC) - timedelta(days=1) < expected_utc
+NEW_YORK, LONDON, LORD_HOWE = "America/New_York", "Europe/London", "Australia/Lord_Howe"
+# Three consecutive handoffs around each change, as UTC instants ("MM-DD HH:MM" of 2026) worked out by
+# hand from the zone's offsets. A wall time in a gap happens at the first valid instant after it; one
+# that happens twice, at its first occurrence.
+DST_HANDOFFS = [
+    # New York, 2026-03-08: 02:00 EST -> 03:00 EDT, so 02:30 does not exist: 03:00 EDT.
+    (NEW_YORK, "daily", "02:30", "2026-03-07", ["03-07 07:30", "03-08 07:00", "03-09 06:30"]),
+    (NEW_YORK, "weekly", "02:30", "2026-03-01", ["03-01 07:30", "03-08 07:00", "03-15 06:30"]),
+    # New York, 2026-11-01: 02:00 EDT -> 01:00 EST, so 01:30 happens twice: the EDT one.
+    (NEW_YORK, "daily", "01:30", "2026-10-31", ["10-31 05:30", "11-01 05:30", "11-02 06:30"]),
+    (NEW_YORK, "weekly", "01:30", "2026-10-25", ["10-25 05:30", "11-01 05:30", "11-08 06:30"]),
+    # A Monday 09:00 handoff keeps its wall time on both sides of each change.
+    (NEW_YORK, "weekly", "09:00", "2026-03-02", ["03-02 14:00", "03-09 13:00", "03-16 13:00"]),
+    (NEW_YORK, "weekly", "09:00", "2026-10-26", ["10-26 13:00", "11-02 14:00", "11-09 14:00"]),
+    # London, 2026-03-29: 01:00 GMT -> 02:00 BST; 2026-10-25: 02:00 BST -> 01:00 GMT.
+    (LONDON, "daily", "01:30", "2026-03-28", ["03-28 01:30", "03-29 01:00", "03-30 00:30"]),
+    (LONDON, "weekly", "01:30", "2026-03-22", ["03-22 01:30", "03-29 01:00", "04-05 00:30"]),
+    (LONDON, "daily", "01:30", "2026-10-24", ["10-24 00:30", "10-25 00:30", "10-26 01:30"]),
+    (LONDON, "weekly", "01:30", "2026-10-18", ["10-18 00:30", "10-25 00:30", "11-01 01:30"]),
+    # Lord Howe moves by 30 minutes. 2026-04-05: 02:00 (+11) -> 01:30 (+10:30): 01:30 happens twice.
+    (LORD_HOWE, "daily", "01:30", "2026-04-04", ["04-03 14:30", "04-04 14:30", "04-05 15:00"]),
+    (LORD_HOWE, "weekly", "01:30", "2026-03-29", ["03-28 14:30", "04-04 14:30", "04-11 15:00"]),
+    # 2026-10-04: 02:00 (+10:30) -> 02:30 (+11): 02:15 does not exist, so 02:30 (+11); 02:30 exists.
+    (LORD_HOWE, "daily", "02:15", "2026-10-03", ["10-02 15:45", "10-03 15:30", "10-04 15:15"]),
+    (LORD_HOWE, "weekly", "02:15", "2026-09-27", ["09-26 15:45", "10-03 15:30", "10-10 15:15"]),
+    (LORD_HOWE, "daily", "02:30", "2026-10-03", ["10-02 16:00", "10-03 15:30", "10-04 15:30"]),
+]
+
+
+@pytest.mark.parametrize(("zone", "unit", "wall", "first", "expected"), DST_HANDOFFS)
+def test_handoffs_across_dst(zone: str, unit: str, wall: str, first: str, expected: list[str]) -> None:
+    start = date.fromisoformat(first)
+    rotation = Rotation(
+        "r",
+        ("a", "b", "c"),
+        zone,
+        start,
+        handoff_time=time.fromisoformat(wall),
+        handoff_weekday=start.weekday(),
+        unit=Unit(unit),
+    )
+    instants = [datetime.strptime(f"2026-{when}", "%Y-%m-%d %H:%M").replace(tzinfo=UTC) for when in expected]
+    assert [handoff_instant(rotation, i) for i in range(3)] == instants
+    found = shifts(rotation, instants[0], instants[2])
+    assert [(s.start, s.end) for s in found] == [(instants[0], instants[1]), (instants[1], instants[2])]
+    for index, instant in enumerate(instants):
+        # The handoff instant belongs to the incoming shift; the instant before it, to the outgoing one.
+        after = shift_at(rotation, instant)
+        before = shift_at(rotation, instant - timedelta(microseconds=1))
+        assert after is not None and after.index == index
+        assert (before.index if before else -1) == index - 1
 
 
 @pytest.mark.parametrize(
@@ -156,3 +179,10 @@ def test_handoff_instant_belongs_to_the_new_shift() -> None:
 
 def test_wall_to_instant_plain_time() -> None:
     assert wall_to_instant(datetime(2026, 6, 1, 9), NY) == utc(2026, 6, 1, 13)
+
+
+def test_a_shift_a_century_ahead() -> None:
+    # 2125-12-31 is a Monday, 5217 weeks after the start: bob's week (5217 mod 4 = 1).
+    shift = shift_at(WEEK6, datetime(2126, 1, 5, 12, tzinfo=NY))
+    assert shift is not None
+    assert (shift.index, shift.primary, shift.start) == (5217, "bob", datetime(2125, 12, 31, 9, tzinfo=NY))
