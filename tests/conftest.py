@@ -69,8 +69,9 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'oncall.db'}"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
+    """One fresh database for the whole run; tests that need isolation use store_url instead."""
     yield from _postgres_database()
 
 

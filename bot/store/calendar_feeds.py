@@ -19,6 +19,7 @@ class Feed:
 
 
 async def create_feed(session: AsyncSession, *, person: str, rotation: str | None, secret_hash: str) -> None:
+    """Store a feed by its secret's fingerprint; rotation None is the person's own shifts."""
     session.add(
         CalendarFeed(
             person_id=person, rotation=rotation, secret_hash=secret_hash, created_at=datetime.now(UTC)
@@ -35,6 +36,7 @@ async def active_feeds(session: AsyncSession, *, person: str) -> int:
 
 
 async def feed_by_hash(session: AsyncSession, secret_hash: str) -> Feed | None:
+    """The feed with this fingerprint, revoked or not; None when there is none."""
     row = await session.scalar(select(CalendarFeed).where(CalendarFeed.secret_hash == secret_hash))
     return None if row is None else Feed(row.person_id, row.rotation, row.revoked_at)
 

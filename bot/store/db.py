@@ -21,6 +21,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
+    """An async engine for the URL; SQLite connections get foreign keys, WAL and a busy timeout."""
     engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if make_url(url).get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -28,4 +29,5 @@ def create_engine(url: str) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -71,7 +71,7 @@ async def test_overlap_is_half_open(team: AsyncSession, start: datetime, end: da
 async def test_newer_overrides_have_higher_seq(team: AsyncSession) -> None:
     for person in ("alice", "carol"):
         override = Override("ops", Role.PRIMARY, person, T0, T0 + timedelta(days=1), Reason.OVERRIDE)
-        await add_override(team, override=override, actor="alice", source="cli", at=datetime.now(UTC))
+        await add_override(team, override=override, actor="alice", source="cli", at=T0)
     await team.commit()
     first, second = await overrides_overlapping(team, start=T0, end=T0 + timedelta(days=1))
     assert (first.person, second.person) == ("alice", "carol")
