@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-MAX_QUERY = 200
+MAX_QUERY = 200  # longer than any name: not a pipeline, and not worth scoring
 MATCH = 80  # a score this high, clearly ahead of the rest, is the pipeline meant
 CLOSE = 65  # scores this high are offered as candidates
 LEAD = 8
@@ -28,12 +28,14 @@ class LookupResult:
 
 
 def normal(text: str) -> str:
+    """What counts when comparing names: lowercase words, without punctuation or the word "pipeline"."""
     words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
     return " ".join(w for w in words if w != "pipeline")
 
 
 def find(query: str, entries: Sequence[Named]) -> LookupResult:
-    wanted = normal(query[:MAX_QUERY])
+    """The entry meant by `query`: an exact name, else one clear fuzzy winner, else the close ones."""
+    wanted = normal(query) if len(query) <= MAX_QUERY else ""
     if not wanted:
         return LookupResult(None, [])
     names: dict[str, Named] = {}

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import yaml
 
-FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
-FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.md$")
+FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?)^---[ \t]*$\n?(.*)", re.DOTALL | re.MULTILINE)
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\.md")
+KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
+HEADING = re.compile(r"^## +(.+?)[ \t]*$", re.MULTILINE)
 
 
 class RunbookError(Exception):
@@ -19,7 +21,11 @@ class RunbookError(Exception):
 @dataclass(frozen=True)
 class Section:
     title: str
-    body: str
+    body: str  # the Markdown under the heading
+
+
+def _plain(title: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", title.lower()).split())
 
 
 @dataclass(frozen=True)
@@ -30,44 +36,59 @@ class Runbook:
     sections: tuple[Section, ...]
 
     def section(self, name: str) -> Section | None:
-        wanted = name.strip().lower()
-        return next((s for s in self.sections if s.title.lower() == wanted), None)
+        """The section titled `name`, ignoring case, spacing and punctuation ("on call actions")."""
+        wanted = _plain(name)
+        return next((s for s in self.sections if _plain(s.title) == wanted), None)
 
 
-def parse_runbook(text: str, *, source: str) -> Runbook:
-    match = FRONT_MATTER.match(text.replace("\r\n", "\n"))
+def is_runbook_name(name: str) -> bool:
+    """A plain `*.md` file name: no folder, no `..`, nothing hidden."""
+    return FILE_NAME.fullmatch(name) is not None
+
+
+def _front_matter(text: str, source: str) -> tuple[dict[str, object], str]:
+    match = FRONT_MATTER.match(text)
     if match is None:
-        raise RunbookError(f"{source}: no front matter (start the file with --- key/title --- lines)")
+        raise RunbookError(f"{source}: no front matter (start the file with ---, key: and title: lines, ---)")
     try:
         meta = yaml.safe_load(match[1])
     except yaml.YAMLError as error:
-        raise RunbookError(f"{source}: the front matter is not valid YAML: {error}") from None
-    if (
-        not isinstance(meta, dict)
-        or not isinstance(meta.get("key"), str)
-        or not isinstance(meta.get("title"), str)
-    ):
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        raise RunbookError(f"{source}: the front matter is not valid YAML{where}") from None
+    if not isinstance(meta, dict):
+        raise RunbookError(f"{source}: the front matter needs key: and title: lines")
+    return meta, match[2]
+
+
+def parse_runbook(text: str, *, source: str) -> Runbook:
+    """A runbook from its file text; RunbookError says what is missing or malformed."""
+    meta, body = _front_matter(text.removeprefix("\ufeff").replace("\r\n", "\n"), source)
+    key, title, aliases = meta.get("key"), meta.get("title"), meta.get("aliases") or []
+    if not isinstance(key, str) or not isinstance(title, str) or not title.strip():
         raise RunbookError(f"{source}: the front matter needs a key and a title")
-    aliases = meta.get("aliases") or []
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+    if not KEY.fullmatch(key):
+        raise RunbookError(f"{source}: key {key!r} must be lowercase letters, digits, '-' or '_'")
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         raise RunbookError(f"{source}: aliases must be a list of names")
-    parts = re.split(r"^## +(.+?)\s*$", match[2], flags=re.MULTILINE)
+    parts = HEADING.split(body)
     sections = tuple(
-        Section(title.strip(), body.strip()) for title, body in zip(parts[1::2], parts[2::2], strict=True)
+        Section(heading.strip(), content.strip())
+        for heading, content in zip(parts[1::2], parts[2::2], strict=True)
     )
     if not sections:
         raise RunbookError(f"{source}: no sections (start each with a '## ' heading)")
-    return Runbook(meta["key"], meta["title"], tuple(aliases), sections)
+    return Runbook(key, title.strip(), tuple(a.strip() for a in aliases), sections)
 
 
 def load_runbook(runbooks_dir: Path, filename: str) -> Runbook:
     """Read a runbook by file name; only a plain .md file directly inside the folder is allowed."""
-    if not FILE_NAME.match(filename):
-        raise RunbookError(f"{filename!r} is not a runbook file name (a plain name ending in .md)")
+    if not is_runbook_name(filename):
+        raise RunbookError(f"{filename[:100]!r} is not a runbook file name (a plain name ending in .md)")
     folder = runbooks_dir.resolve()
     path = (folder / filename).resolve()
-    if path.parent != folder:
-        raise RunbookError(f"{filename!r} is outside {runbooks_dir}")
+    if path.parent != folder:  # a symbolic link that leads out of the folder
+        raise RunbookError(f"{runbooks_dir / filename}: leads outside {runbooks_dir}")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -10,28 +10,22 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.teamfile.messages import error_loc, error_message
+from bot.teamfile.nodes import TeamFileLoader, duplicate_keys, line_of, path_text, too_many_values
 from bot.teamfile.schema import TeamFile
 from bot.teamfile.validate import cross_check
 
 
-class TeamFileLoader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so a bad date is reported by the schema with its place."""
-
-
-TeamFileLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 @dataclass(frozen=True)
 class Problem:
-    where: str  # "pipelines[2].primary"
+    where: str  # "pipelines[2].primary"; empty for the file as a whole
     line: int | None
     message: str
 
 
 class TeamFileError(Exception):
+    """An invalid team file, with every problem found; str() gives one line per problem."""
+
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
         super().__init__(source)
         self.source, self.problems = source, list(problems)
@@ -43,91 +37,51 @@ class TeamFileError(Exception):
         )
 
 
-def path_text(loc: Sequence[str | int]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _line_of(root: yaml.Node | None, loc: Sequence[str | int]) -> int | None:
-    """The 1-based line of the YAML node at `loc`, or of its nearest existing parent."""
-    node, line = root, (root.start_mark.line + 1 if root else None)
-    for part in loc:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
-
-
-def _duplicates(node: yaml.Node | None, loc: tuple[str | int, ...] = ()) -> list[Problem]:
-    problems: list[Problem] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if key.value in seen:
-                where = path_text((*loc, key.value))
-                problems.append(Problem(where, key.start_mark.line + 1, f"duplicate key {key.value!r}"))
-            seen.add(key.value)
-            problems += _duplicates(value, (*loc, key.value))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            problems += _duplicates(item, (*loc, i))
-    return problems
-
-
-def _schema_problems(error: ValidationError, root: yaml.Node | None) -> list[Problem]:
-    problems = []
-    for item in error.errors():
-        loc = tuple(
-            p for p in item["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal[")))
-        )
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "unknown field (check the spelling; see the README for the fields)"
-        elif item["type"] == "missing":
-            message = "required field is missing"
-        problems.append(Problem(path_text(loc), _line_of(root, loc), message))
-    return problems
+def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any, list[Problem]]:
+    """The node tree, the plain data, and the duplicate keys PyYAML alone would let through."""
+    loader = TeamFileLoader(text)
+    try:
+        root = loader.get_single_node()
+        if too_many_values(root):
+            raise TeamFileError(source, [Problem("", 1, "aliases expand to too many values")])
+        duplicates = [
+            Problem(path_text(d.loc), d.line, f"duplicate key {d.key!r}") for d in duplicate_keys(root)
+        ]
+        return root, (loader.construct_document(root) if root else None), duplicates
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        column = f", column {mark.column + 1}" if mark else ""
+        problem = " ".join(str(getattr(error, "problem", None) or error).split())
+        line = mark.line + 1 if mark else None
+        raise TeamFileError(source, [Problem("", line, f"not valid YAML{column}: {problem}")]) from None
+    except RecursionError:
+        raise TeamFileError(source, [Problem("", None, "the YAML is nested too deeply")]) from None
+    finally:
+        loader.dispose()
 
 
 def parse_team_file(text: str, *, source: str = "<team file>", runbooks_dir: Path | None = None) -> TeamFile:
     """Validate a whole team file; TeamFileError lists every problem found."""
-    try:
-        root = yaml.compose(text, Loader=TeamFileLoader)
-        data: Any = yaml.load(text, Loader=TeamFileLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        column = f", column {mark.column + 1}" if mark else ""
-        raise TeamFileError(
-            source, [Problem("", line, f"not valid YAML{column}: {getattr(error, 'problem', error)}")]
-        ) from None
-    if problems := _duplicates(root):
-        raise TeamFileError(source, problems)
+    root, data, problems = _read_yaml(text, source)
     if not isinstance(data, dict):
-        raise TeamFileError(
-            source, [Problem("", 1, "the file must be a mapping with people, pipelines and rotations")]
-        )
+        message = "the file must be a mapping with timezone, holidays, people, pipelines and rotations"
+        raise TeamFileError(source, [*problems, Problem("", 1, message)])
     try:
         team = TeamFile.model_validate(data)
     except ValidationError as error:
-        raise TeamFileError(source, _schema_problems(error, root)) from None
-    problems = [
-        Problem(path_text(loc), _line_of(root, loc), msg)
-        for loc, msg in cross_check(team, runbooks_dir=runbooks_dir)
-    ]
+        for item in error.errors():
+            loc = error_loc(item)
+            problems.append(Problem(path_text(loc), line_of(root, loc), error_message(item)))
+        raise TeamFileError(source, problems) from None
+    for loc, message in cross_check(team, runbooks_dir=runbooks_dir):
+        problems.append(Problem(path_text(loc), line_of(root, loc), message))
     if problems:
         raise TeamFileError(source, problems)
     return team
 
 
 def load_team_file(path: Path, *, runbooks_dir: Path | None = None) -> TeamFile:
+    """Read and validate the team file at `path`; TeamFileError lists every problem found."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -2,119 +2,130 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import date
 from pathlib import Path
 
+from bot.runbooks.lookup import normal
 from bot.runbooks.parse import RunbookError, load_runbook
 from bot.schedule.holiday_calendar import CountryCalendar
 from bot.schedule.model import Holiday
-from bot.teamfile.schema import TeamFile
+from bot.teamfile.nodes import Loc
+from bot.teamfile.schema import RotationConfig, TeamFile
 
-Loc = tuple[str | int, ...]
 Found = list[tuple[Loc, str]]
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
-
-
-def _duplicates(found: Found, section: str, field: str, values: Iterable[str | None], what: str) -> None:
-    seen: dict[str, int] = {}
-    for i, value in enumerate(values):
-        if value is None:
-            continue
-        if value in seen:
-            found.append(((section, i, field), f"duplicate {what} {value!r} (also {section}[{seen[value]}])"))
-        seen.setdefault(value, i)
+PersonCheck = Callable[[Loc, str], bool]  # reports an unknown person id; True when the id is known
+NEAR_DAYS = 10
 
 
 def cross_check(team: TeamFile, *, runbooks_dir: Path | None = None) -> Found:
     """Every cross-section problem as (location, message); empty when the file is consistent."""
     found: Found = []
-    _check_people(team, found)
     known = {p.id for p in team.people}
     listing = ", ".join(sorted(known)) or "none"
 
-    def person(loc: Loc, pid: str) -> None:
+    def person(loc: Loc, pid: str) -> bool:
         if pid not in known:
             found.append((loc, f"unknown person {pid!r} (people: {listing})"))
+        return pid in known
 
-    _check_pipelines(team, found, person, runbooks_dir)
-    _check_rotations(team, found, person)
-    _check_holidays(team, found, person)
+    _check_people(team, found)
+    for i, pipeline in enumerate(team.pipelines):
+        person(("pipelines", i, "primary"), pipeline.primary)
+        person(("pipelines", i, "secondary"), pipeline.secondary)
+        for j, contact in enumerate(pipeline.escalation):
+            if isinstance(contact, str):
+                person(("pipelines", i, "escalation", j), contact)
+    _check_pipelines(team, found, runbooks_dir)
+    for i, rotation in enumerate(team.rotations):
+        _check_rotation(rotation, ("rotations", i), person, found)
+    _duplicates(found, ("rotations",), "name", (r.name for r in team.rotations), "rotation name")
+    on_call = {m for r in team.rotations for m in r.members}
+    for day, pid in team.holidays.pinned.items():
+        if person(("holidays", "pinned", day.isoformat()), pid) and pid not in on_call:
+            found.append(
+                (("holidays", "pinned", day.isoformat()), f"{pid} is in no rotation, so cannot cover {day}")
+            )
+    _check_holidays(team, found)
     return found
 
 
+def _duplicates(found: Found, section: Loc, field: str, values: Iterable[str | None], what: str) -> None:
+    first: dict[str, int] = {}
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        if value in first:
+            also = f"{section[-1]}[{first[value]}]"
+            found.append(((*section, i, field), f"duplicate {what} {value!r} (also {also})"))
+        first.setdefault(value, i)
+
+
 def _check_people(team: TeamFile, found: Found) -> None:
-    _duplicates(found, "people", "id", (p.id for p in team.people), "person id")
-    _duplicates(found, "people", "slack_id", (p.slack_id for p in team.people), "slack_id")
-    _duplicates(found, "people", "email", (p.email and p.email.lower() for p in team.people), "email")
+    _duplicates(found, ("people",), "id", (p.id for p in team.people), "person id")
+    _duplicates(found, ("people",), "slack_id", (p.slack_id for p in team.people), "slack_id")
+    _duplicates(found, ("people",), "email", (p.email and p.email.lower() for p in team.people), "email")
     for i, p in enumerate(team.people):
         if not p.slack_id and not p.email:
-            found.append(
-                (("people", i), f"{p.id} needs a slack_id or an email so the bot can find them in Slack")
-            )
+            found.append((("people", i), f"{p.id} needs a slack_id or an email so the bot can find them"))
 
 
-def _check_pipelines(
-    team: TeamFile, found: Found, person: Callable[[Loc, str], None], runbooks: Path | None
-) -> None:
-    _duplicates(found, "pipelines", "key", (p.key for p in team.pipelines), "pipeline key")
-    owner_of: dict[str, str] = {}
-    for p in team.pipelines:
-        for name in (p.key, p.name):
-            owner_of.setdefault(_normal(name), p.key)
+def _check_pipelines(team: TeamFile, found: Found, runbooks: Path | None) -> None:
+    _duplicates(found, ("pipelines",), "key", (p.key for p in team.pipelines), "pipeline key")
     for i, p in enumerate(team.pipelines):
-        person(("pipelines", i, "primary"), p.primary)
-        person(("pipelines", i, "secondary"), p.secondary)
         if p.primary == p.secondary:
             found.append((("pipelines", i, "secondary"), "the secondary owner must differ from the primary"))
-        for j, contact in enumerate(p.escalation):
-            if isinstance(contact, str):
-                person(("pipelines", i, "escalation", j), contact)
-        for j, alias in enumerate(p.aliases):
-            other = owner_of.setdefault(_normal(alias), p.key)
-            if other != p.key:
-                found.append(
-                    (("pipelines", i, "aliases", j), f"alias {alias!r} already names pipeline {other!r}")
-                )
         if runbooks is not None and p.runbook:
             try:
                 load_runbook(runbooks, p.runbook)
             except RunbookError as error:
                 found.append((("pipelines", i, "runbook"), str(error)))
+    _check_names(team, found)
 
 
-def _check_rotations(team: TeamFile, found: Found, person: Callable[[Loc, str], None]) -> None:
-    _duplicates(found, "rotations", "name", (r.name for r in team.rotations), "rotation name")
-    for i, r in enumerate(team.rotations):
-        seen: set[str] = set()
-        for j, member in enumerate(r.members):
-            person(("rotations", i, "members", j), member)
-            if member in seen:
-                found.append((("rotations", i, "members", j), f"{member} is listed twice"))
-            seen.add(member)
-        if len(seen) < 2:
-            found.append((("rotations", i, "members"), "a rotation needs at least two different members"))
-        if r.backup == "next":
-            continue
-        paired = {pair.primary for pair in r.backup}
-        for j, pair in enumerate(r.backup):
-            for field in ("primary", "backup"):
-                pid = getattr(pair, field)
-                if pid not in seen:
-                    found.append(
-                        (("rotations", i, "backup", j, field), f"{pid!r} is not a member of {r.name}")
-                    )
-            if pair.primary == pair.backup:
-                found.append((("rotations", i, "backup", j), f"{pair.primary} cannot be their own backup"))
-        if missing := [m for m in r.members if m not in paired]:
-            found.append((("rotations", i, "backup"), f"no backup given for {', '.join(missing)}"))
+def _check_names(team: TeamFile, found: Found) -> None:
+    """Each name people may type (key, name, alias) must lead to one pipeline only."""
+    names: list[tuple[Loc, str, str, str]] = []  # (where, what, written, pipeline key)
+    for i, p in enumerate(team.pipelines):
+        names += [(("pipelines", i, field), field, getattr(p, field), p.key) for field in ("key", "name")]
+    for i, p in enumerate(team.pipelines):
+        names += [(("pipelines", i, "aliases", j), "alias", a, p.key) for j, a in enumerate(p.aliases)]
+    owner: dict[str, str] = {}
+    for loc, what, written, key in names:
+        typed = normal(written)
+        if not typed:
+            found.append((loc, f"{what} {written!r} has no letters or digits besides 'pipeline'"))
+        elif owner.setdefault(typed, key) != key:
+            found.append((loc, f"{what} {written!r} already names pipeline {owner[typed]!r}"))
 
 
-def _check_holidays(team: TeamFile, found: Found, person: Callable[[Loc, str], None]) -> None:
+def _check_rotation(rotation: RotationConfig, at: Loc, person: PersonCheck, found: Found) -> None:
+    members: set[str] = set()
+    for j, member in enumerate(rotation.members):
+        person((*at, "members", j), member)
+        if member in members:
+            found.append(((*at, "members", j), f"{member} is listed twice"))
+        members.add(member)
+    if len(members) < 2:
+        found.append(((*at, "members"), "a rotation needs at least two different members"))
+    if rotation.backup == "next":
+        return
+    given: set[str] = set()
+    for j, pair in enumerate(rotation.backup):
+        for field in ("primary", "backup"):
+            pid = getattr(pair, field)
+            if person((*at, "backup", j, field), pid) and pid not in members:
+                found.append(((*at, "backup", j, field), f"{pid!r} is not a member of {rotation.name}"))
+        if pair.primary == pair.backup:
+            found.append(((*at, "backup", j), f"{pair.primary} cannot be their own backup"))
+        elif pair.primary in given:
+            found.append(((*at, "backup", j), f"{pair.primary} is given a backup twice"))
+        given.add(pair.primary)
+    if missing := [m for m in rotation.members if m not in given]:
+        found.append(((*at, "backup"), f"no backup given for {', '.join(dict.fromkeys(missing))}"))
+
+
+def _check_holidays(team: TeamFile, found: Found) -> None:
     settings = team.holidays
     extra = [Holiday(h.date, h.name) for h in settings.extra]
     try:
@@ -123,12 +134,22 @@ def _check_holidays(team: TeamFile, found: Found, person: Callable[[Loc, str], N
         field = "subdivision" if "subdivision" in str(error) else "country"
         found.append((("holidays", field), str(error)))
         return
-    _duplicates(found, "holidays", "extra", (str(h.date) for h in settings.extra), "company holiday")
-    for day, pid in settings.pinned.items():
-        loc: Loc = ("holidays", "pinned", str(day))
-        person(loc, pid)
-        days = {h.day: h.name for h in calendar.holidays_in(day.year)}
-        if day not in days:
-            near = [f"{d} {n}" for d, n in days.items() if abs(d - day) <= timedelta(days=10)]
-            hint = f" (near: {'; '.join(near)})" if near else ""
-            found.append((loc, f"{day} is not a holiday of {settings.country}{hint}"))
+    _duplicates(found, ("holidays", "extra"), "date", (str(h.date) for h in settings.extra), "company day")
+    label = f"{settings.country}-{settings.subdivision}" if settings.subdivision else settings.country
+    for day in settings.pinned:
+        nearby = [h for year in (day.year - 1, day.year, day.year + 1) for h in calendar.holidays_in(year)]
+        if day not in {h.day for h in nearby}:
+            found.append(
+                (
+                    ("holidays", "pinned", day.isoformat()),
+                    f"{day} is not a public holiday of {label} nor a company day ({_near(day, nearby)})",
+                )
+            )
+
+
+def _near(day: date, holidays: list[Holiday]) -> str:
+    near = [h for h in holidays if abs((h.day - day).days) <= NEAR_DAYS]
+    if not near:
+        near = [min(holidays, key=lambda h: abs((h.day - day).days))] if holidays else []
+        return f"the nearest: {near[0].day} {near[0].name}" if near else "it has no holidays"
+    return "near: " + "; ".join(f"{h.day} {h.name}" for h in near)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.runbooks.parse import RunbookError, load_all, load_runbook, parse_runbook
+from bot.runbooks.parse import RunbookError, Section, load_all, load_runbook, parse_runbook
 
 RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
 
@@ -40,10 +40,29 @@ def test_investor_facing_runbooks_are_complete(key: str) -> None:
         assert runbook.section(name) is not None, name
 
 
-def test_section_lookup_ignores_case() -> None:
-    runbook = load_runbook(RUNBOOKS, "growth.md")
-    section = runbook.section("slas")
+@pytest.mark.parametrize("name", ["slas", "SLAs", " SLAS "])
+def test_section_lookup_ignores_case(name: str) -> None:
+    section = load_runbook(RUNBOOKS, "growth.md").section(name)
     assert section is not None and "2 business days" in section.body
+
+
+def test_section_lookup_ignores_punctuation() -> None:
+    section = load_runbook(RUNBOOKS, "profit.md").section("on call actions")
+    assert section is not None and section.title == "On-call actions"
+
+
+@pytest.mark.parametrize("key", ["profit-unit", "growth-daily", "engagement-daily"])
+def test_daily_runbooks_say_what_to_check(key: str) -> None:
+    runbook = load_runbook(RUNBOOKS, f"{key}.md")
+    assert [s.title for s in runbook.sections] == ["Purpose", "Owners", "Data sources", "What to check"]
+
+
+def test_sections_keep_their_markdown_and_windows_line_ends_are_read() -> None:
+    lines = ["---", "key: x", "title: X", "aliases: [ex]", "---", "Intro.", "## First", "- a", "### Sub", "b"]
+    text = "\ufeff" + "\r\n".join([*lines, "## Second", ""])
+    runbook = parse_runbook(text, source="x.md")
+    assert (runbook.key, runbook.title, runbook.aliases) == ("x", "X", ("ex",))
+    assert runbook.sections == (Section("First", "- a\n### Sub\nb"), Section("Second", ""))
 
 
 @pytest.mark.parametrize(
@@ -54,6 +73,10 @@ def test_section_lookup_ignores_case() -> None:
         ("---\ntitle: No key\n---\n## A\nb", "needs a key and a title"),
         ("---\nkey: x\ntitle: X\naliases: 3\n---\n## A\nb", "aliases must be a list"),
         ("---\nkey: x\ntitle: X\n---\nno sections here", "no sections"),
+        ("---\n---\n## A\nb", "needs key: and title: lines"),
+        ("---\nkey: x\ntitle: '  '\n---\n## A\nb", "needs a key and a title"),
+        ("---\nkey: Growth Pipeline\ntitle: X\n---\n## A\nb", "key 'Growth Pipeline' must be lowercase"),
+        ("---\nkey: x\ntitle: X\n## A\nb", "no front matter"),
     ],
 )
 def test_broken_runbooks_say_why(text: str, says: str) -> None:
@@ -63,7 +86,19 @@ def test_broken_runbooks_say_why(text: str, says: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["../README.md", "..", "/etc/passwd", "sub/dir.md", "growth", "growth.md\x00", ".hidden.md", "a" * 300],
+    [
+        "../README.md",
+        "..",
+        "/etc/passwd",
+        "sub/dir.md",
+        "growth",
+        "growth.md\x00",
+        "growth.md\n",
+        ".hidden.md",
+        "..%2fREADME.md",
+        "C:\\runbooks\\growth.md",
+        "a" * 300 + ".md",
+    ],
 )
 def test_names_never_leave_the_folder(name: str) -> None:
     with pytest.raises(RunbookError):
