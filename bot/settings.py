@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///oncall.db"
+CHANNEL = re.compile(r"^(#[a-z0-9][a-z0-9_-]{0,79}|[CG][A-Z0-9]{2,})$")
 PLACEHOLDER_MARKERS = ("changeme", "change-me", "replace-me", "your-", "xxxx", "...")
 
 
@@ -41,6 +43,12 @@ class Settings(BaseSettings):
     post_grace_hours: float = Field(default=6, ge=0, le=168)
     # The month-end checklist starts this many business days before the end of the month.
     month_end_business_days: int = Field(default=5, ge=1, le=15)
+    # Where incident threads go; the first rotation's channel when empty.
+    incidents_channel: str | None = None
+    # An unacknowledged incident calls its next escalation level after this many minutes.
+    escalation_minutes_sev1: int = Field(default=5, ge=1, le=1440)
+    escalation_minutes_sev2: int = Field(default=15, ge=1, le=1440)
+    escalation_minutes_sev3: int = Field(default=60, ge=1, le=1440)
 
     @field_validator("database_url")
     @classmethod
@@ -54,6 +62,15 @@ class Settings(BaseSettings):
             if value.startswith(plain):
                 return driver + value[len(plain) :]
         return value
+
+    @field_validator("incidents_channel", mode="before")
+    @classmethod
+    def _channel(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None  # `INCIDENTS_CHANNEL=` as in .env.example
+        if isinstance(value, str) and not CHANNEL.match(value.strip()):
+            raise ValueError(f"{value!r} is not a channel: use #name or a channel id such as C0123ABCD")
+        return value.strip() if isinstance(value, str) else value
 
     @property
     def socket_mode(self) -> bool:

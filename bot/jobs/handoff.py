@@ -12,8 +12,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.schedule import resolve, shifts
+from bot.schedule import resolve, shift_at, shifts
 from bot.schedule.model import HolidayDuty, Reason, Role, Rotation, Segment, Shift
+from bot.services.incidents import HandoffIncidents, handoff_report
 from bot.services.oncall import TeamView, schedule_inputs
 from bot.store import ledger
 from bot.store.handoff_notes import notes_for
@@ -34,6 +35,7 @@ class Handoff:
     changes: list[Segment]  # swaps, absences, volunteers and overrides in force during it
     notes: list[tuple[str, str]]  # (author, text) left by the outgoing primary
     user_group: str | None  # a Slack user group that follows who is on call
+    incidents: HandoffIncidents  # open now, and resolved during the outgoing shift
 
     @property
     def key(self) -> str:
@@ -50,6 +52,8 @@ async def build_handoff(
     resolution = resolve(rotation, before, shift.end, inputs)
     local_day = shift.start.astimezone(ZoneInfo(rotation.timezone)).date()
     coming = [s for s in resolution.segments if s.end > shift.start]
+    previous = shift_at(rotation, before)
+    outgoing_start = previous.start if previous else shift.start - (shift.end - shift.start)
     return Handoff(
         rotation=rotation,
         channel=view.config(rotation.name).channel,
@@ -61,6 +65,7 @@ async def build_handoff(
         changes=[s for s in coming if s.reason not in (Reason.ROTATION, Reason.HOLIDAY)],
         notes=await notes_for(session, rotation=rotation.name, handoff_at=shift.start),
         user_group=view.config(rotation.name).user_group,
+        incidents=await handoff_report(session, view=view, since=outgoing_start, until=shift.start),
     )
 
 

@@ -1,5 +1,6 @@
 """The rituals on a clock: one APScheduler job per rotation's handoff, derived from the store, and
-a minute tick for reminders, month-end checklists and anything a trigger did not catch.
+a minute tick for reminders, month-end checklists, incident escalation and anything a trigger did
+not catch.
 
 Jobs live in memory only (nothing pickled, nothing a user wrote becomes code) and are rebuilt when
 the rotations change. Each run asks which posts fell due within the grace window and sends them
@@ -21,11 +22,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.handoff import handoffs_between
+from bot.jobs.incidents import escalate_due
 from bot.jobs.posts import Post, handoff_post, month_end_posts, reminder_posts, send_post
 from bot.schedule.model import Rotation, Unit
 from bot.schedule.rotation import first_handoff_date
 from bot.services.oncall import NoTeam, TeamView
 from bot.slack.context import AppContext
+from bot.slack.swap_messages import expire_swap_requests
+from bot.slack.volunteer_messages import close_expired_volunteer_calls
 from bot.store import ledger
 
 log = logging.getLogger(__name__)
@@ -56,9 +60,13 @@ class Rituals:
         self.scheduler.start()
 
     async def tick(self) -> None:
-        """Keep the jobs in step with the store, and send anything due that a trigger did not catch."""
+        """Keep the jobs in step with the store, send anything due that a trigger did not catch,
+        escalate incidents whose time has come, and close swap requests and volunteer calls past theirs."""
         await self.sync()
         await self.run_due()
+        await escalate_due(self.ctx, self.client, now=self.ctx.clock())
+        await expire_swap_requests(self.ctx, self.client, self.ctx.clock())
+        await close_expired_volunteer_calls(self.ctx, self.client, self.ctx.clock())
 
     def shutdown(self) -> None:
         self.scheduler.shutdown(wait=False)

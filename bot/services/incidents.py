@@ -1,60 +1,58 @@
-"""Incidents: declared once per request, stored before Slack hears of them, and the people to reach."""
+"""Incidents: declared once per request and stored before Slack hears of them; acknowledged,
+escalated, resolved and reopened as compare-and-sets, each with its timeline entry and audit line."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.incidents import escalation
+from bot.incidents.audience import OnCallPair, Reach, audience
+from bot.incidents.model import EventKind, Incident
+from bot.services.oncall import TeamView
 from bot.services.pipelines import PipelineCard
 from bot.store import audit
-from bot.store.models import IncidentRow
-
-SEVERITIES = ("sev1", "sev2", "sev3")
+from bot.store import incidents as store
 
 
-@dataclass(frozen=True)
-class Incident:
-    id: int
-    pipeline: str
-    severity: str
-    summary: str
-    status: str
-    declared_by: str
-    declared_at: datetime
-    channel: str
-    ts: str | None
-    acked_by: str | None = None
-    acked_at: datetime | None = None
+class IncidentRefused(Exception):
+    """A change that cannot be made, with a message for the person who asked."""
 
 
 @dataclass(frozen=True)
-class Reach:
-    """Someone the incident must reach: reached, or named as unavailable with who stands in."""
+class HandoffIncidents:
+    """What a handoff tells about incidents: those still open, and those closed in the past shift."""
 
-    person: str
-    role: str  # "primary owner", "secondary owner", "on call"
-    reached: bool
-    why: str = ""
-    stand_in: str | None = None
+    still_open: list[Incident]
+    closed: list[Incident]
+    pipeline_names: dict[str, str]  # key -> name, to show each incident's pipeline
 
 
-def _incident(row: IncidentRow) -> Incident:
-    return Incident(
-        row.id,
-        row.pipeline,
-        row.severity,
-        row.summary,
-        row.status,
-        row.declared_by,
-        row.declared_at,
-        row.channel,
-        row.ts,
-        row.acked_by,
-        row.acked_at,
+async def _record(
+    session: AsyncSession,
+    incident: Incident | int,
+    kind: EventKind,
+    *,
+    actor: str | None,
+    at: datetime,
+    detail: str = "",
+    level: int | None = None,
+) -> None:
+    incident_id = incident if isinstance(incident, int) else incident.id
+    await store.add_event(
+        session, incident_id=incident_id, kind=kind, at=at, actor=actor, detail=detail, level=level
+    )
+    await audit.record(
+        session,
+        actor=actor or "oncall-bot",
+        source="slack" if actor else "scheduler",
+        action=f"incident.{kind.value}",
+        subject=f"#{incident_id}",
+        detail=detail,
+        at=at,
     )
 
 
@@ -65,92 +63,177 @@ async def declare(
     pipeline: str,
     severity: str,
     summary: str,
+    link: str | None,
     declared_by: str,
     channel: str,
     at: datetime,
 ) -> tuple[Incident, bool]:
     """Store a new incident, or return the one this same request already declared (False)."""
-    existing = await session.scalar(select(IncidentRow).where(IncidentRow.key == key))
+    existing = await store.by_key(session, key)
     if existing is not None:
-        return _incident(existing), False
-    row = IncidentRow(
-        key=key,
-        pipeline=pipeline,
-        severity=severity,
-        summary=summary,
-        status="open",
-        declared_by=declared_by,
-        declared_at=at,
-        channel=channel,
-    )
-    session.add(row)
+        return existing, False
     try:
-        await session.flush()
-        await audit.record(
+        incident = await store.insert(
             session,
-            actor=declared_by,
-            source="slack",
-            action="incident.declare",
-            subject=pipeline,
-            detail=summary,
+            key=key,
+            pipeline=pipeline,
+            severity=severity,
+            summary=summary,
+            link=link,
+            declared_by=declared_by,
+            channel=channel,
             at=at,
         )
+        await _record(session, incident, EventKind.DECLARED, actor=declared_by, at=at, detail=summary)
         await session.commit()
     except IntegrityError:  # the same request, redelivered at the same moment
         await session.rollback()
-        again = await session.scalar(select(IncidentRow).where(IncidentRow.key == key))
+        again = await store.by_key(session, key)
         assert again is not None
-        return _incident(again), False
-    return _incident(row), True
+        return again, False
+    return incident, True
 
 
-async def mark_posted(session: AsyncSession, *, incident_id: int, ts: str) -> None:
-    await session.execute(update(IncidentRow).where(IncidentRow.id == incident_id).values(ts=ts))
+async def _current(session: AsyncSession, incident_id: int) -> Incident:
+    incident = await store.get(session, incident_id)
+    if incident is None:
+        raise IncidentRefused(f"There is no incident #{incident_id}.")
+    return incident
+
+
+async def acknowledge(session: AsyncSession, *, incident_id: int, person: str, at: datetime) -> Incident:
+    """Record who acknowledged; a double click or a second person counts once."""
+    if not await store.acknowledge(session, incident_id=incident_id, person=person, at=at):
+        await session.rollback()
+        incident = await _current(session, incident_id)
+        if not incident.is_open:
+            raise IncidentRefused(f"Incident #{incident_id} is resolved; reopen it first.")
+        raise IncidentRefused("It was already acknowledged.")
+    await _record(session, incident_id, EventKind.ACKNOWLEDGED, actor=person, at=at)
     await session.commit()
+    return await _current(session, incident_id)
 
 
-async def open_incidents(session: AsyncSession) -> list[Incident]:
-    rows = await session.scalars(
-        select(IncidentRow).where(IncidentRow.status == "open").order_by(IncidentRow.id)
+async def escalate(
+    session: AsyncSession,
+    *,
+    view: TeamView,
+    incident_id: int,
+    person: str | None,
+    at: datetime,
+    why: str = "",
+    seen_level: int | None = None,
+) -> Incident:
+    """Call the next level; refused when resolved, when every level was called, or when someone just did.
+
+    `seen_level` is the level the caller decided on; if it moved since, nothing is escalated, so a
+    sweep that read a stale incident never skips a level's waiting time.
+    """
+    incident = await _current(session, incident_id)
+    if seen_level is not None and incident.level != seen_level:
+        raise IncidentRefused("It was just escalated by someone else.")
+    if not incident.is_open:
+        raise IncidentRefused(f"Incident #{incident_id} is resolved; reopen it first.")
+    ladder = ladder_of(view, incident)
+    if escalation.next_level(incident, ladder) is None:
+        raise IncidentRefused("Every escalation level was already called.")
+    if not await store.raise_level(session, incident_id=incident_id, seen=incident.level, at=at):
+        await session.rollback()
+        raise IncidentRefused("It was just escalated by someone else.")
+    level = incident.level + 1
+    await _record(session, incident_id, EventKind.ESCALATED, actor=person, at=at, detail=why, level=level)
+    await session.commit()
+    return await _current(session, incident_id)
+
+
+async def resolve(
+    session: AsyncSession, *, incident_id: int, person: str, resolution: str, at: datetime
+) -> Incident:
+    """Close the incident with a one-line resolution; the escalation timer stops with it."""
+    if not await store.resolve(session, incident_id=incident_id, person=person, resolution=resolution, at=at):
+        await session.rollback()
+        await _current(session, incident_id)
+        raise IncidentRefused(f"Incident #{incident_id} was already resolved.")
+    await _record(session, incident_id, EventKind.RESOLVED, actor=person, at=at, detail=resolution)
+    await session.commit()
+    return await _current(session, incident_id)
+
+
+async def reopen(session: AsyncSession, *, incident_id: int, person: str, at: datetime) -> Incident:
+    """Open a resolved incident again, unacknowledged; its escalation timer starts over."""
+    if not await store.reopen(session, incident_id=incident_id, at=at):
+        await session.rollback()
+        await _current(session, incident_id)
+        raise IncidentRefused(f"Incident #{incident_id} is already open.")
+    await _record(session, incident_id, EventKind.REOPENED, actor=person, at=at)
+    await session.commit()
+    return await _current(session, incident_id)
+
+
+def ladder_of(view: TeamView, incident: Incident) -> list[escalation.Level]:
+    pipeline = next((p for p in view.file.pipelines if p.key == incident.pipeline), None)
+    return [] if pipeline is None else escalation.levels(pipeline, view.file.people)
+
+
+async def escalate_due(
+    session: AsyncSession, *, view: TeamView, policy: escalation.Policy, now: datetime
+) -> list[Incident]:
+    """Escalate every unacknowledged incident whose next level is due, one level each, saying why.
+
+    It reads only the store, so it picks up where it left off after a restart; a compare-and-set on
+    the level makes a second replica running it at the same moment escalate nothing twice.
+    """
+    escalated = []
+    for incident in await store.open_incidents(session):
+        if not escalation.is_due(incident, ladder_of(view, incident), policy, now):
+            continue
+        why = escalation.why_automatic(incident, policy)
+        try:
+            escalated.append(
+                await escalate(
+                    session,
+                    view=view,
+                    incident_id=incident.id,
+                    person=None,
+                    at=now,
+                    why=why,
+                    seen_level=incident.level,
+                )
+            )
+        except IncidentRefused:
+            continue  # acknowledged, resolved or escalated since it was read
+    return escalated
+
+
+def reaches(card: PipelineCard) -> list[Reach]:
+    """Who the incident on this pipeline must reach now, and who stands in for anyone unavailable."""
+    pairs = [
+        OnCallPair(a.primary.person, a.backup.person if a.backup else None)
+        for a in card.on_call
+        if a.primary and a.primary.person
+    ]
+    unavailable = {pid: r.why for pid, r in card.reach.items() if not r.available}
+    return audience(
+        primary_owner=card.pipeline.primary,
+        secondary_owner=card.pipeline.secondary,
+        on_call=pairs,
+        unavailable=unavailable,
     )
-    return [_incident(r) for r in rows]
 
 
 async def find(session: AsyncSession, incident_id: int) -> Incident | None:
-    row = await session.get(IncidentRow, incident_id)
-    return None if row is None else _incident(row)
+    return await store.get(session, incident_id)
 
 
-def audience(card: PipelineCard) -> list[Reach]:
-    """The owners and the on-call primary, each once; anyone unavailable is named, the backup stands in."""
-    wanted = [(card.pipeline.primary, "primary owner"), (card.pipeline.secondary, "secondary owner")]
-    backups: dict[str, str | None] = {}
-    for answer in card.on_call:
-        if answer.primary and answer.primary.person:
-            wanted.append((answer.primary.person, "on call"))
-            backups[answer.primary.person] = answer.backup.person if answer.backup else None
-    stand_in = next(iter(backups.values()), None)
-    found, seen = [], set()
-    for person, role in wanted:
-        if person in seen:
-            continue
-        seen.add(person)
-        reach = card.reach.get(person)
-        if reach is None or reach.available:
-            found.append(Reach(person, role, True))
-        else:
-            found.append(Reach(person, role, False, reach.why, backups.get(person, stand_in)))
-    return found
+async def open_incidents(session: AsyncSession) -> list[Incident]:
+    return await store.open_incidents(session)
 
 
-async def acknowledge(session: AsyncSession, *, incident_id: int, person: str, at: datetime) -> bool:
-    """Record who acknowledged; a compare-and-set, so a double click counts once. True if this one did."""
-    unacked = (IncidentRow.id == incident_id, IncidentRow.acked_by.is_(None), IncidentRow.status == "open")
-    changed = await session.execute(update(IncidentRow).where(*unacked).values(acked_by=person, acked_at=at))
-    done = bool(changed.rowcount)  # type: ignore[attr-defined]
-    if done:
-        await audit.record(
-            session, actor=person, source="slack", action="incident.ack", subject=f"#{incident_id}", at=at
-        )
-    await session.commit()
-    return done
+async def handoff_report(
+    session: AsyncSession, *, view: TeamView, since: datetime, until: datetime
+) -> HandoffIncidents:
+    """Incidents open now, and those resolved in [since, until), with their timings."""
+    active = await store.active_between(session, since=since, until=until)
+    closed = [i for i in active if i.resolved_at is not None and i.resolved_at < until]
+    names = {p.key: p.name for p in view.file.pipelines}
+    return HandoffIncidents(await store.open_incidents(session), closed, names)

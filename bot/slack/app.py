@@ -11,7 +11,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import actions, commands, events
+from bot.slack import actions, commands, events, shortcuts, views
 from bot.slack.blocks.common import section
 from bot.slack.context import AppContext
 from bot.slack.reply import SORRY
@@ -64,7 +64,7 @@ def create_app(
         process_before_response=not verify,
     )
     app.error(_on_error)
-    for kind in (commands, actions, events):
+    for kind in (commands, actions, views, shortcuts, events):
         kind.register(app, ctx)
     return app
 

@@ -11,6 +11,15 @@ class ActionId(StrEnum):
     TICK_CHECKLIST = "checklist.tick"
     VOLUNTEER = "absence.volunteer"
     ACK_INCIDENT = "incident.ack"
+    ESCALATE_INCIDENT = "incident.escalate"
+    RESOLVE_INCIDENT = "incident.resolve"
+    REOPEN_INCIDENT = "incident.reopen"
+    DECLARE_INCIDENT_VIEW = "incident.declare_view"  # callback id of the declaration modal
+    RESOLVE_INCIDENT_VIEW = "incident.resolve_view"  # callback id of the resolution modal
+    INCIDENT_FROM_MESSAGE = "incident.from_message"  # callback id of the message shortcut
+    APPROVE_SWAP = "swap.approve"
+    DECLINE_SWAP = "swap.decline"
+    SWAP_VIEW = "swap.request_view"  # callback id of the /swap modal
 
 
 def matching(action: ActionId) -> re.Pattern[str]:

@@ -17,6 +17,9 @@ EMOJI = {
     "arrows_counterclockwise": "🔄",
     "hourglass_flowing_sand": "⏳",
     "white_check_mark": "✅",
+    "eyes": "👀",
+    "rotating_light": "🚨",
+    "link": "🔗",
 }
 
 

@@ -26,7 +26,7 @@ HELP = """\
 Type what you would type in Slack, e.g. /oncall now, /oncall schedule, /runbook growth, /oncall help.
 A number presses the button shown with it. `home` shows your App Home. `run-job handoff|reminders|month-end`
 posts what that scheduled job would post now (once: the ledger remembers). `quit` (or Ctrl-D) leaves."""
-COMMANDS = ("/oncall", "/runbook")
+COMMANDS = ("/oncall", "/runbook", "/incident", "/swap")
 Sink = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 
@@ -90,6 +90,9 @@ class Shell:
         elif method == "views.publish":
             print("[App Home]", file=self.out)
             self.show(_blocks((args.get("view") or {}).get("blocks")))
+        elif method == "views.open":
+            title = ((args.get("view") or {}).get("title") or {}).get("text", "")
+            print(f"[form: {title}] Forms need Slack; in this shell type the command instead.", file=self.out)
 
     async def dispatch(self, body: str, content_type: str) -> None:
         request = AsyncBoltRequest(body=body, headers={"content-type": [content_type]})

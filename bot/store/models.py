@@ -225,3 +225,73 @@ class IncidentRow(Base):
     ts: Mapped[str | None] = mapped_column(String(32))  # the root message, once posted
     acked_by: Mapped[str | None] = mapped_column(String(64))
     acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    link: Mapped[str | None] = mapped_column(String(500))
+    level: Mapped[int] = mapped_column(Integer, default=0)  # escalation levels called so far
+    level_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the escalation timer counts from here
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(300))
+
+
+class IncidentEventRow(Base):
+    """An incident's timeline: every event, stored with its change; `posted` once the thread has it."""
+
+    __tablename__ = "incident_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    level: Mapped[int | None] = mapped_column(Integer)
+    posted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+
+# Shift swaps and cover (issue 4)
+
+
+class SwapRequestRow(Base):
+    """A request to swap or hand over shifts; approval is a compare-and-set on `state`."""
+
+    __tablename__ = "swap_requests"
+    __table_args__ = (Index("ix_swap_requests_state_expires", "state", "expires_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rotation: Mapped[str] = mapped_column(String(64), rotation_fk())
+    requester_id: Mapped[str] = mapped_column(String(64), person_fk())
+    teammate_id: Mapped[str] = mapped_column(String(64), person_fk())
+    mode: Mapped[str] = mapped_column(String(10))  # exchange, cover
+    give_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the requester's time
+    give_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    take_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the teammate's (exchange)
+    take_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    # pending, approved, declined, cancelled, expired, reversed
+    state: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the earliest start in it
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    dm_channel: Mapped[str | None] = mapped_column(String(80))  # the teammate's request message
+    dm_ts: Mapped[str | None] = mapped_column(String(32))
+    override_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # written on approval
+
+
+class VolunteerCallRow(Base):
+    """An "I'll cover" call under an absence; closed once at its deadline, when the engine's choice stands."""
+
+    __tablename__ = "volunteer_calls"
+    __table_args__ = (Index("ix_volunteer_calls_state_deadline", "state", "deadline"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    absence_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("absences.id", ondelete="CASCADE"), index=True
+    )
+    rotation: Mapped[str] = mapped_column(String(64), rotation_fk())
+    channel: Mapped[str] = mapped_column(String(80))
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    offers: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the offered stretches, as posted
+    state: Mapped[str] = mapped_column(String(10))  # open, closed
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

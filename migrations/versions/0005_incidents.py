@@ -33,6 +33,12 @@ def upgrade() -> None:
         sa.Column("ts", sa.String(length=32), nullable=True),
         sa.Column("acked_by", sa.String(length=64), nullable=True),
         sa.Column("acked_at", bot.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("link", sa.String(length=500), nullable=True),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("level_at", bot.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("resolved_by", sa.String(length=64), nullable=True),
+        sa.Column("resolved_at", bot.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolution", sa.String(length=300), nullable=True),
         sa.ForeignKeyConstraint(
             ["pipeline"], ["pipelines.key"], name=op.f("fk_incidents_pipeline_pipelines"), ondelete="CASCADE"
         ),
@@ -42,8 +48,35 @@ def upgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_incidents_status"), ["status"], unique=False)
 
+    op.create_table(
+        "incident_events",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("at", bot.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=True),
+        sa.Column("detail", sa.String(length=500), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=True),
+        sa.Column("posted", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_incident_events_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_incident_events")),
+    )
+    with op.batch_alter_table("incident_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_incident_events_incident_id"), ["incident_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_incident_events_posted"), ["posted"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("incident_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_incident_events_posted"))
+        batch_op.drop_index(batch_op.f("ix_incident_events_incident_id"))
+
+    op.drop_table("incident_events")
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_incidents_status"))
 

@@ -38,8 +38,9 @@ class FakeSlack:
         assert self.server is not None
         return str(self.server.make_url(f"/response/{name}"))
 
-    def fail(self, method: str, status: int, times: int = 1) -> None:
-        self.failures[method].extend([status] * times)
+    def fail(self, method: str, status: int, times: int = 1, *, after: int = 0) -> None:
+        """Fail the next `times` calls of `method`, once `after` calls have gone through."""
+        self.failures[method].extend([0] * after + [status] * times)
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -55,8 +56,8 @@ class FakeSlack:
                 if isinstance(args.get(key), str):
                     args[key] = json.loads(args[key])
         self.calls.append(Call(method, args, dict(request.headers)))
-        if self.failures[method]:
-            status = self.failures[method].popleft()
+        status = self.failures[method].popleft() if self.failures[method] else 0
+        if status:
             headers = {"Retry-After": "0"} if status == 429 else {}
             return web.json_response(
                 {"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"},
@@ -72,6 +73,9 @@ class FakeSlack:
             return {"channel": args.get("channel", "C0TEST"), "ts": f"1700000000.{next(self._ts):06d}"}
         if method == "conversations.open":
             return {"channel": {"id": "D0" + str(args.get("users", "X"))[:8]}}
+        if method == "chat.getPermalink":
+            ts = str(args.get("message_ts", "")).replace(".", "")
+            return {"permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
         if method == "users.info":
             return {"user": {"id": args.get("user"), "tz": "America/New_York"}}
         return {}

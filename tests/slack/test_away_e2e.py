@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from bot.schedule.model import Reason
 from bot.services.oncall import on_call
+from bot.settings import Settings
+from bot.slack.client import make_client
 from bot.slack.context import AppContext
+from bot.slack.volunteer_messages import close_expired_volunteer_calls
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver
+
+SLACK_IDS = {"alice": ALICE, "bob": BOB, "carol": CAROL, "david": DAVID}
 
 
 def text_of(answer: dict) -> str:  # type: ignore[type-arg]
@@ -149,3 +154,39 @@ async def test_a_closed_call_keeps_the_schedule(slack: SlackDriver, ctx: AppCont
     action_id, value = await volunteer_button(slack)
     object.__setattr__(ctx, "clock", lambda: datetime(2026, 12, 9, 1, tzinfo=NY))  # the deadline passed
     assert "has closed" in (await press(slack, action_id, value, DAVID))["text"]
+
+
+async def test_nobody_volunteers_by_the_deadline_so_the_choice_is_announced_once(
+    slack: SlackDriver, ctx: AppContext, settings: Settings
+) -> None:
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=BOB)
+    await volunteer_button(slack)
+    async with ctx.sessions() as session:
+        [during] = await on_call(session, at=datetime(2026, 12, 9, 12, tzinfo=NY))
+    assert during.backup is not None and during.backup.reason is Reason.ABSENCE
+    chosen = during.backup.person
+    client = make_client(settings)
+    deadline = datetime(2026, 12, 9, tzinfo=NY)  # the absence starts before a day has passed
+    assert await close_expired_volunteer_calls(ctx, client, deadline - timedelta(seconds=1)) == []
+    assert await close_expired_volunteer_calls(ctx, client, deadline) == [1]
+    assert await close_expired_volunteer_calls(ctx, client, deadline) == []  # once
+    [announced] = [c for c in slack.fake.of("chat.postMessage") if c.args["text"] == "Nobody volunteered"]
+    assert announced.args["channel"] == "#data-oncall"
+    assert_valid_blocks(announced.args["blocks"])
+    text = str(announced.args["blocks"])
+    assert f"while <@{BOB}> is away" in text and f"<@{SLACK_IDS[chosen]}> backup" in text
+    answer = await slack.command("/oncall", "history 1", user=ALICE)
+    assert "absence.no_volunteer" in text_of(answer)
+
+
+async def test_a_taken_or_cancelled_call_closes_quietly(
+    slack: SlackDriver, ctx: AppContext, settings: Settings
+) -> None:
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=BOB)
+    action_id, value = await volunteer_button(slack)
+    await press(slack, action_id, value, DAVID)
+    await slack.command("/oncall", "away 2026-12-16 2026-12-17", user=CAROL)  # Carol is next week's backup
+    await slack.command("/oncall", "away cancel 2", user=CAROL)
+    client = make_client(settings)
+    assert await close_expired_volunteer_calls(ctx, client, datetime(2026, 12, 20, tzinfo=NY)) == []
+    assert not [c for c in slack.fake.of("chat.postMessage") if c.args["text"] == "Nobody volunteered"]

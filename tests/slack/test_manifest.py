@@ -38,3 +38,13 @@ def test_events_interactivity_and_socket_mode() -> None:
         "chat:write.public",
         "usergroups:write",
     ]
+
+
+def test_every_declared_shortcut_has_a_listener() -> None:
+    from bot.slack.ids import ActionId
+
+    shortcuts = MANIFEST["features"]["shortcuts"]
+    assert [(s["type"], s["callback_id"]) for s in shortcuts] == [
+        ("message", ActionId.INCIDENT_FROM_MESSAGE.value)
+    ]
+    assert all(s["name"] and s["description"] for s in shortcuts)

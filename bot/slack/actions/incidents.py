@@ -1,4 +1,8 @@
-"""Acknowledge on an incident's root message: team members only, recorded once."""
+"""The buttons on an incident's root message: Acknowledge, Escalate, Resolve (a modal) and Reopen.
+
+Anyone may declare an incident; only members of the team may change one, and others are told why.
+Each change is a compare-and-set in the store, then the thread and the root message follow.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +10,96 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.incidents.model import Incident
 from bot.services import incidents, people
-from bot.slack.blocks.incidents import root_blocks
+from bot.services.oncall import TeamView
+from bot.slack.blocks.common import escape
+from bot.slack.blocks.incident_modals import resolve_modal
 from bot.slack.context import AppContext
 from bot.slack.ids import ActionId, matching
+from bot.slack.incident_thread import deliver
+
+VERBS = {
+    ActionId.ACK_INCIDENT: "acknowledge",
+    ActionId.ESCALATE_INCIDENT: "escalate",
+    ActionId.RESOLVE_INCIDENT: "resolve",
+    ActionId.REOPEN_INCIDENT: "reopen",
+}
 
 
-async def acknowledge(
-    ctx: AppContext, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+async def _tell(respond: AsyncRespond, text: str) -> None:
+    await respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+async def change(
+    ctx: AppContext, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond, action: ActionId
 ) -> None:
+    """Apply one button's change for a team member, then post it; anyone else is told why not."""
     value = str(body["actions"][0].get("value", ""))
+    if not value.isdigit():
+        await _tell(respond, "This button is not one of ours.")
+        return
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
         person = people.person_by_slack_id(view, body["user"]["id"])
         if person is None:
-            await respond(
-                text="Only members of the team can acknowledge.",
-                response_type="ephemeral",
-                replace_original=False,
-            )
+            await _tell(respond, f"Only members of the team can {VERBS[action]} an incident.")
             return
-        if not value.isdigit() or not await incidents.acknowledge(
-            session, incident_id=int(value), person=person.id, at=ctx.clock()
-        ):
-            await respond(
-                text="It was already acknowledged.", response_type="ephemeral", replace_original=False
-            )
+        try:
+            if action is ActionId.RESOLVE_INCIDENT:
+                await _ask_resolution(session, client, body, int(value))
+                return
+            done = await CHANGES[action](session, view, person.id, int(value), ctx)
+        except incidents.IncidentRefused as refused:
+            await _tell(respond, escape(str(refused)))
             return
-        incident = await incidents.find(session, int(value))
-    assert incident is not None and incident.ts is not None
-    pipeline = next(p for p in view.file.pipelines if p.key == incident.pipeline)
-    blocks = root_blocks(incident, pipeline, view.people, view.file.timezone)
-    await client.chat_update(
-        channel=body["container"]["channel_id"],
-        ts=incident.ts,
-        blocks=blocks,
-        text=f"Incident #{incident.id}",
-    )
-    text = f"Acknowledged by {person.name}."
-    await client.chat_postMessage(channel=body["container"]["channel_id"], thread_ts=incident.ts, text=text)
+    await deliver(ctx, client, done.id, now=ctx.clock())
+
+
+async def _ask_resolution(
+    session: AsyncSession, client: AsyncWebClient, body: dict[str, Any], number: int
+) -> None:
+    incident = await incidents.find(session, number)
+    if incident is None or not incident.is_open:
+        raise incidents.IncidentRefused(f"Incident #{number} is not open.")
+    await client.views_open(trigger_id=body["trigger_id"], view=resolve_modal(number, incident.summary))
+
+
+async def _acknowledge(
+    session: AsyncSession, view: TeamView, person: str, number: int, ctx: AppContext
+) -> Incident:
+    return await incidents.acknowledge(session, incident_id=number, person=person, at=ctx.clock())
+
+
+async def _escalate(
+    session: AsyncSession, view: TeamView, person: str, number: int, ctx: AppContext
+) -> Incident:
+    return await incidents.escalate(session, view=view, incident_id=number, person=person, at=ctx.clock())
+
+
+async def _reopen(
+    session: AsyncSession, view: TeamView, person: str, number: int, ctx: AppContext
+) -> Incident:
+    return await incidents.reopen(session, incident_id=number, person=person, at=ctx.clock())
+
+
+CHANGES = {
+    ActionId.ACK_INCIDENT: _acknowledge,
+    ActionId.ESCALATE_INCIDENT: _escalate,
+    ActionId.REOPEN_INCIDENT: _reopen,
+}
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
-    @app.action(matching(ActionId.ACK_INCIDENT))
-    async def ack_incident(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        await acknowledge(ctx, body, client, respond)
+    def listen(action: ActionId) -> None:
+        @app.action(matching(action))
+        async def incident_button(
+            ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        ) -> None:
+            await ack()
+            await change(ctx, body, client, respond, action)
+
+    for action in VERBS:
+        listen(action)

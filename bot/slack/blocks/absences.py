@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.schedule.model import Absence
+from bot.schedule.model import Absence, Segment
 from bot.services.absences import AbsenceRecorded, Cover, VolunteerOffer
+from bot.services.oncall import explain
 from bot.slack.blocks.common import actions, button, context, escape, section
 from bot.slack.blocks.oncall import who
 from bot.slack.blocks.timefmt import slack_time
@@ -90,5 +91,22 @@ def volunteered_blocks(
         section(
             f":raised_hands: {who(volunteer, people)} volunteered as backup for "
             f"{escape(offer.rotation)}, {span}. Thank you!"
+        )
+    ]
+
+
+def no_volunteer_blocks(
+    absent: str, stands: Sequence[Segment], people: Mapping[str, Person], zone: str
+) -> Blocks:
+    """The channel is told, once, that nobody volunteered and who the engine keeps as backup."""
+    lines = "\n".join(
+        f"• {who(s.person, people)} backup {slack_time(s.start, zone)} → {slack_time(s.end, zone)} "
+        f"({escape(explain(s))})"
+        for s in stands[:30]
+    )
+    return [
+        section(
+            f":palm_tree: Nobody volunteered while {who(absent, people)} is away, so the backup stays "
+            f"as the bot chose:\n{lines}"
         )
     ]

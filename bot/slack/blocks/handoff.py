@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.jobs.handoff import Handoff
 from bot.slack.blocks.common import context, escape, header, section, truncate
+from bot.slack.blocks.incidents import handoff_incident_blocks
 from bot.slack.blocks.oncall import holding, who, why
 from bot.slack.blocks.timefmt import day, slack_time
 from bot.teamfile.schema import Person
@@ -44,6 +45,7 @@ def handoff_blocks(handoff: Handoff, people: Mapping[str, Person]) -> Blocks:
             for s in handoff.changes[:20]
         ]
         blocks.append(section("*Swaps and absences in force*\n" + "\n".join(lines)))
+    blocks += handoff_incident_blocks(handoff.incidents)
     blocks.append(
         context(f"Shift runs until {slack_time(handoff.until, zone)}. `/oncall schedule` for more.")
     )

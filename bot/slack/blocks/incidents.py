@@ -1,61 +1,225 @@
-"""Block Kit for incidents: the root message, who is reached, and the lists."""
+"""Block Kit for incidents: the root message, who is reached, the timeline, lists and the handoff part."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
-from bot.services.incidents import Incident, Reach
-from bot.slack.blocks.common import actions, button, context, escape, header, section
+from bot.incidents.audience import Reach, mentioned
+from bot.incidents.escalation import Level, Target, TargetKind
+from bot.incidents.model import Event, EventKind, Incident
+from bot.runbooks.parse import Runbook
+from bot.services.incidents import HandoffIncidents
+from bot.slack.blocks.common import actions, button, context, escape, header, mention, section
 from bot.slack.blocks.oncall import who
+from bot.slack.blocks.pipeline import markdown_to_mrkdwn
 from bot.slack.blocks.timefmt import slack_time
 from bot.slack.ids import ActionId
 from bot.teamfile.schema import Person, Pipeline
 
 Blocks = list[dict[str, Any]]
+People = Mapping[str, Person]
+SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
+SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
+KEY_SECTIONS = ("Potential issues", "What to check", "On-call actions", "Escalation")
 
 
-def root_blocks(incident: Incident, pipeline: Pipeline, people: Mapping[str, Person], zone: str) -> Blocks:
-    declared = f"declared by {who(incident.declared_by, people)} {slack_time(incident.declared_at, zone)}"
-    blocks = [
-        header(f"Incident #{incident.id}: {pipeline.name} ({incident.severity})"),
-        section(escape(incident.summary)),
+def person(person_id: str | None, people: People) -> str:
+    """Someone in the team as a mention, or someone outside it by their Slack id."""
+    if person_id and person_id not in people and SLACK_USER.match(person_id):
+        return mention(person_id)
+    return who(person_id, people)
+
+
+def named(person_id: str, people: People) -> str:
+    """A name without a notification: the thread says who did what without pinging them again."""
+    if person_id in people:
+        return f"*{escape(people[person_id].name)}*"
+    return mention(person_id) if SLACK_USER.match(person_id) else escape(person_id)
+
+
+def link_text(url: str, label: str = "link") -> str:
+    if SAFE_URL.match(url):
+        return f"<{url.replace('&', '&amp;')}|{label}>"
+    return escape(url)
+
+
+def duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d"] * bool(days) + [f"{hours} h"] * bool(hours) + [f"{minutes} min"]
+    return " ".join(parts[:2]) if days else " ".join(parts)
+
+
+def status_word(incident: Incident) -> str:
+    if not incident.is_open:
+        return "resolved"
+    return "acknowledged" if incident.acked_by else "open"
+
+
+def _facts(incident: Incident, people: People, zone: str) -> list[str]:
+    facts = [
+        f"Status: *{status_word(incident)}*",
+        f"declared by {person(incident.declared_by, people)} {slack_time(incident.declared_at, zone)}",
     ]
     if incident.acked_by and incident.acked_at:
-        acked = f"acknowledged by {who(incident.acked_by, people)} {slack_time(incident.acked_at, zone)}"
-        return [*blocks, context(f"Status: *{incident.status}* · {declared} · {acked}")]
-    ack = button("Acknowledge", ActionId.ACK_INCIDENT, str(incident.id), style="primary")
-    return [*blocks, context(f"Status: *{incident.status}* · {declared}"), actions(ack)]
+        facts.append(
+            f"acknowledged by {named(incident.acked_by, people)} {slack_time(incident.acked_at, zone)}"
+        )
+    if incident.level:
+        facts.append(f"escalation level {incident.level}")
+    if incident.resolved_by and incident.resolved_at:
+        facts.append(
+            f"resolved by {named(incident.resolved_by, people)} {slack_time(incident.resolved_at, zone)}"
+        )
+    return facts
 
 
-def reach_blocks(reaches: Sequence[Reach], people: Mapping[str, Person]) -> Blocks:
+def _buttons(incident: Incident) -> list[dict[str, Any]]:
+    value = str(incident.id)
+    if not incident.is_open:
+        return [button("Reopen", ActionId.REOPEN_INCIDENT, value)]
+    ack = [] if incident.acked_by else [button("Acknowledge", ActionId.ACK_INCIDENT, value, style="primary")]
+    return [
+        *ack,
+        button("Escalate", ActionId.ESCALATE_INCIDENT, value),
+        button("Resolve", ActionId.RESOLVE_INCIDENT, value),
+    ]
+
+
+def root_blocks(incident: Incident, pipeline: Pipeline, people: People, zone: str) -> Blocks:
+    """The incident's root message: what broke, how bad, its state, and the buttons that change it."""
+    summary = escape(incident.summary)
+    if incident.link:
+        summary += f"\n:link: {link_text(incident.link)}"
+    if incident.resolution and not incident.is_open:
+        summary += f"\n*Resolution:* {escape(incident.resolution)}"
+    return [
+        header(f"Incident #{incident.id}: {pipeline.name} ({incident.severity})"),
+        section(summary),
+        context(" · ".join(_facts(incident, people, zone))),
+        actions(*_buttons(incident)),
+    ]
+
+
+def reach_blocks(reaches: Sequence[Reach], people: People) -> Blocks:
     reached = [f"{who(r.person, people)} ({r.role})" for r in reaches if r.reached]
+    stand_ins = mentioned(reaches)[len(reached) :]  # those reached come first
+    reached += [f"{who(p, people)} (on-call backup, standing in)" for p in stand_ins]
     lines = ["*Reaching:* " + (", ".join(reached) or "_nobody available_")]
     for r in reaches:
         if not r.reached:
             name = escape(people[r.person].name if r.person in people else r.person)
-            instead = f", so {who(r.stand_in, people)} stands in" if r.stand_in else ""
+            instead = f", so {who(r.stand_in, people)} stands in" if r.stand_in else ", and nobody stands in"
             lines.append(f":palm_tree: {name} ({r.role}) is {escape(r.why)}{instead}.")
     return [section("\n".join(lines))]
+
+
+def key_sections_blocks(runbook: Runbook) -> Blocks:
+    """The sections that say what to do now; the full runbook follows in the thread."""
+    parts = [runbook.section(name) for name in KEY_SECTIONS]
+    blocks: Blocks = [header(f"Runbook: {runbook.title}")]
+    for part in (p for p in parts if p is not None):
+        blocks.append(section(f"*{escape(part.title)}*\n{markdown_to_mrkdwn(part.body)}"))
+    return blocks if len(blocks) > 1 else [*blocks, context("The runbook has no on-call sections.")]
+
+
+def target_text(target: Target, people: People) -> str:
+    if target.kind is TargetKind.GROUP:
+        return f"<!subteam^{target.ref}>"
+    if target.kind is TargetKind.CHANNEL:
+        return f"<#{target.ref}>"
+    if target.kind is TargetKind.USER:
+        return mention(target.ref)
+    if target.kind is TargetKind.PERSON:
+        return who(target.ref, people)
+    return f"*{escape(target.name)}*"
+
+
+def event_text(event: Event, ladder: Sequence[Level], people: People) -> str:
+    """The thread message of one timeline event."""
+    by = f" by {named(event.actor, people)}" if event.actor else ""
+    if event.kind is EventKind.ACKNOWLEDGED:
+        return f":eyes: Acknowledged{by}."
+    if event.kind is EventKind.RESOLVED:
+        return f":white_check_mark: Resolved{by}: {escape(event.detail)}"
+    if event.kind is EventKind.REOPENED:
+        return f":arrows_counterclockwise: Reopened{by}; it escalates again if nobody acknowledges it."
+    if event.kind is EventKind.DECLARED:
+        return f":rotating_light: Declared{by}: {escape(event.detail)}"
+    level = ladder[event.level - 1] if event.level and event.level <= len(ladder) else None
+    whom = ", ".join(target_text(t, people) for t in level.targets) if level else "_nobody on file_"
+    why = f" automatically: {escape(event.detail)}" if not event.actor and event.detail else by
+    return f":rotating_light: Escalated to level {event.level} ({level.name if level else '?'}){why}. {whom}"
+
+
+def timeline_blocks(events: Sequence[Event], ladder: Sequence[Level], people: People, zone: str) -> Blocks:
+    lines = [f"{slack_time(e.at, zone)} {event_text(e, ladder, people)}" for e in events[-20:]]
+    return [section("*Timeline*\n" + "\n".join(lines))] if lines else []
 
 
 def list_blocks(incidents: Sequence[Incident], names: Mapping[str, str], zone: str) -> Blocks:
     if not incidents:
         return [section(":white_check_mark: No open incident.")]
     lines = [
-        f"• #{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}), "
+        f"• #{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}, {status_word(i)}), "
         f"{slack_time(i.declared_at, zone)}: {escape(i.summary[:120])}"
-        for i in incidents
+        for i in incidents[:40]
     ]
     return [header("Open incidents"), section("\n".join(lines))]
 
 
+def _timing(incident: Incident) -> str:
+    ack = incident.time_to_acknowledge
+    done = incident.time_to_resolve
+    parts = [f"acknowledged in {duration(ack)}" if ack is not None else "never acknowledged"]
+    if done is not None:
+        parts.append(f"resolved in {duration(done)}")
+    return ", ".join(parts)
+
+
+def handoff_incident_blocks(report: HandoffIncidents) -> Blocks:
+    """The incidents part of a handoff post: still open, and closed during the past shift, with timings;
+    nothing at all after a quiet shift."""
+    if not report.still_open and not report.closed:
+        return []
+    names = report.pipeline_names
+
+    def line(i: Incident) -> str:
+        return (
+            f"• #{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}): {escape(i.summary[:100])}"
+        )
+
+    lines = ["*Incidents still open*", *[f"{line(i)} · {_timing(i)}" for i in report.still_open[:15]]]
+    if not report.still_open:
+        lines = ["*Incidents still open:* none"]
+    if report.closed:
+        lines += [
+            "*Resolved since the last handoff*",
+            *[f"{line(i)} · {_timing(i)}" for i in report.closed[:15]],
+        ]
+    return [section("\n".join(lines))]
+
+
 HELP = """\
 *`/incident`* — open an incident thread with the owners, who is on call and the runbook.
+• `/incident` — a form: pipeline, severity, summary and an optional link
 • `/incident <pipeline> [sev1|sev2|sev3] <summary>` — declare one (sev2 by default)
 • `/incident list` — open incidents
-• `/incident status <id>` — one incident"""
+• `/incident status <id>` — one incident and its timeline
+• `/incident resolve <id> <resolution>` — resolve one (team members)
+On a message: ⋮ → *Open incident from this message*."""
 
 
 def help_blocks() -> Blocks:
     return [section(HELP)]
+
+
+def usage_blocks(message: str) -> Blocks:
+    return [
+        section(f":thinking_face: {message}"),
+        context("Type `/incident help` for everything `/incident` does."),
+    ]

@@ -155,7 +155,7 @@ HELP = """\
 • `/oncall handoff <notes>` — as primary, leave notes for the next handoff post
 • `/oncall away START END [reason]` — record an absence (your time zone); `away list`, `away cancel <id>`
 • `/oncall history [N]` — the latest changes: who, when, from where
-See also `/runbook <pipeline>`."""
+See also `/runbook <pipeline>`, and `/swap` to trade a shift or ask for cover."""
 
 
 def help_blocks() -> Blocks:

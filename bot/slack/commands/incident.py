@@ -1,167 +1,200 @@
-"""`/incident`: store the incident first, acknowledge, then post its thread."""
+"""`/incident`: declare (stored first, then posted), list, status, resolve, or the form."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.incidents.model import Incident
 from bot.services import incidents
-from bot.services.oncall import NoTeam, TeamView
-from bot.services.pipelines import PipelineCard, find_pipeline, pipeline_card
-from bot.slack.blocks.common import escape
-from bot.slack.blocks.incidents import help_blocks, list_blocks, reach_blocks, root_blocks
-from bot.slack.blocks.oncall import usage_blocks
-from bot.slack.blocks.pipeline import pipeline_blocks
+from bot.services.oncall import NoTeam
+from bot.services.pipelines import find_pipeline
+from bot.slack.blocks.common import escape, section
+from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
+from bot.slack.blocks.incidents import help_blocks, list_blocks, root_blocks, timeline_blocks, usage_blocks
+from bot.slack.commands import incident_parse as parse
 from bot.slack.context import AppContext
-from bot.teamfile.schema import Pipeline
+from bot.slack.incident_thread import deliver, incidents_channel, permalink
+from bot.store import incidents as store
 
 log = logging.getLogger(__name__)
 Blocks = list[dict[str, Any]]
-USAGE = (
-    "Usage: `/incident <pipeline> [sev1|sev2|sev3] <summary>`, e.g. `/incident growth late data from Kafka`."
-)
 
 
 @dataclass(frozen=True)
-class Posting:
-    """What to post after the acknowledgement: the root message and its thread."""
-
-    incident: incidents.Incident
-    pipeline: Pipeline
-    card: PipelineCard
-    view: TeamView
+class Declared:
+    incident: Incident
+    created: bool
 
 
-@dataclass(frozen=True)
-class Declaration:
-    pipeline: str
-    severity: str
-    summary: str
-
-
-def parse_declaration(text: str) -> Declaration | str:
-    """`<pipeline> [sev1|sev2|sev3] <summary>`, or what is wrong with it."""
-    words = text.split()
-    if len(words) < 2:
-        return USAGE
-    severity = words[1].lower() if words[1].lower() in incidents.SEVERITIES else "sev2"
-    summary = " ".join(words[2:] if words[1].lower() in incidents.SEVERITIES else words[1:])
-    if not summary:
-        return "Say what is wrong after the severity, e.g. `/incident growth sev1 numbers are zero`."
-    return Declaration(words[0], severity, summary[:500])
-
-
-async def _declare(
-    ctx: AppContext, command: dict[str, Any], declaration: Declaration
-) -> tuple[Blocks, Posting | None]:
+async def declare(
+    ctx: AppContext,
+    *,
+    key: str,
+    pipeline: str,
+    severity: str,
+    summary: str,
+    link: str | None,
+    slack_user: str,
+) -> Declared | str:
+    """Store the incident (once per key); a message instead when the pipeline is unknown."""
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
-        pipeline, candidates = find_pipeline(view, declaration.pipeline)
-        if pipeline is None:
+        match, candidates = find_pipeline(view, pipeline)
+        if match is None:
             keys = ", ".join(f"`{p.key}`" for p in (candidates or view.file.pipelines))
-            return usage_blocks(
-                f"No pipeline is called `{escape(declaration.pipeline[:60])}`. Try one of {keys}."
-            ), None
-        channel = view.config(next(iter(view.rotations))).channel
+            return f"No pipeline is called `{escape(pipeline[:60])}`. Try one of {keys}."
+        person = next((p.id for p in view.file.people if p.slack_id == slack_user), slack_user)
         incident, created = await incidents.declare(
             session,
-            key=f"command:{command.get('trigger_id') or command.get('user_id')}:{declaration.summary}",
-            pipeline=pipeline.key,
-            severity=declaration.severity,
-            summary=declaration.summary,
-            declared_by=_person_id(view, command.get("user_id", "")),
-            channel=channel,
+            key=key,
+            pipeline=match.key,
+            severity=severity,
+            summary=summary,
+            link=link,
+            declared_by=person,
+            channel=incidents_channel(ctx, view),
             at=ctx.clock(),
         )
-        card = await pipeline_card(
-            session, view=view, pipeline=pipeline, at=ctx.clock(), runbooks_dir=ctx.runbooks_dir
-        )
-    said = "declared" if created else "was already declared"
-    reply = [*usage_blocks(f"Incident #{incident.id} {said}; its thread is in {escape(channel)}.")[:1]]
-    return reply, Posting(incident, pipeline, card, view) if created else None
+    return Declared(incident, created)
 
 
-def _person_id(view: TeamView, slack_id: str) -> str:
-    return next((p.id for p in view.file.people if p.slack_id == slack_id), slack_id)
+async def post_and_link(ctx: AppContext, client: AsyncWebClient, incident: Incident) -> str:
+    """Post the incident's thread, and a line for the declarer that links to it."""
+    posted = await deliver(ctx, client, incident.id, now=ctx.clock())
+    link = await permalink(client, posted) if posted else None
+    if posted is None or posted.ts is None:
+        return f"Incident #{incident.id} is stored; its thread will follow in {escape(incident.channel)}."
+    if link is None:
+        return f"Incident #{incident.id}: its thread is in {escape(incident.channel)}."
+    return f"Incident #{incident.id}: <{link}|open its thread>."
 
 
-async def _post_thread(client: AsyncWebClient, posting: Posting, ctx: AppContext) -> None:
-    incident, view = posting.incident, posting.view
-    root_message = root_blocks(incident, posting.pipeline, view.people, view.file.timezone)
-    thread = (
-        reach_blocks(incidents.audience(posting.card), view.people),
-        pipeline_blocks(posting.card, view.people, with_runbook=True),
+def command_key(command: dict[str, Any]) -> str:
+    """The same for a command Slack delivers again, different for each command typed."""
+    typed = f"{command.get('user_id')}:{command.get('text')}".encode()
+    return f"command:{str(command.get('trigger_id'))[:100]}:{hashlib.sha256(typed).hexdigest()[:16]}"
+
+
+async def _declare_command(
+    ctx: AppContext,
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    command: dict[str, Any],
+    ask: parse.Declare,
+) -> None:
+    key = command_key(command)
+    outcome = await declare(
+        ctx,
+        key=key,
+        pipeline=ask.pipeline,
+        severity=ask.severity,
+        summary=ask.summary,
+        link=None,
+        slack_user=command.get("user_id", ""),
     )
-    try:
-        root = await client.chat_postMessage(
-            channel=incident.channel, blocks=root_message, text=f"Incident #{incident.id}"
-        )
-        async with ctx.sessions() as session:
-            await incidents.mark_posted(session, incident_id=incident.id, ts=root["ts"])
-        for blocks in thread:
-            await client.chat_postMessage(
-                channel=root["channel"], thread_ts=root["ts"], blocks=blocks, text="Incident"
-            )
-    except (SlackApiError, OSError) as error:
-        # The incident is stored; what failed to post is in the log, and `/incident status` still shows it.
-        log.error("incident #%s could not be posted completely: %s", incident.id, error)
-
-
-async def handle(ack: AsyncAck, command: dict[str, Any], ctx: AppContext, client: AsyncWebClient) -> None:
-    text = (command.get("text") or "").strip()
-    words = text.split()
-    try:
-        if not words or words[0].lower() == "help":
-            await ack(blocks=help_blocks(), text="/incident help")
-            return
-        if words[0].lower() in ("list", "status"):
-            await ack(**await _list_or_status(ctx, words), response_type="ephemeral")
-            return
-        declaration = parse_declaration(text)
-        if isinstance(declaration, str):
-            await ack(blocks=usage_blocks(declaration), text=declaration)
-            return
-        blocks, posting = await _declare(ctx, command, declaration)
-    except NoTeam as error:
-        await ack(blocks=usage_blocks(str(error)), text=str(error))
+    if isinstance(outcome, str):
+        await ack(blocks=usage_blocks(outcome), text="Unknown pipeline")
         return
-    await ack(blocks=blocks, text="Incident", response_type="ephemeral")
-    if posting is not None:
-        await _post_thread(client, posting, ctx)
+    said = "declared" if outcome.created else "was already declared"
+    where = escape(outcome.incident.channel)
+    await ack(
+        blocks=[section(f"Incident #{outcome.incident.id} {said}; its thread is in {where}.")],
+        text="Incident",
+    )
+    if outcome.created:
+        line = await post_and_link(ctx, client, outcome.incident)
+        await respond(text=line, response_type="ephemeral", replace_original=False)
 
 
-async def _list_or_status(ctx: AppContext, words: list[str]) -> dict[str, Any]:
+async def _open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, command: dict[str, Any]) -> None:
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
-        names = {p.key: p.name for p in view.file.pipelines}
-        if words[0].lower() == "list":
-            return {
-                "blocks": list_blocks(await incidents.open_incidents(session), names, view.file.timezone),
-                "text": "Incidents",
-            }
-        found = (
-            await incidents.find(session, int(words[1]))
-            if len(words) == 2 and words[1].lstrip("#").isdigit()
-            else None
-        )
-    if found is None:
+    await ack()
+    meta = DeclareMeta(origin_channel=command.get("channel_id"))
+    await client.views_open(trigger_id=command["trigger_id"], view=declare_modal(view.file.pipelines, meta))
+
+
+async def _status(ctx: AppContext, number: int) -> dict[str, Any]:
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+        found = await incidents.find(session, number)
+        timeline = await store.events(session, number) if found else []
+    pipeline = next((p for p in view.file.pipelines if found and p.key == found.pipeline), None)
+    if found is None or pipeline is None:
         return {
-            "blocks": usage_blocks("Usage: `/incident status <id>` with the number of an incident."),
+            "blocks": usage_blocks(f"There is no incident #{number}. {parse.STATUS_USAGE}"),
             "text": "Usage",
         }
-    pipeline = next(p for p in view.file.pipelines if p.key == found.pipeline)
-    return {
-        "blocks": root_blocks(found, pipeline, view.people, view.file.timezone),
-        "text": f"Incident #{found.id}",
-    }
+    ladder = incidents.ladder_of(view, found)
+    blocks = root_blocks(found, pipeline, view.people, view.file.timezone)[:-1]  # buttons live on the root
+    blocks += timeline_blocks(timeline, ladder, view.people, view.file.timezone)
+    return {"blocks": blocks, "text": f"Incident #{found.id}"}
+
+
+async def _list(ctx: AppContext) -> dict[str, Any]:
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+        found = await incidents.open_incidents(session)
+    names = {p.key: p.name for p in view.file.pipelines}
+    return {"blocks": list_blocks(found, names, view.file.timezone), "text": "Open incidents"}
+
+
+async def _resolve(ctx: AppContext, command: dict[str, Any], ask: parse.Resolve) -> tuple[str, bool]:
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+        person = next((p for p in view.file.people if p.slack_id == command.get("user_id")), None)
+        if person is None:
+            return "Only members of the team can resolve an incident.", False
+        try:
+            done = await incidents.resolve(
+                session, incident_id=ask.incident, person=person.id, resolution=ask.resolution, at=ctx.clock()
+            )
+        except incidents.IncidentRefused as refused:
+            return escape(str(refused)), False
+    return f"Incident #{done.id} is resolved.", True
+
+
+async def handle(
+    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], ctx: AppContext, client: AsyncWebClient
+) -> None:
+    ask = parse.parse((command.get("text") or "").strip())
+    try:
+        match ask:
+            case str():
+                await ack(blocks=usage_blocks(escape(ask)), text="Usage")
+            case parse.Help():
+                await ack(blocks=help_blocks(), text="/incident help")
+            case parse.OpenForm():
+                await _open_form(ctx, ack, client, command)
+            case parse.ListOpen():
+                await ack(**await _list(ctx), response_type="ephemeral")
+            case parse.Status(number):
+                await ack(**await _status(ctx, number), response_type="ephemeral")
+            case parse.Resolve():
+                said, resolved = await _resolve(ctx, command, ask)
+                await ack(blocks=[section(said)], text=said, response_type="ephemeral")
+                if resolved:
+                    await deliver(ctx, client, ask.incident, now=ctx.clock())
+            case parse.Declare():
+                await _declare_command(ctx, ack, respond, client, command, ask)
+    except NoTeam as error:
+        await ack(blocks=usage_blocks(str(error)), text=str(error))
+    except SlackApiError as error:  # views.open refused: the trigger expired
+        log.error("/incident could not open the form: %s", error)
+        await respond(text="The form could not be opened; please try again.", response_type="ephemeral")
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.command("/incident")
-    async def incident_command(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
-        await handle(ack, command, ctx, client)
+    async def incident_command(
+        ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await handle(ack, respond, command, ctx, client)

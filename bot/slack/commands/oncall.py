@@ -14,11 +14,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.month_end import month_end_window
-from bot.schedule.model import Role
-from bot.services import absences, calendar, people
+from bot.services import absences, calendar, people, volunteer_calls
 from bot.services.absences import AbsenceRecorded, VolunteerOffer
 from bot.services.oncall import NoTeam, TeamView, holidays_of_year, on_call, schedule
 from bot.services.pipelines import lookup
+from bot.services.volunteer_calls import volunteer_offers
 from bot.slack.blocks import oncall as render
 from bot.slack.blocks.absences import (
     absences_list_blocks,
@@ -41,7 +41,6 @@ from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
 Notice = tuple[str, Blocks, str]  # channel or user id, blocks, notification text
-VOLUNTEER_WINDOW = timedelta(hours=24)
 log = logging.getLogger(__name__)
 
 
@@ -234,31 +233,23 @@ async def _away(
         )
     except absences.AbsenceRefused as error:
         return render.usage_blocks(f"Not recorded: {escape(str(error))}.")
+    offers = volunteer_offers(recorded, at)
+    await volunteer_calls.open_calls(session, view=view, recorded=recorded, offers=offers)
     ctx.views.invalidate()
-    notices += _cover_notices(recorded, view, at)
+    notices += _cover_notices(recorded, view, offers)
     return recorded_blocks(recorded, view.people, zone)
 
 
-def _cover_notices(recorded: AbsenceRecorded, view: TeamView, at: datetime) -> list[Notice]:
+def _cover_notices(
+    recorded: AbsenceRecorded, view: TeamView, offers: Mapping[str, list[VolunteerOffer]]
+) -> list[Notice]:
     """One message to each person who now covers, and one to each rotation channel affected; the
     channel is asked for a volunteer for every backup stretch the engine had to fill."""
     found: list[Notice] = []
-    deadline = max(at, min(recorded.start, at + VOLUNTEER_WINDOW))
     for rotation in sorted({c.rotation for c in recorded.covers}):
         covers = [c for c in recorded.covers if c.rotation == rotation]
         zone = view.rotations[rotation].timezone
-        offers = [
-            VolunteerOffer(
-                absence=recorded.id,
-                rotation=rotation,
-                start=c.segment.start,
-                end=c.segment.end,
-                deadline=deadline,
-            )
-            for c in covers
-            if c.segment.role is Role.BACKUP and deadline > at
-        ]
-        blocks = volunteer_call_blocks(recorded, covers, view.people, zone, offers)
+        blocks = volunteer_call_blocks(recorded, covers, view.people, zone, offers.get(rotation, []))
         found.append((view.config(rotation).channel, blocks, f"{recorded.person.name} is away"))
         for person_id in sorted({c.segment.person for c in covers if c.segment.person}):
             person = view.people.get(person_id)

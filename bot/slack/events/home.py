@@ -9,7 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import people
 from bot.services.oncall import NoTeam, on_call
+from bot.services.swaps import requests_of
 from bot.slack.blocks.home import home_view
+from bot.slack.blocks.swaps import waiting_line
 from bot.slack.context import AppContext
 
 
@@ -24,8 +26,10 @@ async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
         me = people.person_by_slack_id(view, user_id)
         now = await on_call(session, at=at, view=view)
         summary = await people.summarize(session, view=view, person=me, at=at) if me else None
+        _, swaps = await requests_of(session, person=me.id, at=at) if me else ([], [])
     zone = (me.timezone if me else None) or view.file.timezone
-    return home_view(now=now, people=view.people, summary=summary, zone=zone)
+    waiting = [waiting_line(swap, view.people, zone) for swap in swaps]
+    return home_view(now=now, people=view.people, summary=summary, zone=zone, waiting=waiting)
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:

@@ -1,0 +1,221 @@
+"""`/swap`: the form, the text forms, the list and cancelling; others are told after the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import people, swap_decisions
+from bot.services.absences import local_span
+from bot.services.oncall import NoTeam, TeamView
+from bot.services.swap_plan import Span
+from bot.services.swaps import (
+    HORIZON,
+    Proposal,
+    SwapRefused,
+    duties_of,
+    duty_on,
+    next_duty,
+    request_swap,
+    requests_of,
+    zone_of,
+)
+from bot.slack import swap_messages
+from bot.slack.blocks import swaps as render
+from bot.slack.blocks.common import escape, section
+from bot.slack.blocks.swap_modal import swap_modal
+from bot.slack.commands.oncall_parse import BadRequest
+from bot.slack.commands.swap_parse import SwapCommand, parse_swap
+from bot.slack.context import AppContext
+from bot.slack.reply import Reply, answer_in_ack
+from bot.teamfile.schema import Person
+
+Blocks = list[dict[str, Any]]
+FollowUp = Callable[[], Awaitable[None]]
+
+
+def not_in_team(user_id: str) -> Blocks:
+    return render.usage_blocks(
+        f"You (<@{user_id}>) are not in the team file, so you have no shifts to swap. Ask an admin to add "
+        f"your Slack id `{user_id}`."
+    )
+
+
+async def _request(
+    session: AsyncSession,
+    ctx: AppContext,
+    client: AsyncWebClient,
+    view: TeamView,
+    me: Person,
+    ask: SwapCommand,
+    follow_ups: list[FollowUp],
+) -> Blocks:
+    """The text form: my shift on a date (or part of it), for the teammate's next shift or as cover."""
+    at = ctx.clock()
+    teammate = people.person_by_slack_id(view, ask.slack_id or "")
+    if teammate is None:
+        return render.usage_blocks(f"<@{ask.slack_id}> is not in the team file, so they have no shifts.")
+    assert ask.first is not None
+    mine = await duty_on(session, view=view, person=me, day=ask.first)
+    if mine is None:
+        return render.usage_blocks(f"You have no shift on {ask.first}. `/oncall me` shows yours.")
+    give = mine.span
+    if ask.last is not None:
+        part = give.clip(Span(*local_span(ask.first, ask.last, zone_of(me, view))))
+        if part is None:
+            return render.usage_blocks("Those days are not part of your shift.")
+        give = part
+    take = None
+    if not ask.cover:
+        theirs = await next_duty(
+            session, view=view, person=teammate.id, rotation=mine.rotation, after=at, avoiding=mine.span
+        )
+        if theirs is None:
+            weeks = HORIZON.days // 7
+            return render.usage_blocks(
+                f"{escape(teammate.name)} has no shift in the next {weeks} weeks apart from yours; "
+                f"add `cover` to ask them to take yours."
+            )
+        take = theirs.span
+    proposal = Proposal(mine.rotation, "cover" if ask.cover else "exchange", give, take, shift=mine.span)
+    swap, changes = await request_swap(
+        session,
+        view=view,
+        requester=me,
+        teammate=teammate,
+        proposal=proposal,
+        reason=ask.reason,
+        source="slack",
+        at=at,
+    )
+    follow_ups.append(lambda: swap_messages.send_request(ctx, client, view, swap, changes))
+    return render.requested_blocks(swap, changes, view.people, zone_of(me, view))
+
+
+async def _cancel(
+    session: AsyncSession,
+    ctx: AppContext,
+    client: AsyncWebClient,
+    view: TeamView,
+    me: Person,
+    swap_id: int,
+    follow_ups: list[FollowUp],
+) -> Blocks:
+    decided = await swap_decisions.cancel(session, swap_id=swap_id, person=me, at=ctx.clock())
+    ctx.views.invalidate()
+    follow_ups.append(lambda: swap_messages.announce(client, view, decided))
+    if decided.swap.state == "reversed":
+        return [
+            section(
+                f"Reversed swap #{swap_id}: its overrides are removed; both people and the channel are told."
+            )
+        ]
+    return [section(f"Cancelled swap request #{swap_id}; its Approve and Decline buttons are gone.")]
+
+
+async def answer(
+    session: AsyncSession,
+    ctx: AppContext,
+    client: AsyncWebClient,
+    ask: SwapCommand,
+    user_id: str,
+    follow_ups: list[FollowUp],
+) -> Blocks:
+    """The blocks that answer one parsed `/swap`; `follow_ups` tell others once it is answered."""
+    view = await ctx.views.load(session)
+    me = people.person_by_slack_id(view, user_id)
+    if me is None:
+        return not_in_team(user_id)
+    try:
+        match ask.kind:
+            case "list":
+                mine, waiting = await requests_of(session, person=me.id, at=ctx.clock())
+                return render.list_blocks(mine, waiting, view.people, zone_of(me, view))
+            case "cancel":
+                return await _cancel(session, ctx, client, view, me, ask.swap_id or 0, follow_ups)
+            case _:
+                return await _request(session, ctx, client, view, me, ask, follow_ups)
+    except SwapRefused as error:
+        return render.usage_blocks(f"Not done: {escape(str(error))}.")
+
+
+async def open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, command: dict[str, Any]) -> None:
+    """The modal, with my upcoming shifts and my teammates'; opened within the trigger's few seconds."""
+    user_id, at = command.get("user_id", ""), ctx.clock()
+    async with ctx.sessions() as session:
+        try:
+            view = await ctx.views.load(session)
+        except NoTeam as error:
+            await ack(blocks=render.usage_blocks(str(error)), text=str(error))
+            return
+        me = people.person_by_slack_id(view, user_id)
+        if me is None:
+            await ack(blocks=not_in_team(user_id), text="You are not in the team file.")
+            return
+        mine = [
+            d
+            for d in await duties_of(session, view=view, person=me.id, start=at, end=at + HORIZON)
+            if d.span.start > at
+        ]
+        teammates = _teammates(view, me)
+        theirs = []
+        for mate in teammates:
+            found = await duties_of(session, view=view, person=mate.id, start=at, end=at + HORIZON)
+            theirs += [d for d in found if d.span.start > at]
+    if not mine:
+        message = f"You have no shift in the next {HORIZON.days // 7} weeks to swap."
+        await ack(blocks=render.usage_blocks(message), text=message)
+        return
+    await ack()
+    theirs.sort(key=lambda d: d.span.start)
+    await client.views_open(
+        trigger_id=command.get("trigger_id", ""),
+        view=swap_modal(mine=mine, theirs=theirs, teammates=teammates, zone=zone_of(me, view)),
+    )
+
+
+def _teammates(view: TeamView, me: Person) -> list[Person]:
+    """Everyone who shares a rotation with me and can answer in Slack."""
+    shared = {m for r in view.rotations.values() if me.id in r.members for m in r.members} - {me.id}
+    return [p for p in view.file.people if p.id in shared and p.slack_id]
+
+
+async def handle(
+    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], ctx: AppContext, client: AsyncWebClient
+) -> None:
+    ask = parse_swap(command.get("text") or "")
+    if isinstance(ask, BadRequest):
+        await ack(blocks=render.usage_blocks(ask.message), text=ask.message)
+        return
+    if ask.kind == "help":
+        await ack(blocks=render.help_blocks(), text="How /swap works")
+        return
+    if ask.kind == "form":
+        await open_form(ctx, ack, client, command)
+        return
+    follow_ups: list[FollowUp] = []
+
+    async def work() -> Reply:
+        try:
+            async with ctx.sessions() as session:
+                blocks = await answer(session, ctx, client, ask, command.get("user_id", ""), follow_ups)
+        except NoTeam as error:
+            blocks = render.usage_blocks(str(error))
+        return Reply(blocks=blocks)
+
+    await answer_in_ack(ack, work, respond)
+    # Stored and answered first; only then tell the others.
+    for follow_up in follow_ups:
+        await follow_up()
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    @app.command("/swap")
+    async def swap_command(
+        ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await handle(ack, respond, command, ctx, client)

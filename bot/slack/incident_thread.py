@@ -1,0 +1,167 @@
+"""What an incident says in Slack, sent from its stored timeline: the root message and its thread
+for the declaration, one thread message per later event, and the root updated in place.
+
+Each message goes through the post ledger under its own key, and an event counts as posted only
+once Slack has it; whatever failed is sent by the next sweep, and nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import datetime
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.incidents.model import Event, EventKind, Incident
+from bot.jobs.handoff import send_once
+from bot.services import incidents
+from bot.services.oncall import TeamView
+from bot.services.pipelines import pipeline_card
+from bot.slack.blocks.common import section
+from bot.slack.blocks.incidents import event_text, key_sections_blocks, reach_blocks, root_blocks
+from bot.slack.blocks.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
+from bot.slack.context import AppContext
+from bot.store import incidents as store
+from bot.store import ledger
+
+log = logging.getLogger(__name__)
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+Blocks = list[dict]  # type: ignore[type-arg]
+
+
+def root_key(incident_id: int) -> str:
+    return f"incident:{incident_id}:root"
+
+
+def incidents_channel(ctx: AppContext, view: TeamView) -> str:
+    """INCIDENTS_CHANNEL, else the first rotation's channel."""
+    return ctx.settings.incidents_channel or view.config(next(iter(view.rotations))).channel
+
+
+async def _send(
+    ctx: AppContext,
+    client: AsyncWebClient,
+    incident: Incident,
+    part: str,
+    blocks: Blocks,
+    text: str,
+    now: datetime,
+) -> bool:
+    """Send one part of the incident once; every part but the root is a reply in the root's thread.
+
+    True once Slack has it (a part another process is sending right now counts once it is sent).
+    """
+    key = root_key(incident.id) if part == "root" else f"incident:{incident.id}:{part}"
+    await send_once(
+        ctx.sessions,
+        client,
+        key=key,
+        job="incident",
+        channel=incident.channel,
+        blocks=blocks,
+        text=text,
+        owner=OWNER,
+        now=now,
+        thread_of=None if part == "root" else root_key(incident.id),
+    )
+    async with ctx.sessions() as session:
+        return await ledger.posted(session, key) is not None
+
+
+async def _thread_messages(
+    ctx: AppContext, view: TeamView, incident: Incident, now: datetime
+) -> list[Blocks]:
+    pipeline = next(p for p in view.file.pipelines if p.key == incident.pipeline)
+    async with ctx.sessions() as session:
+        card = await pipeline_card(
+            session, view=view, pipeline=pipeline, at=now, runbooks_dir=ctx.runbooks_dir
+        )
+    reach = reach_blocks(incidents.reaches(card), view.people)
+    if card.runbook is None:
+        return [reach, pipeline_blocks(card, view.people, with_runbook=False)]
+    cards = [*owners_blocks(card, view.people), *key_sections_blocks(card.runbook)]
+    return [reach, cards[:50], *full_runbook_messages(card.runbook)]
+
+
+async def _declaration(
+    ctx: AppContext, client: AsyncWebClient, view: TeamView, incident: Incident, now: datetime
+) -> bool:
+    pipeline = next(p for p in view.file.pipelines if p.key == incident.pipeline)
+    root = root_blocks(incident, pipeline, view.people, view.file.timezone)
+    title = f"Incident #{incident.id}: {pipeline.name} ({incident.severity})"
+    if not await _send(ctx, client, incident, "root", root, title, now):
+        return False
+    async with ctx.sessions() as session:
+        where = await ledger.posted(session, root_key(incident.id))
+        assert where is not None
+        await store.mark_posted(session, incident_id=incident.id, channel=where[0], ts=where[1])
+        await session.commit()
+    for n, blocks in enumerate(await _thread_messages(ctx, view, incident, now)):
+        if not await _send(ctx, client, incident, f"thread:{n}", blocks, title, now):
+            return False  # the rest waits, so the thread keeps its order
+    return True
+
+
+async def _update_root(client: AsyncWebClient, view: TeamView, incident: Incident) -> bool:
+    assert incident.ts is not None
+    pipeline = next(p for p in view.file.pipelines if p.key == incident.pipeline)
+    blocks = root_blocks(incident, pipeline, view.people, view.file.timezone)
+    try:
+        await client.chat_update(
+            channel=incident.channel, ts=incident.ts, blocks=blocks, text=f"Incident #{incident.id}"
+        )
+    except (SlackApiError, OSError) as error:
+        log.error("incident #%s: the root message could not be updated, will retry: %s", incident.id, error)
+        return False
+    return True
+
+
+async def _event(
+    ctx: AppContext, client: AsyncWebClient, view: TeamView, incident: Incident, event: Event, now: datetime
+) -> bool:
+    text = event_text(event, incidents.ladder_of(view, incident), view.people)
+    return await _send(ctx, client, incident, f"event:{event.id}", [section(text)], text[:300], now)
+
+
+async def deliver(
+    ctx: AppContext, client: AsyncWebClient, incident_id: int, *, now: datetime
+) -> Incident | None:
+    """Post what the incident's thread is missing, oldest first; stop at the first failure."""
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+        pending = [e for e in await store.events(session, incident_id) if not e.posted]
+        incident = await store.get(session, incident_id)
+    if incident is None or not any(p.key == incident.pipeline for p in view.file.pipelines):
+        return incident
+    for event in pending:
+        if event.kind is EventKind.DECLARED:
+            done = await _declaration(ctx, client, view, incident, now)
+        else:
+            async with ctx.sessions() as session:
+                incident = await store.get(session, incident_id)
+            assert incident is not None
+            done = incident.ts is not None and await _event(ctx, client, view, incident, event, now)
+            done = done and await _update_root(client, view, incident)
+        if not done:
+            break
+        async with ctx.sessions() as session:
+            await store.mark_event_posted(session, event_id=event.id)
+            await session.commit()
+    async with ctx.sessions() as session:
+        return await store.get(session, incident_id)
+
+
+async def permalink(client: AsyncWebClient, incident: Incident) -> str | None:
+    """A link to the incident's thread, when Slack gives one."""
+    if incident.ts is None:
+        return None
+    try:
+        answer = await client.chat_getPermalink(channel=incident.channel, message_ts=incident.ts)
+    except (SlackApiError, OSError) as error:
+        log.warning("no permalink for incident #%s: %s", incident.id, error)
+        return None
+    link = answer.get("permalink")
+    return link if isinstance(link, str) else None

@@ -1,0 +1,70 @@
+"""Submitting the `/swap` form: every rule is checked before the form closes, next to its input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services import people
+from bot.services.swap_plan import Span
+from bot.services.swaps import Proposal, SwapRefused, request_swap
+from bot.slack import swap_messages
+from bot.slack.blocks.swap_modal import SwapForm, read_form
+from bot.slack.context import AppContext
+from bot.slack.ids import ActionId
+
+ERROR_LIMIT = 150  # Slack shows an input's error in one short line
+
+
+def _give(form: SwapForm) -> Span | None:
+    """My shift, or only the part of it the form names."""
+    start, end = form.part
+    return form.mine.clip(Span(start or form.mine.start, end or form.mine.end))
+
+
+async def submitted(ctx: AppContext, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    form = read_form(body["view"].get("state", {}).get("values", {}))
+    if not isinstance(form, SwapForm):
+        await ack(response_action="errors", errors=form)
+        return
+    give = _give(form)
+    if give is None:
+        await ack(response_action="errors", errors={"part_from": "The part must lie within your shift."})
+        return
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+        me = people.person_by_slack_id(view, body["user"]["id"])
+        teammate = view.people.get(form.teammate)
+        if me is None or teammate is None:
+            await ack(response_action="errors", errors={"teammate": "Only people in the team file can swap."})
+            return
+        take = form.theirs[1] if form.theirs else None
+        proposal = Proposal(form.rotation, "exchange" if take else "cover", give, take, shift=form.mine)
+        try:
+            swap, changes = await request_swap(
+                session,
+                view=view,
+                requester=me,
+                teammate=teammate,
+                proposal=proposal,
+                reason=form.reason,
+                source="slack",
+                at=ctx.clock(),
+            )
+        except SwapRefused as error:
+            message = str(error)
+            await ack(
+                response_action="errors", errors={error.field: message[:1].upper() + message[1:ERROR_LIMIT]}
+            )
+            return
+    await ack()
+    await swap_messages.send_request(ctx, client, view, swap, changes)
+    await swap_messages.tell_requester(client, view, swap, changes)
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    @app.view(ActionId.SWAP_VIEW.value)
+    async def swap_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await submitted(ctx, ack, body, client)

@@ -1,0 +1,192 @@
+"""The incident messages and modals: what each state shows, within Slack's limits, user text escaped."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from slack_sdk.models.views import View
+
+from bot.incidents.audience import Reach
+from bot.incidents.escalation import levels
+from bot.incidents.model import Event, EventKind, Status
+from bot.services.incidents import HandoffIncidents
+from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal, resolve_modal, submitted
+from bot.slack.blocks.incidents import (
+    duration,
+    event_text,
+    handoff_incident_blocks,
+    reach_blocks,
+    root_blocks,
+)
+from tests.incidents.fixtures import DECLARED, PEOPLE, PIPELINES, WEEK6, incident
+from tests.slack.blocks_check import assert_valid_blocks
+
+HOSTILE = "<!channel> @here <https://evil.example|click> & <@U0ALICE01>"
+
+
+def buttons(blocks: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    return [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+@pytest.mark.parametrize(
+    ("state", "status", "shown"),
+    [
+        ({}, "open", ["Acknowledge", "Escalate", "Resolve"]),
+        ({"acked_by": "bob", "acked_at": DECLARED}, "acknowledged", ["Escalate", "Resolve"]),
+        (
+            {"status": Status.RESOLVED, "resolved_by": "bob", "resolved_at": DECLARED, "resolution": "rerun"},
+            "resolved",
+            ["Reopen"],
+        ),
+    ],
+)
+def test_root_message_per_state(state: dict[str, object], status: str, shown: list[str]) -> None:
+    blocks = root_blocks(incident(**state), PIPELINES["growth"], PEOPLE, "America/New_York")
+    assert_valid_blocks(blocks)
+    text = str(blocks)
+    assert "Incident #7: Growth Pipeline (sev1)" in text and f"Status: *{status}*" in text
+    assert "declared by <@U0CAROL01>" in text
+    assert buttons(blocks) == shown
+
+
+def test_root_shows_who_acknowledged_the_level_and_the_resolution() -> None:
+    done = incident(
+        acked_by="bob",
+        acked_at=DECLARED,
+        level=1,
+        status=Status.RESOLVED,
+        resolved_by="bob",
+        resolved_at=DECLARED + timedelta(hours=1),
+        resolution="replayed the topic",
+        link="https://example.slack.com/archives/C1/p1",
+    )
+    text = str(root_blocks(done, PIPELINES["growth"], PEOPLE, "America/New_York"))
+    assert "acknowledged by *Bob*" in text and "escalation level 1" in text
+    assert "*Resolution:* replayed the topic" in text and "resolved by *Bob*" in text
+    assert "<https://example.slack.com/archives/C1/p1|link>" in text
+
+
+def test_hostile_text_is_shown_not_obeyed() -> None:
+    evil = incident(summary=HOSTILE, link="javascript:alert(1) <!here>", declared_by="U0STRANGER")
+    blocks = root_blocks(evil, PIPELINES["growth"], PEOPLE, "America/New_York")
+    assert_valid_blocks(blocks)
+    text = str(blocks)
+    assert "&lt;!channel&gt;" in text and "&lt;@U0ALICE01&gt;" in text and "&amp;" in text
+    assert "<https://evil" not in text and "|link>" not in text
+    assert "declared by <@U0STRANGER>" in text  # someone outside the team may declare
+
+
+def test_reach_names_who_is_away_and_who_stands_in() -> None:
+    reaches = [
+        Reach("bob", "primary owner", False, "away (vacation)", "david"),
+        Reach("carol", "secondary owner", True),
+        Reach("alice", "on call", True),
+    ]
+    [block] = reach_blocks(reaches, PEOPLE)
+    text = block["text"]["text"]
+    assert text.startswith(
+        "*Reaching:* <@U0CAROL01> (secondary owner), <@U0ALICE01> (on call), "
+        "<@U0DAVID01> (on-call backup, standing in)"
+    )
+    assert "Bob (primary owner) is away (vacation), so <@U0DAVID01> stands in." in text
+
+
+def event(kind: EventKind, **values: object) -> Event:
+    base: dict[str, object] = {
+        "id": 1,
+        "incident_id": 7,
+        "at": DECLARED,
+        "actor": "bob",
+        "detail": "",
+        "level": None,
+    }
+    return Event(kind=kind, posted=False, **{**base, **values})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "says"),
+    [
+        (EventKind.ACKNOWLEDGED, {}, ":eyes: Acknowledged by *Bob*."),
+        (EventKind.RESOLVED, {"detail": "reran <!here>"}, "Resolved by *Bob*: reran &lt;!here&gt;"),
+        (EventKind.REOPENED, {}, "Reopened by *Bob*"),
+        (
+            EventKind.ESCALATED,
+            {"level": 1},
+            "Escalated to level 1 (escalation contacts) by *Bob*. <!subteam^S0INFRA01>",
+        ),
+        (
+            EventKind.ESCALATED,
+            {"level": 2, "actor": None, "detail": "sev1 not acknowledged within 5 minutes"},
+            "Escalated to level 2 (admins) automatically: sev1 not acknowledged within 5 minutes. "
+            "<@U0ALICE01>, <@U0DAVID01>",
+        ),
+    ],
+)
+def test_thread_message_per_event(kind: EventKind, values: dict[str, object], says: str) -> None:
+    ladder = levels(PIPELINES["engagement"], WEEK6.people)
+    assert says in event_text(event(kind, **values), ladder, PEOPLE)
+
+
+@pytest.mark.parametrize(
+    ("span", "shown"),
+    [
+        (timedelta(seconds=59), "0 min"),
+        (timedelta(minutes=4), "4 min"),
+        (timedelta(hours=1, minutes=5), "1 h 5 min"),
+        (timedelta(days=2, hours=3, minutes=1), "2 d 3 h"),
+    ],
+)
+def test_duration(span: timedelta, shown: str) -> None:
+    assert duration(span) == shown
+
+
+def test_handoff_lists_open_and_resolved_with_timings() -> None:
+    still = incident(id=1, acked_by="bob", acked_at=DECLARED + timedelta(minutes=4))
+    closed = incident(
+        id=2,
+        pipeline="aggregated",
+        summary="OOM in join",
+        status=Status.RESOLVED,
+        acked_by="david",
+        acked_at=DECLARED + timedelta(minutes=12),
+        resolved_by="david",
+        resolved_at=DECLARED + timedelta(hours=2, minutes=30),
+        resolution="more memory",
+    )
+    names = {p.key: p.name for p in WEEK6.pipelines}
+    blocks = handoff_incident_blocks(HandoffIncidents([still], [closed], names))
+    assert_valid_blocks(blocks)
+    text = str(blocks)
+    assert "#1 Growth Pipeline (sev1): late data from Kafka · acknowledged in 4 min" in text
+    assert (
+        "#2 Aggregated Data Pipeline (sev1): OOM in join · acknowledged in 12 min, resolved in 2 h 30 min"
+        in text
+    )
+    assert "Incidents still open:* none" in str(
+        handoff_incident_blocks(HandoffIncidents([], [closed], names))
+    )
+    assert handoff_incident_blocks(HandoffIncidents([], [], names)) == []  # quiet after a quiet shift
+
+
+def test_declare_modal_is_valid_and_prefilled() -> None:
+    meta = DeclareMeta(origin_channel="C0RANDOM", key="message:C0RANDOM:1.2")
+    modal = declare_modal(
+        WEEK6.pipelines, meta, summary="  Kafka lag 3h  ", link="https://example.slack.com/p1"
+    )
+    View(**modal).validate_json()
+    assert_valid_blocks(modal["blocks"], surface="modal")
+    elements = {b["block_id"]: b["element"] for b in modal["blocks"]}
+    assert [o["value"] for o in elements["pipeline"]["options"]] == [p.key for p in WEEK6.pipelines]
+    assert elements["severity"]["initial_option"]["value"] == "sev2"
+    assert elements["summary"]["initial_value"] == "Kafka lag 3h"
+    assert elements["link"]["initial_value"] == "https://example.slack.com/p1"
+    assert DeclareMeta.model_validate_json(modal["private_metadata"]) == meta
+
+
+def test_resolve_modal_and_reading_a_submission() -> None:
+    modal = resolve_modal(7, "late data from Kafka")
+    View(**modal).validate_json()
+    state = {"values": {"resolution": {"resolution": {"type": "plain_text_input", "value": "  reran  "}}}}
+    assert submitted({**modal, "state": state}, "resolution") == "reran"
+    assert submitted({**modal, "state": {"values": {}}}, "resolution") is None

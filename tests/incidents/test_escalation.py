@@ -1,0 +1,89 @@
+"""Escalation levels from the team file, and when an unacknowledged incident escalates by itself."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.incidents.escalation import Policy, TargetKind, due_at, is_due, levels, next_level, why_automatic
+from bot.incidents.model import Status
+from bot.teamfile.schema import EscalationContact, Pipeline
+from tests.incidents.fixtures import DECLARED, PIPELINES, WEEK6, incident
+
+POLICY = Policy.from_minutes(sev1=5, sev2=15, sev3=60)
+
+
+def test_kafka_pipeline_calls_infrastructure_then_the_admins() -> None:
+    first, second = levels(PIPELINES["engagement"], WEEK6.people)
+    assert (first.number, first.name) == (1, "escalation contacts")
+    assert [(t.kind, t.ref, t.name) for t in first.targets] == [
+        (TargetKind.GROUP, "S0INFRA01", "Infrastructure team")
+    ]
+    assert (second.number, second.name) == (2, "admins")
+    assert [t.ref for t in second.targets] == ["alice", "david"]
+
+
+def test_out_of_memory_pipeline_calls_data_engineering_and_applications() -> None:
+    [first, _] = levels(PIPELINES["aggregated"], WEEK6.people)
+    assert [t.name for t in first.targets] == ["Data engineering team", "Application teams"]
+
+
+def test_a_pipeline_without_contacts_goes_straight_to_the_admins() -> None:
+    [only] = levels(PIPELINES["growth"], WEEK6.people)
+    assert (only.number, only.name) == (1, "admins")
+
+
+@pytest.mark.parametrize(
+    ("contact", "kind", "ref"),
+    [
+        (EscalationContact(name="Infra", slack="S0INFRA01"), TargetKind.GROUP, "S0INFRA01"),
+        (EscalationContact(name="Infra room", slack="C0INFRA01"), TargetKind.CHANNEL, "C0INFRA01"),
+        (EscalationContact(name="Private room", slack="G0INFRA01"), TargetKind.CHANNEL, "G0INFRA01"),
+        (EscalationContact(name="Kafka lead", slack="U0KAFKA01"), TargetKind.USER, "U0KAFKA01"),
+        (EscalationContact(name="Vendor support"), TargetKind.NAME, "Vendor support"),
+        ("bob", TargetKind.PERSON, "bob"),
+    ],
+)
+def test_each_kind_of_contact(contact: EscalationContact | str, kind: TargetKind, ref: str) -> None:
+    pipeline = Pipeline(key="p", name="P", area="a", primary="alice", secondary="bob", escalation=[contact])
+    [first, _] = levels(pipeline, WEEK6.people)
+    assert (first.targets[0].kind, first.targets[0].ref) == (kind, ref)
+
+
+@pytest.mark.parametrize(("severity", "minutes"), [("sev1", 5), ("sev2", 15), ("sev3", 60)])
+def test_due_after_the_severity_wait(severity: str, minutes: int) -> None:
+    ladder = levels(PIPELINES["engagement"], WEEK6.people)
+    case = incident(pipeline="engagement", severity=severity)
+    assert due_at(case, ladder, POLICY) == DECLARED + timedelta(minutes=minutes)
+    assert not is_due(case, ladder, POLICY, DECLARED + timedelta(minutes=minutes, seconds=-1))
+    assert is_due(case, ladder, POLICY, DECLARED + timedelta(minutes=minutes))
+
+
+def test_each_level_waits_from_the_previous_one() -> None:
+    ladder = levels(PIPELINES["engagement"], WEEK6.people)
+    later = DECLARED + timedelta(minutes=9)
+    after_first = incident(pipeline="engagement", level=1, level_at=later)
+    assert next_level(after_first, ladder) == ladder[1]
+    assert due_at(after_first, ladder, POLICY) == later + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"acked_by": "bob", "acked_at": DECLARED},
+        {"status": Status.RESOLVED},
+        {"level": 2},  # every level called
+    ],
+)
+def test_no_timer_once_acknowledged_resolved_or_at_the_top(state: dict[str, object]) -> None:
+    ladder = levels(PIPELINES["engagement"], WEEK6.people)
+    case = incident(pipeline="engagement", **state)
+    assert due_at(case, ladder, POLICY) is None
+    assert not is_due(case, ladder, POLICY, DECLARED + timedelta(days=1))
+
+
+def test_the_reason_names_the_severity_and_the_wait() -> None:
+    assert why_automatic(incident(severity="sev2"), POLICY) == "sev2 not acknowledged within 15 minutes"
+    one = Policy.from_minutes(sev1=1, sev2=15, sev3=60)
+    assert why_automatic(incident(severity="sev1"), one) == "sev1 not acknowledged within 1 minute"

@@ -1,0 +1,410 @@
+"""`/swap` end to end through the HTTP endpoint: what Slack receives, and what the schedule says after."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from slack_sdk.models.views import View
+
+from bot.jobs.scheduler import Rituals
+from bot.schedule.model import Reason
+from bot.services.oncall import on_call
+from bot.settings import Settings
+from bot.slack.client import make_client
+from bot.slack.context import AppContext
+from bot.slack.shell import run_shell
+from bot.slack.swap_messages import expire_swap_requests
+from bot.store.swaps import get_request
+from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver
+from tests.slack.fakeslack import Call
+from tests.slack.signing import event_body
+
+STRANGER = "U0STRANGER"
+# Wednesday of David's primary week (Alice backup); then Alice/Bob, Bob/Carol, Carol/David, David/Alice.
+NOW = datetime(2027, 2, 24, 12, tzinfo=NY)
+ALICE_WEEK = datetime(2027, 3, 2, 12, tzinfo=NY)  # Alice primary, Bob backup
+BOB_WEEK = datetime(2027, 3, 9, 12, tzinfo=NY)  # Bob primary, Carol backup
+FIRST_SHIFT = datetime(2027, 3, 1, 9, tzinfo=NY)
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+async def wait_for(check: Callable[[], bool]) -> None:
+    """Listeners finish after the acknowledgement: wait (briefly) until what they send has arrived."""
+    for _ in range(300):
+        if check():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the app did not send what was expected")
+
+
+def messages(slack: SlackDriver, text: str) -> list[Call]:
+    return [c for c in slack.fake.of("chat.postMessage") if c.args.get("text") == text]
+
+
+def ephemeral(slack: SlackDriver) -> list[str]:
+    return [c.args["text"] for c in slack.fake.of("response:action")]
+
+
+def buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {e["text"]["text"]: e for b in blocks if b["type"] == "actions" for e in b["elements"]}
+
+
+async def holders(ctx: AppContext, at: datetime) -> tuple[str | None, str | None, Reason]:
+    async with ctx.sessions() as session:
+        [current] = await on_call(session, at=at)
+    assert current.primary is not None and current.backup is not None
+    return current.primary.person, current.backup.person, current.primary.reason
+
+
+async def remembered(ctx: AppContext, swap_id: int = 1) -> None:
+    """Wait until the request message's place is stored (right after it is sent)."""
+    for _ in range(300):
+        async with ctx.sessions() as session:
+            swap = await get_request(session, swap_id)
+        if swap is not None and swap.dm_ts:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the request message was never stored")
+
+
+async def requested(
+    slack: SlackDriver, ctx: AppContext, text: str, *, user: str = ALICE, teammate: str = CAROL
+) -> Call:
+    """Ask by text form; the teammate's direct message with its buttons, once its place is stored."""
+    answer = await slack.command("/swap", text, user=user)
+    assert_valid_blocks(answer["blocks"])
+    assert "Asked" in str(answer["blocks"]), answer
+    await wait_for(lambda: any(c.args["channel"] == teammate for c in slack.fake.of("chat.postMessage")))
+    [dm] = [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == teammate]
+    assert_valid_blocks(dm.args["blocks"])
+    await remembered(ctx)
+    return dm
+
+
+async def press(slack: SlackDriver, dm: Call, label: str, *, user: str = CAROL) -> None:
+    target = buttons(dm.args["blocks"])[label]
+    assert await slack.press(target["action_id"], target["value"], user=user) == 200
+
+
+async def test_request_and_approve(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"/swap <@{CAROL}|carol> 2027-03-01 family visit".removeprefix("/swap "))
+    text = str(dm.args["blocks"])
+    assert "<@U0ALICE01> asks to trade shifts with you (request #1)" in text
+    assert "family visit" in text and "<!date^" in text  # shown in Carol's own time zone by Slack
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    [update] = slack.fake.of("chat.update")
+    assert update.args["channel"] == CAROL and update.args["ts"] == "1700000000.000001"
+    assert "You approved swap #1" in str(update.args["blocks"]) and not buttons(update.args["blocks"])
+    assert sorted(c.args["channel"] for c in messages(slack, "Swap approved")) == ["#data-oncall", ALICE]
+    # Alice's primary week goes to Carol; Carol's backup week goes to Alice.
+    assert await holders(ctx, ALICE_WEEK) == ("carol", "bob", Reason.SWAP)
+    assert (await holders(ctx, BOB_WEEK))[:2] == ("bob", "alice")
+    history = str((await slack.command("/oncall", "history 2", user=BOB))["blocks"])
+    assert "swap.approve `swap #1`" in history and "swap.request `swap #1`" in history
+    # The calendar feed shows the swap too.
+    links = str((await slack.command("/oncall", "calendar", user=CAROL))["blocks"])
+    [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
+    feed = await (await slack.http.get(path)).text()
+    assert "swap #1 with Alice" in feed
+
+
+async def test_decline_tells_the_requester_and_changes_nothing(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01")
+    await press(slack, dm, "Decline")
+    await wait_for(lambda: bool(messages(slack, "Swap declined")))
+    [told] = messages(slack, "Swap declined")
+    assert told.args["channel"] == ALICE and "declined your swap request #1" in str(told.args["blocks"])
+    assert "You declined" in str(slack.fake.of("chat.update")[0].args["blocks"])
+    assert await holders(ctx, ALICE_WEEK) == ("alice", "bob", Reason.ROTATION)
+    assert not [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "#data-oncall"]
+
+
+async def test_cancel_then_a_late_click(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    answer = await slack.command("/swap", "cancel 1", user=BOB)
+    assert "is not yours; only admins cancel" in str(answer["blocks"])
+    answer = await slack.command("/swap", "cancel #1", user=ALICE)
+    assert "Cancelled swap request #1" in str(answer["blocks"])
+    await wait_for(lambda: bool(slack.fake.of("chat.update")))
+    assert "was cancelled by <@U0ALICE01>" in str(slack.fake.of("chat.update")[0].args["blocks"])
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: bool(ephemeral(slack)))
+    assert ephemeral(slack) == ["Swap request #1 is cancelled; it can no longer be approved or declined."]
+    assert await holders(ctx, ALICE_WEEK) == ("alice", "bob", Reason.ROTATION)
+
+
+async def test_expiry_updates_the_request_and_tells_the_requester(
+    slack: SlackDriver, ctx: AppContext, settings: Settings
+) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    client = make_client(settings)
+    assert await expire_swap_requests(ctx, client, FIRST_SHIFT - timedelta(minutes=1)) == []
+    assert await expire_swap_requests(ctx, client, FIRST_SHIFT) == [1]
+    assert await expire_swap_requests(ctx, client, FIRST_SHIFT) == []  # once
+    [update] = slack.fake.of("chat.update")
+    assert "expired: its first shift started" in str(update.args["blocks"]) and not buttons(
+        update.args["blocks"]
+    )
+    [told] = messages(slack, "Swap request expired")
+    assert told.args["channel"] == ALICE
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: bool(ephemeral(slack)))
+    assert ephemeral(slack) == ["Swap request #1 is expired; it can no longer be approved or declined."]
+
+
+async def test_a_click_after_the_start_expires_it_there_and_then(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    object.__setattr__(ctx, "clock", lambda: FIRST_SHIFT + timedelta(hours=1))
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: bool(messages(slack, "Swap request expired")))
+    assert "is expired" in ephemeral(slack)[0]
+    assert "expired" in str(slack.fake.of("chat.update")[0].args["blocks"])
+    assert await holders(ctx, ALICE_WEEK) == ("alice", "bob", Reason.ROTATION)
+
+
+@pytest.mark.parametrize("stranger", [BOB, DAVID, STRANGER])
+async def test_only_the_teammate_may_answer(slack: SlackDriver, ctx: AppContext, stranger: str) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    for label in ("Approve", "Decline"):
+        await press(slack, dm, label, user=stranger)
+    await wait_for(lambda: len(ephemeral(slack)) == 2)
+    assert all("this request isn't yours" in text.lower() for text in ephemeral(slack))
+    assert slack.fake.of("chat.update") == []
+    assert await holders(ctx, ALICE_WEEK) == ("alice", "bob", Reason.ROTATION)
+
+
+async def test_a_double_click_applies_once(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01")
+    target = buttons(dm.args["blocks"])["Approve"]
+    statuses = await asyncio.gather(
+        *(slack.press(target["action_id"], target["value"], user=CAROL) for _ in range(2))
+    )
+    assert statuses == [200, 200]
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2 and len(ephemeral(slack)) == 1)
+    assert ephemeral(slack) == ["Swap request #1 is approved; it can no longer be approved or declined."]
+    assert len(slack.fake.of("chat.update")) == 1
+    listed = str((await slack.command("/oncall", "schedule 3", user=ALICE))["blocks"])
+    assert listed.count("swap #1 with") == 2  # Carol in Alice's week, Alice in Carol's: one override each
+
+
+async def test_approve_racing_decline_ends_one_way(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01")
+    approve, decline = buttons(dm.args["blocks"])["Approve"], buttons(dm.args["blocks"])["Decline"]
+    await asyncio.gather(
+        slack.press(approve["action_id"], approve["value"], user=CAROL),
+        slack.press(decline["action_id"], decline["value"], user=CAROL),
+    )
+    await wait_for(lambda: len(ephemeral(slack)) == 1)
+    [lost] = ephemeral(slack)
+    won = "approved" if "is approved" in lost else "declined"
+    await wait_for(lambda: bool(messages(slack, f"Swap {won}")))
+    assert not messages(slack, "Swap declined" if won == "approved" else "Swap approved")
+    expected = ("carol", "bob", Reason.SWAP) if won == "approved" else ("alice", "bob", Reason.ROTATION)
+    assert await holders(ctx, ALICE_WEEK) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (f"<@{BOB}|bob> 2027-03-01 cover", "Bob would be primary and backup at once"),
+        (f"<@{CAROL}|carol> 2027-02-25 cover", "has already started"),
+        (f"<@{CAROL}|carol> 2027-02-28..2027-03-01 cover", "has already started"),
+        (f"<@{STRANGER}|zed> 2027-03-01", "is not in the team file"),
+        (f"<@{CAROL}|carol> 2027-03-10", "You have no shift on 2027-03-10"),
+        (f"<@{CAROL}|carol> 2027-03-09..2027-03-02", "comes before the first"),
+        ("carol 2027-03-01", "Start with the teammate"),
+        (f"<@{CAROL}|carol> soon", "is not a date"),
+    ],
+)
+async def test_bad_requests_are_refused_with_the_reason(slack: SlackDriver, text: str, says: str) -> None:
+    answer = await slack.command("/swap", text, user=ALICE)
+    assert_valid_blocks(answer["blocks"])
+    assert says in str(answer["blocks"])
+    assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_a_pending_request_blocks_another_over_the_same_time(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    answer = await slack.command("/swap", f"<@{DAVID}|david> 2027-03-01 cover", user=ALICE)
+    assert "overlaps swap request #1 between Alice and Carol" in str(answer["blocks"])
+
+
+async def test_list_shows_mine_and_what_waits_for_me(slack: SlackDriver, ctx: AppContext) -> None:
+    await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    mine = await slack.command("/swap", "list", user=ALICE)
+    assert "*Your requests*" in str(mine["blocks"]) and "#1 (pending)" in str(mine["blocks"])
+    waiting = await slack.command("/swap", "list", user=CAROL)
+    assert_valid_blocks(waiting["blocks"])
+    assert "Waiting for your answer" in str(waiting["blocks"]) and set(buttons(waiting["blocks"])) == {
+        "Approve",
+        "Decline",
+    }
+    assert "No swap requests" in str((await slack.command("/swap", "list", user=BOB))["blocks"])
+
+
+async def test_admin_reverses_an_applied_swap(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"<@{DAVID}|david> 2027-03-08 cover", user=BOB, teammate=DAVID)
+    await press(slack, dm, "Approve", user=DAVID)
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    assert await holders(ctx, BOB_WEEK) == ("david", "carol", Reason.SWAP)
+    assert "ask an admin" in str((await slack.command("/swap", "cancel 1", user=BOB))["blocks"])
+    answer = await slack.command("/swap", "cancel 1", user=ALICE)
+    assert "Reversed swap #1" in str(answer["blocks"])
+    await wait_for(lambda: len(messages(slack, "Swap reversed")) == 3)
+    assert sorted(c.args["channel"] for c in messages(slack, "Swap reversed")) == ["#data-oncall", BOB, DAVID]
+    assert await holders(ctx, BOB_WEEK) == ("bob", "carol", Reason.ROTATION)
+    history = str((await slack.command("/oncall", "history 1", user=BOB))["blocks"])
+    assert "swap.reverse `swap #1`" in history and "removed overrides #" in history
+
+
+def view_submission(view: dict[str, Any], values: dict[str, Any], *, user: str) -> str:
+    state = {"values": {block: {block: value} for block, value in values.items()}}
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0TEST", "domain": "example"},
+        "api_app_id": "A0TEST",
+        "token": "legacy",
+        "user": {"id": user},
+        "trigger_id": "1.2.3",
+        "view": {**view, "id": "V1", "state": state, "hash": "1.abc"},
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def options(view: dict[str, Any], block_id: str) -> dict[str, str]:
+    block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+    return {o["text"]["text"]: o["value"] for o in block["element"]["options"]}
+
+
+def chosen(value: str) -> dict[str, Any]:
+    return {"type": "static_select", "selected_option": {"value": value}}
+
+
+async def submit(slack: SlackDriver, body: str) -> dict[str, Any]:
+    response = await slack.post(body)
+    assert response.status == 200, await response.text()
+    text = await response.text()
+    return json.loads(text) if text else {}
+
+
+async def opened_form(slack: SlackDriver) -> dict[str, Any]:
+    await slack.command("/swap", "", user=ALICE)
+    await wait_for(lambda: bool(slack.fake.of("views.open")))
+    view: dict[str, Any] = slack.fake.of("views.open")[0].args["view"]
+    if isinstance(view, str):
+        view = json.loads(view)
+    assert_valid_blocks(view["blocks"], surface="modal")
+    View(**view).validate_json()
+    return view
+
+
+async def test_the_form_asks_then_the_teammate_gets_the_buttons(slack: SlackDriver, ctx: AppContext) -> None:
+    view = await opened_form(slack)
+    mine = options(view, "mine")
+    assert next(iter(mine)) == "Mon 01 Mar 09:00 → Mon 08 Mar 09:00 · primary"
+    theirs = options(view, "theirs")
+    assert "Cover only: they take my shift" in theirs
+    carols = next(v for k, v in theirs.items() if k.startswith("Carol · Mon 08 Mar"))
+    values = {
+        "teammate": chosen("carol"),
+        "mine": chosen(mine["Mon 01 Mar 09:00 → Mon 08 Mar 09:00 · primary"]),
+        "theirs": chosen(carols),
+        "reason": {"type": "plain_text_input", "value": "conference"},
+    }
+    assert await submit(slack, view_submission(view, values, user=ALICE)) == {}
+    await wait_for(lambda: len(slack.fake.of("chat.postMessage")) == 2)
+    [dm] = [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == CAROL]
+    assert "conference" in str(dm.args["blocks"]) and set(buttons(dm.args["blocks"])) == {
+        "Approve",
+        "Decline",
+    }
+    [note] = messages(slack, "Swap request #1 sent")
+    assert note.args["channel"] == ALICE
+    await remembered(ctx)
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    assert await holders(ctx, ALICE_WEEK) == ("carol", "bob", Reason.SWAP)
+
+
+async def test_the_form_puts_each_problem_next_to_its_input(slack: SlackDriver) -> None:
+    view = await opened_form(slack)
+    mine = next(iter(options(view, "mine").values()))
+    theirs = options(view, "theirs")
+    bobs = next(v for k, v in theirs.items() if k.startswith("Bob ·"))
+    wrong = {"teammate": chosen("carol"), "mine": chosen(mine), "theirs": chosen(bobs)}
+    answer = await submit(slack, view_submission(view, wrong, user=ALICE))
+    assert answer["response_action"] == "errors" and "not your teammate's" in answer["errors"]["theirs"]
+    both = {"teammate": chosen("bob"), "mine": chosen(mine), "theirs": chosen("cover")}
+    answer = await submit(slack, view_submission(view, both, user=ALICE))
+    assert answer["errors"] == {"mine": answer["errors"]["mine"]}
+    assert "Bob would be primary and backup at once" in answer["errors"]["mine"]
+    part = {
+        **both,
+        "teammate": chosen("david"),
+        "part_from": {
+            "type": "datetimepicker",
+            "selected_date_time": int(datetime(2027, 4, 1, tzinfo=NY).timestamp()),
+        },
+    }
+    answer = await submit(slack, view_submission(view, part, user=ALICE))
+    assert answer["errors"] == {"part_from": "The part must lie within your shift."}
+    assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_help_and_strangers(slack: SlackDriver) -> None:
+    answer = await slack.command("/swap", "help", user=BOB)
+    assert "`/swap list`" in str(answer["blocks"])
+    answer = await slack.command("/swap", "list", user=STRANGER)
+    assert "not in the team file" in str(answer["blocks"])
+
+
+async def test_from_the_local_shell(ctx: AppContext) -> None:
+    async def drive(script: str, person: str) -> str:
+        out = io.StringIO()
+        await run_shell(ctx, as_person=person, stdin=io.StringIO(script), stdout=out)
+        return out.getvalue()
+
+    asked = await drive("/swap @carol 2027-03-01 cover\n", "alice")
+    assert "Asked @Carol (request #1)" in asked and "[chat.postMessage to U0CAROL01]" in asked
+    answered = await drive("/swap list\n1\n", "carol")
+    assert "Waiting for your answer" in answered and "[1] Approve  [2] Decline" in answered
+    assert "You approved swap #1 with @Alice" in answered
+    assert await holders(ctx, ALICE_WEEK) == ("carol", "bob", Reason.SWAP)
+
+
+async def test_the_scheduler_tick_expires_requests(
+    slack: SlackDriver, ctx: AppContext, settings: Settings
+) -> None:
+    await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    object.__setattr__(ctx, "clock", lambda: FIRST_SHIFT)
+    await Rituals(ctx, make_client(settings), grace=timedelta(minutes=5)).tick()
+    [told] = messages(slack, "Swap request expired")
+    assert told.args["channel"] == ALICE
+
+
+async def test_app_home_lists_what_waits_for_me(slack: SlackDriver, ctx: AppContext) -> None:
+    await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    assert (
+        await slack.post(event_body({"type": "app_home_opened", "user": CAROL, "tab": "home"}))
+    ).status == 200
+    await wait_for(lambda: bool(slack.fake.of("views.publish")))
+    home = slack.fake.of("views.publish")[0].args["view"]
+    home = json.loads(home) if isinstance(home, str) else home
+    assert_valid_blocks(home["blocks"], surface="home")
+    assert "Swap request #1 from <@U0ALICE01>" in str(home["blocks"])
