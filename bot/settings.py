@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     team_file: Path = Path("examples/week6-team.yaml")
     runbooks_dir: Path = Path("runbooks")
     log_level: str = "INFO"
+    # The first wait before a Slack call that failed with a server error is tried again; it doubles.
+    slack_retry_seconds: float = Field(default=1, ge=0, le=60)
     # A scheduled post missed while the bot was down is still sent this long after its time.
     post_grace_hours: float = Field(default=6, ge=0, le=168)
     # The month-end checklist starts this many business days before the end of the month.

@@ -54,8 +54,9 @@ def _postgres_database() -> Iterator[str]:
 
 
 @pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
+async def fake_slack(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSlack]:
     """A fake Slack Web API on 127.0.0.1 that records calls and can be told to fail."""
+    monkeypatch.setenv("SLACK_RETRY_SECONDS", "0")  # its failures are instant: no test waits to retry
     fake = FakeSlack()
     await fake.start()
     try:

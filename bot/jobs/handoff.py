@@ -1,5 +1,5 @@
 """The weekly handoff post: outgoing and incoming primary and backup, the coming shift's holidays
-and who covers them, and the swaps and absences in force."""
+and who covers them, the swaps and absences in force and the swap requests still waiting."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.services.incidents import HandoffIncidents, handoff_report
 from bot.services.oncall import TeamView, schedule_inputs
 from bot.store import ledger
 from bot.store.handoff_notes import notes_for
+from bot.store.swaps import SwapRequest, pending_in
 
 log = logging.getLogger(__name__)
 JUST_BEFORE = timedelta(microseconds=1)
@@ -33,6 +34,7 @@ class Handoff:
     incoming: tuple[Segment | None, Segment | None]
     duties: list[HolidayDuty]  # holidays of the coming shift
     changes: list[Segment]  # swaps, absences, volunteers and overrides in force during it
+    pending_swaps: list[SwapRequest]  # requests still waiting for the teammate's answer
     notes: list[tuple[str, str]]  # (author, text) left by the outgoing primary
     user_group: str | None  # a Slack user group that follows who is on call
     incidents: HandoffIncidents  # open now, and resolved during the outgoing shift
@@ -63,6 +65,7 @@ async def build_handoff(
         incoming=(resolution.at(shift.start, Role.PRIMARY), resolution.at(shift.start, Role.BACKUP)),
         duties=[d for d in resolution.duties if d.holiday.day >= local_day],
         changes=[s for s in coming if s.reason not in (Reason.ROTATION, Reason.HOLIDAY)],
+        pending_swaps=await pending_in(session, rotation=rotation.name, after=shift.start),
         notes=await notes_for(session, rotation=rotation.name, handoff_at=shift.start),
         user_group=view.config(rotation.name).user_group,
         incidents=await handoff_report(session, view=view, since=outgoing_start, until=shift.start),

@@ -1,12 +1,16 @@
-"""The Slack Web API client: Slack's URL or SLACK_API_URL, with retries that never double a post."""
+"""The Web API client: Slack's URL or SLACK_API_URL, retrying rate limits, lost connections and
+Slack's own server errors with growing waits."""
 
 from __future__ import annotations
+
+import random
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -15,23 +19,25 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.settings import Settings
 
 MAX_RETRIES = 2
-# Calls whose repetition cannot duplicate anything a person sees.
-SAFE_TO_REPEAT = (
-    "auth.test",
-    "users.info",
-    "users.lookupByEmail",
-    "conversations.info",
-    "conversations.open",
-    "usergroups.list",
-    "usergroups.users.list",
-    "usergroups.users.update",
-    "views.publish",
-    "chat.update",
-)
+
+
+class Backoff(RetryIntervalCalculator):
+    """Waits `first`, then twice that, and so on; each stretched by up to half again so that
+    replicas failing together do not retry in step."""
+
+    def __init__(self, first: float) -> None:
+        self.first = first
+
+    def calculate_sleep_duration(self, current_attempt: int) -> float:
+        return self.first * 2**current_attempt * (1 + random.random() / 2)
 
 
 class ServerErrorRetryHandler(AsyncRetryHandler):
-    """Retries a 5xx answer, but only for methods that are safe to repeat (never chat.postMessage)."""
+    """Retries any 5xx answer (the stock handler knows only 500 and 503, not a proxy's 502 or 504).
+
+    A post is repeated too: Slack may rarely have posted before failing, but a handoff or an incident
+    thread that never arrives costs more than one that arrives twice.
+    """
 
     async def _can_retry_async(
         self,
@@ -41,16 +47,14 @@ class ServerErrorRetryHandler(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if response is None or response.status_code < 500:
-            return False
-        return request.url.rstrip("/").rsplit("/", 1)[-1] in SAFE_TO_REPEAT
+        return response is not None and response.status_code >= 500
 
 
-def retry_handlers() -> list[AsyncRetryHandler]:
+def retry_handlers(backoff_seconds: float) -> list[AsyncRetryHandler]:
     return [
         AsyncRateLimitErrorRetryHandler(max_retry_count=MAX_RETRIES),
         AsyncConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES),
-        ServerErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        ServerErrorRetryHandler(max_retry_count=MAX_RETRIES, interval_calculator=Backoff(backoff_seconds)),
     ]
 
 
@@ -59,5 +63,5 @@ def make_client(settings: Settings, *, token: str | None = None) -> AsyncWebClie
     return AsyncWebClient(
         token=token,
         base_url=base_url if base_url.endswith("/") else base_url + "/",
-        retry_handlers=retry_handlers(),
+        retry_handlers=retry_handlers(settings.slack_retry_seconds),
     )

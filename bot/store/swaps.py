@@ -190,3 +190,13 @@ async def due_to_expire(session: AsyncSession, *, at: datetime) -> list[SwapRequ
     """Pending requests whose earliest time has started."""
     query = select(SwapRequestRow).where(SwapRequestRow.state == "pending", SwapRequestRow.expires_at <= at)
     return [_request(r) for r in await session.scalars(query.order_by(SwapRequestRow.id))]
+
+
+async def pending_in(session: AsyncSession, *, rotation: str, after: datetime) -> list[SwapRequest]:
+    """A rotation's requests still waiting for an answer at `after`."""
+    query = select(SwapRequestRow).where(
+        SwapRequestRow.rotation == rotation,
+        SwapRequestRow.state == "pending",
+        SwapRequestRow.expires_at > after,
+    )
+    return [_request(r) for r in await session.scalars(query.order_by(SwapRequestRow.expires_at))]

@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.slack.blocks.handoff import handoff_blocks
 from bot.slack.client import make_client
 from bot.store.schedule import add_absence, add_override
+from bot.store.swaps import add_request, transition
 from bot.teamfile.loader import load_team_file
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.fakeslack import FakeSlack
@@ -100,6 +101,34 @@ async def test_swaps_and_absences_in_force_are_listed(team: Sessions) -> None:
     assert "bob away" in text(handoff) and "swap #3" in text(handoff)
 
 
+async def test_swap_requests_still_waiting_are_listed(team: Sessions) -> None:
+    monday = datetime(2026, 12, 7, 9, tzinfo=NY)
+    async with team() as session:
+        for teammate, weeks in (("carol", 2), ("david", 3)):
+            await add_request(
+                session,
+                rotation="data-oncall",
+                requester="bob",
+                teammate=teammate,
+                mode="cover",
+                give=(monday + timedelta(weeks=weeks), monday + timedelta(weeks=weeks, days=1)),
+                take=None,
+                reason="dentist",
+                actor="bob",
+                source="slack",
+                at=monday - timedelta(days=1),
+            )
+        await transition(session, swap_id=2, from_state="pending", to_state="declined", by="david", at=monday)
+        await session.commit()
+    handoff = await handoff_on(team, monday)
+    assert [(s.id, s.teammate) for s in handoff.pending_swaps] == [(1, "carol")]
+    assert "*Swap requests waiting for an answer*" in text(handoff)
+    assert "#1: <@U0CAROL01> covers <@U0BOB0001>'s time" in text(handoff)
+    assert "waiting for <@U0CAROL01>" in text(handoff) and "#2" not in text(handoff)
+    later = await handoff_on(team, monday + timedelta(weeks=3))  # past its start, it has expired
+    assert later.pending_swaps == []
+
+
 @pytest.fixture
 async def slack(team: Sessions, fake_slack: FakeSlack) -> tuple[Sessions, FakeSlack, Settings]:
     settings = Settings(_env_file=None, slack_api_url=fake_slack.url)  # type: ignore[call-arg]
@@ -132,12 +161,23 @@ async def test_two_replicas_post_once(slack: tuple[Sessions, FakeSlack, Settings
     assert await send(sessions, settings) == "already sent"
 
 
-async def test_a_failed_post_is_released_and_sent_later(slack: tuple[Sessions, FakeSlack, Settings]) -> None:
+async def test_a_server_error_is_retried_within_the_send(slack: tuple[Sessions, FakeSlack, Settings]) -> None:
     sessions, fake, settings = slack
-    fake.fail("chat.postMessage", 500)
-    assert (await send(sessions, settings)).startswith("failed: ")
+    fake.fail("chat.postMessage", 503)
     assert await send(sessions, settings) == "sent"
     assert len(fake.of("chat.postMessage")) == 2
+    assert await send(sessions, settings) == "already sent"
+
+
+async def test_a_post_failing_for_good_is_released_and_sent_later(
+    slack: tuple[Sessions, FakeSlack, Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    sessions, fake, settings = slack
+    fake.fail("chat.postMessage", 500, times=3)
+    assert await send(sessions, settings) == "failed: fatal_error"
+    assert "will be tried again: fatal_error" in caplog.text
+    assert await send(sessions, settings) == "sent"
+    assert len(fake.of("chat.postMessage")) == 4
 
 
 async def test_rate_limit_is_waited_out(slack: tuple[Sessions, FakeSlack, Settings]) -> None:

@@ -150,9 +150,9 @@ async def test_restart_outside_the_grace_window_skips_with_a_log_line(
     assert any("skipped handoff:data-oncall:2026-11-16" in r.getMessage() for r in caplog.records)
 
 
-async def test_a_500_is_retried_on_the_next_run(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+async def test_slack_down_for_a_run_is_retried_on_the_next(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
     clock = Clock(datetime(2026, 11, 16, 9, 1, tzinfo=NY))
-    fake_slack.fail("chat.postMessage", 500)
+    fake_slack.fail("chat.postMessage", 500, times=3)
     rituals = rituals_for(clock)
     assert (await rituals.run_due())[0].startswith("failed")
     clock.now += timedelta(minutes=1)

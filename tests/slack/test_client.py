@@ -1,4 +1,4 @@
-"""The Web API client reaches SLACK_API_URL and retries only what is safe to repeat."""
+"""The Web API client reaches SLACK_API_URL and retries rate limits and server errors, with growing waits."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.settings import MissingSetting, Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
-from bot.slack.client import make_client
+from bot.slack.client import Backoff, ServerErrorRetryHandler, make_client
 from bot.slack.context import AppContext
 from bot.slack.server import identify
 from tests.slack.fakeslack import FakeSlack
@@ -27,17 +27,34 @@ async def test_rate_limit_is_retried(settings: Settings, fake_slack: FakeSlack) 
     assert answer["ok"] and len(fake_slack.of("chat.postMessage")) == 2
 
 
-async def test_server_error_on_a_post_is_not_repeated(settings: Settings, fake_slack: FakeSlack) -> None:
-    fake_slack.fail("chat.postMessage", 500)
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+async def test_server_errors_are_retried(settings: Settings, fake_slack: FakeSlack, status: int) -> None:
+    fake_slack.fail("chat.postMessage", status)
+    answer = await make_client(settings, token="x").chat_postMessage(channel="C1", text="hi")
+    assert answer["ok"] and len(fake_slack.of("chat.postMessage")) == 2
+
+
+async def test_a_server_down_for_good_is_tried_three_times(settings: Settings, fake_slack: FakeSlack) -> None:
+    fake_slack.fail("users.info", 500, times=5)
     with pytest.raises(SlackApiError):
-        await make_client(settings, token="x").chat_postMessage(channel="C1", text="hi")
-    assert len(fake_slack.of("chat.postMessage")) == 1  # a retry could post it twice
+        await make_client(settings, token="x").users_info(user="U1")
+    assert len(fake_slack.of("users.info")) == 3
 
 
-async def test_server_error_on_a_read_is_retried(settings: Settings, fake_slack: FakeSlack) -> None:
-    fake_slack.fail("users.info", 500)
-    answer = await make_client(settings, token="x").users_info(user="U1")
-    assert answer["ok"] and len(fake_slack.of("users.info")) == 2
+def test_the_wait_doubles_and_is_spread() -> None:
+    backoff = Backoff(first=1)
+    waits = [[backoff.calculate_sleep_duration(attempt) for attempt in range(3)] for _ in range(50)]
+    for first, second, third in waits:
+        assert 1 <= first <= 1.5 and 2 <= second <= 3 and 4 <= third <= 6
+    assert len({w[0] for w in waits}) > 1  # replicas failing together do not retry in step
+
+
+def test_the_first_wait_is_a_setting(settings: Settings) -> None:
+    slow = settings.model_copy(update={"slack_retry_seconds": 4.0})
+    handlers = make_client(slow).retry_handlers
+    [server_errors] = [h for h in handlers if isinstance(h, ServerErrorRetryHandler)]
+    assert isinstance(server_errors.interval_calculator, Backoff)
+    assert server_errors.interval_calculator.first == 4.0
 
 
 async def test_identity_comes_from_one_auth_test(settings: Settings, fake_slack: FakeSlack) -> None:

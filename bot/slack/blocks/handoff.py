@@ -9,6 +9,7 @@ from bot.jobs.handoff import Handoff
 from bot.slack.blocks.common import context, escape, header, section, truncate
 from bot.slack.blocks.incidents import handoff_incident_blocks
 from bot.slack.blocks.oncall import holding, who, why
+from bot.slack.blocks.swaps import what
 from bot.slack.blocks.timefmt import day, slack_time
 from bot.teamfile.schema import Person
 
@@ -45,6 +46,12 @@ def handoff_blocks(handoff: Handoff, people: Mapping[str, Person]) -> Blocks:
             for s in handoff.changes[:20]
         ]
         blocks.append(section("*Swaps and absences in force*\n" + "\n".join(lines)))
+    if handoff.pending_swaps:
+        lines = [
+            f"#{swap.id}: {what(swap, people, zone)}, waiting for {who(swap.teammate, people)}"
+            for swap in handoff.pending_swaps[:20]
+        ]
+        blocks.append(section(truncate("*Swap requests waiting for an answer*\n" + "\n".join(lines), 3000)))
     blocks += handoff_incident_blocks(handoff.incidents)
     blocks.append(
         context(f"Shift runs until {slack_time(handoff.until, zone)}. `/oncall schedule` for more.")
