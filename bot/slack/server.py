@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import ClientError, web
@@ -15,6 +16,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.scheduler import Rituals
 from bot.runbooks.parse import load_all
@@ -128,13 +130,31 @@ def report_runbooks(ctx: AppContext) -> None:
         log.error("runbook problem: %s", problem)
 
 
-async def serve(settings: Settings) -> None:
-    """Run until SIGTERM or SIGINT: HTTP (or Socket Mode) for Slack, plus health and calendars."""
+@dataclass(frozen=True)
+class Service:
+    """What `serve` runs: the Bolt app, the web routes in front of it and the scheduled rituals."""
+
+    ctx: AppContext
+    app: AsyncApp
+    web_app: web.Application
+    rituals: Rituals
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def start_service(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    clock: Callable[[], datetime] = utc_now,
+) -> Service:
+    """Check the settings and Slack, build the app and start the rituals; nothing listens yet."""
     settings.require("slack_bot_token")
     if not settings.socket_mode:
         settings.require("slack_signing_secret")
-    engine = create_engine(settings.database_url)
-    ctx = AppContext(settings, session_factory(engine), lambda: datetime.now(UTC), settings.runbooks_dir)
+    ctx = AppContext(settings, sessions, clock, settings.runbooks_dir)
     report_runbooks(ctx)
     identity = await identify(settings)
     app = create_app(ctx, client=make_client(settings), identity=identity)
@@ -144,7 +164,21 @@ async def serve(settings: Settings) -> None:
         grace=timedelta(hours=settings.post_grace_hours),
     )
     await rituals.start()
-    runner = make_runner(create_web_app(None if settings.socket_mode else app, ctx))
+    return Service(ctx, app, create_web_app(None if settings.socket_mode else app, ctx), rituals)
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGTERM or SIGINT: HTTP (or Socket Mode) for Slack, plus health and calendars."""
+    engine = create_engine(settings.database_url)
+    try:
+        await _serve(await start_service(settings, session_factory(engine)))
+    finally:
+        await engine.dispose()
+
+
+async def _serve(service: Service) -> None:
+    settings = service.ctx.settings
+    runner = make_runner(service.web_app)
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
     settle_memory()
@@ -152,7 +186,7 @@ async def serve(settings: Settings) -> None:
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        socket = AsyncSocketModeHandler(app, settings.require("slack_app_token"))
+        socket = AsyncSocketModeHandler(service.app, settings.require("slack_app_token"))
         await socket.connect_async()
     log.info("serving on port %s (%s)", settings.port, "Socket Mode" if socket else "HTTP")
     stop = asyncio.Event()
@@ -162,8 +196,7 @@ async def serve(settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
-        rituals.shutdown()
+        service.rituals.shutdown()
         if socket is not None:
             await socket.close_async()
         await runner.cleanup()
-        await engine.dispose()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import ChecklistItem
@@ -27,11 +28,16 @@ async def ensure_items(session: AsyncSession, *, period: str, pipeline: str, tex
             ChecklistItem.period == period, ChecklistItem.pipeline == pipeline
         )
     )
-    if existing is None:
-        session.add_all(
-            ChecklistItem(period=period, pipeline=pipeline, position=i, text=t) for i, t in enumerate(texts)
-        )
-        await session.flush()
+    if existing is not None:
+        return
+    try:
+        async with session.begin_nested():
+            session.add_all(
+                ChecklistItem(period=period, pipeline=pipeline, position=i, text=t)
+                for i, t in enumerate(texts)
+            )
+    except IntegrityError:
+        pass  # another replica created the same items at the same moment
 
 
 async def entries(session: AsyncSession, *, period: str, pipeline: str | None = None) -> list[Entry]:

@@ -84,47 +84,6 @@ async def rituals_for(session_maker: Sessions, fake_slack: FakeSlack):  # type: 
     return make
 
 
-async def test_a_simulated_month_posts_each_handoff_once(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
-    clock = Clock(datetime(2026, 11, 1, tzinfo=NY))
-    rituals = rituals_for(clock)
-    while clock.now < datetime(2026, 12, 1, tzinfo=NY):
-        await rituals.run_due()
-        clock.now += timedelta(minutes=30)
-    posts = [(p.args["channel"], p.args["text"]) for p in fake_slack.of("chat.postMessage")]
-    handoffs = [p for p in posts if p[1] == "Handoff: data-oncall"]
-    assert handoffs == [("#data-oncall", "Handoff: data-oncall")] * 5  # Mondays 2, 9, 16, 23 and 30
-    holidays = [p for p in posts if p[1].startswith("Tomorrow")]
-    assert holidays == [
-        ("#data-oncall", "Tomorrow: Veterans Day"),
-        ("#data-oncall", "Tomorrow: Thanksgiving Day"),
-    ]
-    reminders = [channel for channel, text in posts if text.startswith("You are on call")]
-    # The working day before the shifts of 9, 16, 23 and 30 November: primary and backup each.
-    assert reminders == [
-        "U0ALICE01",
-        "U0BOB0001",
-        "U0BOB0001",
-        "U0CAROL01",
-        "U0CAROL01",
-        "U0DAVID01",
-        "U0DAVID01",
-        "U0ALICE01",
-    ]
-    checklists = [p for p in posts if p[1].startswith("Month-end checklist")]
-    assert sorted(text for _, text in checklists) == [
-        "Month-end checklist: Aggregated Data Pipeline",
-        "Month-end checklist: Engagement Pipeline",
-        "Month-end checklist: Growth Pipeline",
-        "Month-end checklist: Profit Pipeline",
-    ]
-    # Then in each checklist's thread on the other business days of the window: 24, 25, 27 and 30
-    # November (Thanksgiving is not one).
-    nudges = fake_slack.of("chat.postMessage")[-1:]
-    assert sum(p[1].startswith("Still open") for p in posts) == 4 * 4
-    assert nudges[0].args["thread_ts"]
-    assert len(posts) == 15 + 4 + 16
-
-
 async def test_two_schedulers_race_and_post_once(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
     clock = Clock(datetime(2026, 11, 16, 9, 0, 30, tzinfo=NY))
     await asyncio.gather(rituals_for(clock).run_due(), rituals_for(clock).run_due())
