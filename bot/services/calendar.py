@@ -37,29 +37,33 @@ def _url(base_url: str, secret: str) -> str:
 
 
 async def issue(
-    session: AsyncSession, *, view: TeamView, person: str, base_url: str, actor: str
+    session: AsyncSession, *, view: TeamView, person: str, base_url: str, actor: str, at: datetime
 ) -> FeedLinks:
     """New feed links for a person and their rotations, unless live ones exist already."""
     if await calendar_feeds.active_feeds(session, person=person):
         return FeedLinks(None, {})
     links: dict[str, str] = {}
     personal = secrets.token_urlsafe(32)
-    await calendar_feeds.create_feed(session, person=person, rotation=None, secret_hash=fingerprint(personal))
+    await calendar_feeds.create_feed(
+        session, person=person, rotation=None, secret_hash=fingerprint(personal), at=at
+    )
     for rotation in (r for r in view.rotations.values() if person in r.members):
         secret = secrets.token_urlsafe(32)
         await calendar_feeds.create_feed(
-            session, person=person, rotation=rotation.name, secret_hash=fingerprint(secret)
+            session, person=person, rotation=rotation.name, secret_hash=fingerprint(secret), at=at
         )
         links[rotation.name] = _url(base_url, secret)
-    await audit.record(session, actor=actor, source="slack", action="calendar.issue", subject=person)
+    await audit.record(session, actor=actor, source="slack", action="calendar.issue", subject=person, at=at)
     return FeedLinks(_url(base_url, personal), links)
 
 
-async def revoke(session: AsyncSession, *, person: str, actor: str) -> int:
+async def revoke(session: AsyncSession, *, person: str, actor: str, at: datetime) -> int:
     """Revoke every feed link of a person; the number revoked."""
-    count = await calendar_feeds.revoke_feeds(session, person=person)
+    count = await calendar_feeds.revoke_feeds(session, person=person, at=at)
     if count:
-        await audit.record(session, actor=actor, source="slack", action="calendar.reset", subject=person)
+        await audit.record(
+            session, actor=actor, source="slack", action="calendar.reset", subject=person, at=at
+        )
     return count
 
 
