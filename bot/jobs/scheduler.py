@@ -1,6 +1,6 @@
 """The rituals on a clock: one APScheduler job per rotation's handoff, derived from the store, and
-a minute tick for reminders, month-end checklists, incident escalation and anything a trigger did
-not catch.
+a minute tick for reminders, month-end checklists, incident escalation, telling people a new team
+file moved their shifts, and anything a trigger did not catch.
 
 Jobs live in memory only (nothing pickled, nothing a user wrote becomes code) and are rebuilt when
 the rotations change. Each run asks which posts fell due within the grace window and sends them
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.jobs.handoff import handoffs_between
 from bot.jobs.incidents import escalate_due
 from bot.jobs.posts import Post, handoff_post, month_end_posts, reminder_posts, send_post
+from bot.jobs.roster import roster_posts
 from bot.schedule.model import Rotation, Unit
 from bot.schedule.rotation import first_handoff_date
 from bot.services.oncall import NoTeam, TeamView
@@ -52,9 +53,11 @@ class Rituals:
         self.owner = f"{socket.gethostname()}:{id(self)}"
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._synced: tuple[tuple[str, str], ...] = ()
+        self._team: TeamView | None = None  # the team as last seen, to notice a new team file
 
     async def start(self) -> None:
         await self.run_due(report_missed=True)
+        await self.tell_roster_changes()
         await self.sync()
         self.scheduler.add_job(self.tick, IntervalTrigger(seconds=RESYNC.total_seconds()), id="tick")
         self.scheduler.start()
@@ -64,6 +67,7 @@ class Rituals:
         escalate incidents whose time has come, and close swap requests and volunteer calls past theirs."""
         await self.sync()
         await self.run_due()
+        await self.tell_roster_changes()
         await escalate_due(self.ctx, self.client, now=self.ctx.clock())
         await expire_swap_requests(self.ctx, self.client, self.ctx.clock())
         await close_expired_volunteer_calls(self.ctx, self.client, self.ctx.clock())
@@ -92,6 +96,20 @@ class Rituals:
             )
         self._synced = wanted
         log.info("scheduled handoffs for %s", ", ".join(name for name, _ in wanted) or "no rotation")
+
+    async def tell_roster_changes(self) -> list[str]:
+        """Tell the people whose shifts a new team file moved; the first look only remembers the team."""
+        now = self.ctx.clock()
+        async with self.ctx.sessions() as session:
+            try:
+                team = await self.ctx.views.load(session)
+            except NoTeam:
+                return []
+            previous, self._team = self._team, team
+            if previous is None or previous.file == team.file:
+                return []
+            posts = await roster_posts(session, old=previous, new=team, at=now)
+        return [await self.send(post, now) for post in posts]
 
     async def run_due(self, *, report_missed: bool = False) -> list[str]:
         """Send every handoff due within the grace window; at start-up, log older ones never sent."""

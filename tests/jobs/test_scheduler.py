@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.scheduler import Rituals, handoff_trigger
 from bot.schedule.model import Rotation
+from bot.services.oncall import TeamViews
 from bot.services.teamfile import import_team
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.context import AppContext
+from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
 from tests.slack.fakeslack import FakeSlack
 
@@ -78,7 +80,8 @@ async def rituals_for(session_maker: Sessions, fake_slack: FakeSlack):  # type: 
     settings = Settings(_env_file=None, slack_api_url=fake_slack.url)  # type: ignore[call-arg]
 
     def make(clock: Clock) -> Rituals:
-        ctx = AppContext(settings, session_maker, clock, ROOT / "runbooks")
+        # Without the one-second reuse of the team, each run sees what the test just wrote.
+        ctx = AppContext(settings, session_maker, clock, ROOT / "runbooks", TeamViews(recheck=0))
         return Rituals(ctx, make_client(settings, token="xoxb-test"), grace=timedelta(hours=6))
 
     return make
@@ -123,3 +126,51 @@ async def test_jobs_follow_the_store(rituals_for) -> None:  # type: ignore[no-un
     await rituals.sync()
     [job] = [j for j in rituals.scheduler.get_jobs() if j.id.startswith("handoff:")]
     assert job.id == "handoff:data-oncall" and "mon" in str(job.trigger)
+
+
+async def test_a_new_team_file_tells_those_whose_shifts_moved_once(  # type: ignore[no-untyped-def]
+    rituals_for, session_maker: Sessions, fake_slack: FakeSlack
+) -> None:
+    clock = Clock(datetime(2026, 12, 9, 12, tzinfo=NY))
+    replicas = [rituals_for(clock), rituals_for(clock)]
+    for rituals in replicas:
+        assert await rituals.tell_roster_changes() == []  # the first look only remembers the team
+    team = load_team_file(ROOT / "examples" / "week6-team.yaml")
+    [rotation] = team.rotations
+    later_handoff = rotation.model_copy(
+        update={"handoff": rotation.handoff.model_copy(update={"time": time(10)})}
+    )
+    async with session_maker() as session:
+        await import_team(
+            session, team=team.model_copy(update={"rotations": [later_handoff]}), actor="t", source="cli"
+        )
+        await add_absence(
+            session,
+            person="bob",
+            start=datetime(2027, 1, 4, tzinfo=NY),
+            end=datetime(2027, 1, 6, tzinfo=NY),
+            reason="vacation",
+            actor="bob",
+            source="slack",
+            at=clock.now,
+        )
+        await session.commit()
+    outcomes = await asyncio.gather(*(r.tell_roster_changes() for r in replicas))
+    assert sorted(o for replica in outcomes for o in replica) == ["already sent"] * 4 + ["sent"] * 4
+    dms = fake_slack.of("chat.postMessage")
+    assert sorted(p.args["channel"] for p in dms) == ["U0ALICE01", "U0BOB0001", "U0CAROL01", "U0DAVID01"]
+    assert all("your on-call shifts changed" in str(p.args["blocks"]) for p in dms)
+    async with session_maker() as session:  # an absence is told by its own messages, not as a new team
+        await add_absence(
+            session,
+            person="carol",
+            start=datetime(2027, 1, 11, tzinfo=NY),
+            end=datetime(2027, 1, 12, tzinfo=NY),
+            reason="",
+            actor="carol",
+            source="slack",
+            at=clock.now,
+        )
+        await session.commit()
+    assert await replicas[0].tell_roster_changes() == []
+    assert len(fake_slack.of("chat.postMessage")) == 4

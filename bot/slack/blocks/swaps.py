@@ -7,7 +7,6 @@ fallback for clients that cannot show them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,7 +14,7 @@ from pydantic import BaseModel
 from bot.services.swap_plan import Change
 from bot.slack.blocks.common import actions, button, context, escape, section
 from bot.slack.blocks.oncall import who
-from bot.slack.blocks.timefmt import slack_time
+from bot.slack.blocks.timefmt import slack_time, span
 from bot.slack.ids import ActionId
 from bot.store.swaps import SwapRequest
 from bot.teamfile.schema import Person
@@ -37,10 +36,6 @@ class SwapButton(BaseModel):
     """The value of Approve and Decline: which request."""
 
     swap: int
-
-
-def span(start: datetime, end: datetime, zone: str) -> str:
-    return f"{slack_time(start, zone)} → {slack_time(end, zone)}"
 
 
 def change_lines(changes: Sequence[Change], people: People, zone: str) -> str:

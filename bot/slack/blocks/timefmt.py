@@ -12,5 +12,9 @@ def slack_time(when: datetime, zone: str) -> str:
     return f"<!date^{int(when.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
+def span(start: datetime, end: datetime, zone: str) -> str:
+    return f"{slack_time(start, zone)} → {slack_time(end, zone)}"
+
+
 def day(value: date) -> str:
     return value.strftime("%a %d %b %Y")
