@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import ClientError, web
 from aiohttp.abc import AbstractAccessLogger
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
@@ -176,18 +177,23 @@ async def serve(settings: Settings) -> None:
         await engine.dispose()
 
 
+async def open_socket_mode(service: Service) -> AsyncSocketModeHandler | None:
+    """Connect to Slack over Socket Mode when an app-level token is set; None in HTTP mode."""
+    settings = service.ctx.settings
+    if not settings.socket_mode:
+        return None
+    socket = AsyncSocketModeHandler(service.app, settings.require("slack_app_token"))
+    await socket.connect_async()
+    return socket
+
+
 async def _serve(service: Service) -> None:
     settings = service.ctx.settings
     runner = make_runner(service.web_app)
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
     settle_memory()
-    socket = None
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        socket = AsyncSocketModeHandler(service.app, settings.require("slack_app_token"))
-        await socket.connect_async()
+    socket = await open_socket_mode(service)
     log.info("serving on port %s (%s)", settings.port, "Socket Mode" if socket else "HTTP")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -9,7 +9,7 @@ from itertools import count
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
 
 
@@ -27,6 +27,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     failures: defaultdict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
     server: TestServer | None = None
+    socket: web.WebSocketResponse | None = None  # the app's Socket Mode connection, once it is open
     _ts: Any = field(default_factory=lambda: count(1))
 
     @property
@@ -73,6 +74,9 @@ class FakeSlack:
             return {"channel": args.get("channel", "C0TEST"), "ts": f"1700000000.{next(self._ts):06d}"}
         if method == "conversations.open":
             return {"channel": {"id": "D0" + str(args.get("users", "X"))[:8]}}
+        if method == "apps.connections.open":
+            assert self.server is not None
+            return {"url": str(self.server.make_url("/socket")).replace("http://", "ws://")}
         if method == "chat.getPermalink":
             ts = str(args.get("message_ts", "")).replace(".", "")
             return {"permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
@@ -86,8 +90,19 @@ class FakeSlack:
         )
         return web.json_response({"ok": True})
 
+    async def handle_socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: what the app sends back over the connection (acknowledgements) is recorded."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self.socket = socket
+        async for message in socket:
+            if message.type == WSMsgType.TEXT:
+                self.calls.append(Call("socket", json.loads(message.data), {}))
+        return socket
+
     async def start(self) -> None:
         app = web.Application()
+        app.router.add_get("/socket", self.handle_socket)
         app.router.add_route("*", "/api/{method}", self.handle)
         app.router.add_post("/response/{name}", self.handle_response)
         self.server = TestServer(app, host="127.0.0.1")
