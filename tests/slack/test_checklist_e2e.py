@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from urllib.parse import urlencode
+from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 
 from bot.jobs.posts import month_end_posts
+from bot.slack.actions.checklist import tick
 from bot.slack.context import AppContext
 from bot.store import checklists
 from tests.slack.blocks_check import assert_valid_blocks
@@ -35,6 +38,10 @@ async def checklist_message(ctx: AppContext) -> list[dict]:  # type: ignore[type
     [profit] = [p for p in posts if p.key == f"month-end:profit:{PERIOD}"]
     assert_valid_blocks(profit.blocks)
     return profit.blocks
+
+
+def json_payload(body: str) -> dict[str, Any]:
+    return json.loads(parse_qs(body)["payload"][0])  # type: ignore[no-any-return]
 
 
 def tick_body(blocks: list[dict], user: str, selected: list[int]) -> str:  # type: ignore[type-arg]
@@ -81,6 +88,36 @@ async def test_two_people_ticking_at_once_both_count(slack: SlackDriver, ctx: Ap
     last = slack.fake.of("chat.update")[-1].args
     assert last["ts"] == "1700000000.000001" and last["channel"] == "C0ONCALL"
     assert_valid_blocks(last["blocks"])
+
+
+class RecordedUpdates:
+    """A Web API client recording what chat.update shows; its first update lands only after
+    `meanwhile` (when given) has run entirely."""
+
+    def __init__(self, meanwhile: Callable[[], Awaitable[None]] | None = None) -> None:
+        self.meanwhile: Callable[[], Awaitable[None]] | None = meanwhile
+        self.shown: list[str] = []
+
+    async def chat_update(self, **message: Any) -> None:
+        if self.meanwhile is not None:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            await meanwhile()
+        self.shown.append(str(message["blocks"]))
+
+
+async def test_an_update_landing_late_is_followed_by_the_latest_state(ctx: AppContext) -> None:
+    blocks = await checklist_message(ctx)
+    bobs = RecordedUpdates()
+
+    async def bob_ticks_meanwhile() -> None:
+        await tick(ctx, json_payload(tick_body(blocks, BOB, [1])), bobs)
+
+    alices = RecordedUpdates(bob_ticks_meanwhile)
+    await tick(ctx, json_payload(tick_body(blocks, ALICE, [0])), alices)
+    # Bob's update showed both ticks; Alice's first one, landing after it, showed only hers, so
+    # she checked again and sent the state with both.
+    assert bobs.shown[-1].count(":white_check_mark:") == 2
+    assert len(alices.shown) == 2 and alices.shown[-1].count(":white_check_mark:") == 2
 
 
 async def test_unticking_records_it(slack: SlackDriver, ctx: AppContext) -> None:

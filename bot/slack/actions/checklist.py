@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -14,7 +13,7 @@ from bot.slack.context import AppContext
 from bot.slack.ids import ActionId
 from bot.store import checklists
 
-log = logging.getLogger(__name__)
+MAX_UPDATES = 3
 
 
 def _values(options: list[dict[str, Any]] | None) -> set[str]:
@@ -49,16 +48,23 @@ async def tick(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient) ->
                 session, period=period, pipeline=pipeline_key, position=position, person=ticked, at=at
             )
         await session.commit()
-        items = await checklists.entries(session, period=period, pipeline=pipeline_key)
     pipeline = next(p for p in view.file.pipelines if p.key == pipeline_key)
-    blocks = checklist_blocks(pipeline, period, items, view.people, view.file.timezone)
     container = body.get("container", {})
-    await client.chat_update(
-        channel=container["channel_id"],
-        ts=container["message_ts"],
-        blocks=blocks,
-        text=f"Month-end checklist: {pipeline.name}",
-    )
+    shown = None
+    # Two people ticking at once each update the message; the one whose update lands last may
+    # show the state before the other's tick. Checking after each update settles it on the latest.
+    for _ in range(MAX_UPDATES):
+        async with ctx.sessions() as session:
+            items = await checklists.entries(session, period=period, pipeline=pipeline_key)
+        if items == shown:
+            return
+        await client.chat_update(
+            channel=container["channel_id"],
+            ts=container["message_ts"],
+            blocks=checklist_blocks(pipeline, period, items, view.people, view.file.timezone),
+            text=f"Month-end checklist: {pipeline.name}",
+        )
+        shown = items
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
