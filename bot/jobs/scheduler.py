@@ -1,6 +1,7 @@
 """The rituals on a clock: one APScheduler job per rotation's handoff, derived from the store, and
 a minute tick for reminders, month-end checklists, incident escalation, telling people a new team
-file moved their shifts, and anything a trigger did not catch.
+file moved their shifts, finding in Slack by email the people the file gives no Slack id, and anything
+a trigger did not catch.
 
 Jobs live in memory only (nothing pickled, nothing a user wrote becomes code) and are rebuilt when
 the rotations change. Each run asks which posts fell due within the grace window and sends them
@@ -24,9 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.jobs.handoff import handoffs_between
 from bot.jobs.incidents import escalate_due
 from bot.jobs.posts import Post, handoff_post, month_end_posts, reminder_posts, send_post
-from bot.jobs.roster import roster_posts
+from bot.jobs.roster import roster_posts, team_fingerprint
 from bot.schedule.model import Rotation, Unit
 from bot.schedule.rotation import first_handoff_date
+from bot.services.email_lookups import EmailLookups
 from bot.services.oncall import NoTeam, TeamView
 from bot.slack.context import AppContext
 from bot.slack.swap_messages import expire_swap_requests
@@ -54,8 +56,11 @@ class Rituals:
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._synced: tuple[tuple[str, str], ...] = ()
         self._team: TeamView | None = None  # the team as last seen, to notice a new team file
+        self.email_lookups = EmailLookups(ctx.sessions, ctx.views, client)
 
     async def start(self) -> None:
+        # People found by email first, so that the first posts already mention them.
+        await self.email_lookups.look_up_missing(now=self.ctx.clock())
         await self.run_due(report_missed=True)
         await self.tell_roster_changes()
         await self.sync()
@@ -63,8 +68,10 @@ class Rituals:
         self.scheduler.start()
 
     async def tick(self) -> None:
-        """Keep the jobs in step with the store, send anything due that a trigger did not catch,
-        escalate incidents whose time has come, and close swap requests and volunteer calls past theirs."""
+        """Find in Slack whoever the team file names by email only, keep the jobs in step with the
+        store, send anything due that a trigger did not catch, escalate incidents whose time has come,
+        and close swap requests and volunteer calls past theirs."""
+        await self.email_lookups.look_up_missing(now=self.ctx.clock())
         await self.sync()
         await self.run_due()
         await self.tell_roster_changes()
@@ -106,7 +113,8 @@ class Rituals:
             except NoTeam:
                 return []
             previous, self._team = self._team, team
-            if previous is None or previous.file == team.file:
+            # By fingerprint, which leaves out Slack ids: an id found by email is no new team file.
+            if previous is None or team_fingerprint(previous) == team_fingerprint(team):
                 return []
             posts = await roster_posts(session, old=previous, new=team, at=now)
         return [await self.send(post, now) for post in posts]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.schedule import CountryCalendar, Resolution, handoff_instant, resolve, shift_at
 from bot.schedule.holidays import holiday_duties
 from bot.schedule.model import Holiday, HolidayDuty, Reason, Role, Rotation, ScheduleInputs, Segment, Unit
+from bot.store.email_lookups import EmailLookup, email_lookups
 from bot.store.schedule import absences_overlapping, overrides_overlapping
 from bot.store.team import load_team, team_revision
 from bot.teamfile.schema import Person, RotationConfig, TeamFile
@@ -53,7 +54,7 @@ def explain(segment: Segment) -> str:
 
 @dataclass(frozen=True)
 class TeamView:
-    """The team as the engine sees it, loaded once per request."""
+    """The team as the engine sees it, with the Slack ids found by email, loaded once per request."""
 
     file: TeamFile
     rotations: dict[str, Rotation]
@@ -159,11 +160,24 @@ def rotation_from_config(config: RotationConfig, team_timezone: str) -> Rotation
     )
 
 
+def _with_slack_ids_found(team: TeamFile, lookups: Mapping[str, EmailLookup]) -> TeamFile:
+    """The team with the Slack ids found by email given to the people the file gives none."""
+    # The file wins: an id it names is never given to anyone else.
+    named = {p.slack_id for p in team.people if p.slack_id}
+    found = {e: lookup.slack_id for e, lookup in lookups.items() if lookup.slack_id not in named}
+    people = [
+        p if p.slack_id else p.model_copy(update={"slack_id": found.get(p.email or "")}) for p in team.people
+    ]
+    return team.model_copy(update={"people": people})
+
+
 async def load_view(session: AsyncSession) -> TeamView:
-    """The imported team with its rotations and holiday calendar; NoTeam before the first import."""
+    """The imported team, with the Slack ids found by email, its rotations and holiday calendar;
+    NoTeam before the first import."""
     team = await load_team(session)
     if team is None:
         raise NoTeam()
+    team = _with_slack_ids_found(team, await email_lookups(session))
     settings = team.holidays
     calendar = CountryCalendar(
         settings.country,

@@ -295,3 +295,15 @@ class VolunteerCallRow(Base):
     offers: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the offered stretches, as posted
     state: Mapped[str] = mapped_column(String(10))  # open, closed
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EmailLookupRow(Base):
+    """What Slack answered for a team member's email when the team file gives no Slack id.
+
+    Kept apart from `people`, which mirrors the team file: an export never writes these ids back.
+    """
+
+    __tablename__ = "email_lookups"
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    slack_id: Mapped[str | None] = mapped_column(String(32))  # None: no Slack user has this email
+    looked_up_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -20,7 +20,8 @@ from bot.slack.client import make_client
 from bot.slack.context import AppContext
 from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
-from tests.slack.fakeslack import FakeSlack
+from bot.teamfile.schema import Person, TeamFile
+from tests.slack.fakeslack import WEEK5_USERS, FakeSlack
 
 NY = ZoneInfo("America/New_York")
 ROOT = Path(__file__).resolve().parents[2]
@@ -174,3 +175,87 @@ async def test_a_new_team_file_tells_those_whose_shifts_moved_once(  # type: ign
         await session.commit()
     assert await replicas[0].tell_roster_changes() == []
     assert len(fake_slack.of("chat.postMessage")) == 4
+
+
+WEEK5 = load_team_file(ROOT / "examples" / "week5-team.yaml")  # every person by email only
+
+
+async def import_file(sessions: Sessions, team: TeamFile) -> None:
+    async with sessions() as session:
+        await import_team(session, team=team, actor="t", source="cli")
+
+
+async def test_start_finds_people_by_email_before_the_first_reminders(  # type: ignore[no-untyped-def]
+    rituals_for, session_maker: Sessions, fake_slack: FakeSlack
+) -> None:
+    await import_file(session_maker, WEEK5)
+    fake_slack.users_by_email = dict(WEEK5_USERS)
+    # The working day before Charlie's and David's week of Monday 14 December, at handoff time.
+    rituals = rituals_for(Clock(datetime(2026, 12, 11, 9, 0, 30, tzinfo=NY)))
+    await rituals.start()
+    rituals.shutdown()
+    assert len(fake_slack.of("users.lookupByEmail")) == 4
+    assert sorted(p.args["channel"] for p in fake_slack.of("chat.postMessage")) == ["U0CHARLIE", "U0DAVID01"]
+    await rituals.tick()
+    assert len(fake_slack.of("users.lookupByEmail")) == 4
+
+
+async def test_slack_refusing_lookups_breaks_neither_start_nor_tick(  # type: ignore[no-untyped-def]
+    rituals_for, session_maker: Sessions, fake_slack: FakeSlack
+) -> None:
+    await import_file(session_maker, WEEK5)
+    fake_slack.refusals["users.lookupByEmail"] = "missing_scope"
+    clock = Clock(datetime(2026, 12, 14, 9, 0, 30, tzinfo=NY))
+    rituals = rituals_for(clock)
+    await rituals.start()
+    try:
+        [handoff] = fake_slack.of("chat.postMessage")
+        assert handoff.args["channel"] == "#data-oncall"
+        del fake_slack.refusals["users.lookupByEmail"]
+        fake_slack.fail("users.lookupByEmail", 500, times=3)
+        clock.now += timedelta(minutes=1)
+        await rituals.tick()
+        assert len(fake_slack.of("users.lookupByEmail")) == 1 + 3  # each round stopped at its failure
+        assert [j.id for j in rituals.scheduler.get_jobs()] == ["tick", "handoff:data-oncall"]
+    finally:
+        rituals.shutdown()
+
+
+async def test_an_id_found_by_email_while_replicas_tell_a_new_team_file_tells_each_once(  # type: ignore[no-untyped-def]
+    rituals_for, session_maker: Sessions, fake_slack: FakeSlack
+) -> None:
+    await import_file(session_maker, WEEK5)
+    fake_slack.users_by_email = dict(WEEK5_USERS)
+    clock = Clock(datetime(2026, 12, 9, 12, tzinfo=NY))
+    first, second = rituals_for(clock), rituals_for(clock)
+    await first.email_lookups.look_up_missing(now=clock.now)
+    for rituals in (first, second):
+        assert await rituals.tell_roster_changes() == []  # the first look only remembers the team
+    [rotation] = WEEK5.rotations
+    later = rotation.model_copy(update={"handoff": rotation.handoff.model_copy(update={"time": time(10)})})
+    eve = Person(id="eve", name="Eve", email="eve@example.com")
+    await import_file(
+        session_maker, WEEK5.model_copy(update={"people": [*WEEK5.people, eve], "rotations": [later]})
+    )
+    fake_slack.users_by_email["eve@example.com"] = "U0EVE0001"
+    assert await second.tell_roster_changes() == ["sent"] * 4  # before anyone found Eve
+    await first.email_lookups.look_up_missing(now=clock.now)
+    assert await first.tell_roster_changes() == ["already sent"] * 4
+
+
+async def test_an_id_found_by_email_is_no_new_team_file(  # type: ignore[no-untyped-def]
+    rituals_for, session_maker: Sessions, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await import_file(session_maker, WEEK5)
+    fake_slack.users_by_email = dict(WEEK5_USERS)
+    clock = Clock(datetime(2026, 12, 9, 12, tzinfo=NY))
+    rituals = rituals_for(clock)
+    assert await rituals.tell_roster_changes() == []  # the first look only remembers the team
+
+    async def no_roster_posts(*args: object, **kwargs: object) -> list[object]:
+        raise AssertionError("a Slack id found by email was taken for a new team file")
+
+    monkeypatch.setattr("bot.jobs.scheduler.roster_posts", no_roster_posts)
+    await rituals.email_lookups.look_up_missing(now=clock.now)
+    assert await rituals.tell_roster_changes() == []
+    assert fake_slack.of("chat.postMessage") == []

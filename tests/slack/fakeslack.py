@@ -12,6 +12,14 @@ from urllib.parse import parse_qsl
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
 
+# The Slack accounts of the Week 5 team (examples/week5-team.yaml names everyone by email only).
+WEEK5_USERS = {
+    "alice@example.com": "U0ALICE01",
+    "bob@example.com": "U0BOB0001",
+    "charlie@example.com": "U0CHARLIE",
+    "david@example.com": "U0DAVID01",
+}
+
 
 @dataclass
 class Call:
@@ -22,10 +30,16 @@ class Call:
 
 @dataclass
 class FakeSlack:
-    """Record of calls, plus queued failures: `fail("chat.postMessage", 500)` fails the next such call."""
+    """Record of calls, plus queued failures: `fail("chat.postMessage", 500)` fails the next such call.
+
+    `users_by_email` is the workspace users.lookupByEmail knows (email -> user id); `refusals` maps a
+    method to the error Slack answers it with, e.g. {"users.lookupByEmail": "missing_scope"}.
+    """
 
     calls: list[Call] = field(default_factory=list)
     failures: defaultdict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
+    users_by_email: dict[str, str] = field(default_factory=dict)
+    refusals: dict[str, str] = field(default_factory=dict)
     server: TestServer | None = None
     socket: web.WebSocketResponse | None = None  # the app's Socket Mode connection, once it is open
     _ts: Any = field(default_factory=lambda: count(1))
@@ -65,6 +79,8 @@ class FakeSlack:
                 status=status,
                 headers=headers,
             )
+        if method in self.refusals:
+            return web.json_response({"ok": False, "error": self.refusals[method]})
         return web.json_response({"ok": True, **self.answer(method, args)})
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +98,9 @@ class FakeSlack:
             return {"permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
         if method == "users.info":
             return {"user": {"id": args.get("user"), "tz": "America/New_York"}}
+        if method == "users.lookupByEmail":
+            found = self.users_by_email.get(str(args.get("email")))
+            return {"user": {"id": found}} if found else {"ok": False, "error": "users_not_found"}
         return {}
 
     async def handle_response(self, request: web.Request) -> web.Response:

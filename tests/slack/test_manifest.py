@@ -37,6 +37,8 @@ def test_events_interactivity_and_socket_mode() -> None:
         "chat:write",
         "chat:write.public",
         "usergroups:write",
+        "users:read",
+        "users:read.email",
     ]
 
 

@@ -7,8 +7,13 @@ from datetime import datetime
 import pytest
 from icalendar import Calendar
 
+from bot.services.email_lookups import EmailLookups
+from bot.services.teamfile import import_team
+from bot.slack.client import make_client
+from bot.slack.context import AppContext
+from bot.teamfile.loader import load_team_file
 from tests.slack.blocks_check import assert_valid_blocks
-from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver
+from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, PLAIN_DAY, ROOT, SlackDriver
 
 
 def text_of(answer: dict) -> str:  # type: ignore[type-arg]
@@ -68,6 +73,22 @@ async def test_someone_else(slack: SlackDriver) -> None:
     answer = await slack.command("/oncall", f"<@{BOB}|bob>")
     text = text_of(answer)
     assert "On-call of Bob" in text and "Growth Pipeline" in text
+
+
+async def test_people_named_by_email_only_are_mentioned_once_found_in_slack(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    async with ctx.sessions() as session:
+        week5 = load_team_file(ROOT / "examples" / "week5-team.yaml")  # emails, no Slack ids
+        await import_team(session, team=week5, actor="test", source="import")
+    assert "not in the team file yet" in text_of(await slack.command("/oncall", "me", user=BOB))
+    slack.fake.users_by_email = {"bob@example.com": BOB, "charlie@example.com": CAROL}
+    lookups = EmailLookups(ctx.sessions, ctx.views, make_client(ctx.settings, token="xoxb-test"))
+    await lookups.look_up_missing(now=PLAIN_DAY)
+    text = text_of(await slack.command("/oncall", "now"))
+    assert f"*Primary:* <@{BOB}> (regular rotation)" in text
+    assert f"*Backup:* <@{CAROL}> (regular rotation)" in text
+    assert "Your on-call" in text_of(await slack.command("/oncall", "me", user=BOB))
 
 
 async def test_someone_outside_the_team(slack: SlackDriver) -> None:
