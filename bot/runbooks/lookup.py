@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate, takewhile
 
 from rapidfuzz import fuzz, process
 
@@ -33,15 +34,29 @@ def normal(text: str) -> str:
     return " ".join(w for w in words if w != "pipeline")
 
 
+def _by_name(entries: Sequence[Named]) -> dict[str, Named]:
+    """Every key, name and alias as `normal` compares them -> its entry (the first one, if shared)."""
+    names: dict[str, Named] = {}
+    for entry in entries:
+        for name in (entry.key, entry.name, *entry.aliases):
+            names.setdefault(normal(name), entry)
+    return names
+
+
+def leading_name(words: Sequence[str], entries: Sequence[Named]) -> int:
+    """How many of the first `words` name an entry exactly, the longest such run; 0 when none do."""
+    names = _by_name(entries)
+    runs = accumulate(words, lambda run, word: f"{run} {word}")  # "a", "a b", "a b c", ...
+    fitting = takewhile(lambda run: len(run) <= MAX_QUERY, runs)  # a longer run names nothing
+    return max((n for n, run in enumerate(fitting, start=1) if normal(run) in names), default=0)
+
+
 def find(query: str, entries: Sequence[Named]) -> LookupResult:
     """The entry meant by `query`: an exact name, else one clear fuzzy winner, else the close ones."""
     wanted = normal(query) if len(query) <= MAX_QUERY else ""
     if not wanted:
         return LookupResult(None, [])
-    names: dict[str, Named] = {}
-    for entry in entries:
-        for name in (entry.key, entry.name, *entry.aliases):
-            names.setdefault(normal(name), entry)
+    names = _by_name(entries)
     if wanted in names:
         return LookupResult(names[wanted], [])
     best: dict[str, float] = {}

@@ -160,14 +160,16 @@ async def resolve(
 
 
 async def reopen(session: AsyncSession, *, incident_id: int, person: str, at: datetime) -> Incident:
-    """Open a resolved incident again, unacknowledged; its escalation timer starts over."""
+    """Open a resolved incident again, unacknowledged; its escalation timer starts over at the level
+    it had reached, which its timeline entry keeps so the thread can say whether any level is left."""
     if not await store.reopen(session, incident_id=incident_id, at=at):
         await session.rollback()
         await _current(session, incident_id)
         raise IncidentRefused(f"Incident #{incident_id} is already open.")
-    await _record(session, incident_id, EventKind.REOPENED, actor=person, at=at)
+    reopened = await _current(session, incident_id)
+    await _record(session, reopened, EventKind.REOPENED, actor=person, at=at, level=reopened.level)
     await session.commit()
-    return await _current(session, incident_id)
+    return reopened
 
 
 def ladder_of(view: TeamView, incident: Incident) -> list[escalation.Level]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,14 +31,15 @@ class PipelineLookup:
     candidates: list[Pipeline]  # when the name was ambiguous
 
 
-def _named(pipeline: Pipeline) -> Named:
-    return Named(key=pipeline.key, name=pipeline.name, aliases=tuple(pipeline.aliases))
+def typed_names(pipelines: Sequence[Pipeline]) -> list[Named]:
+    """What people type for each pipeline: its key, its name or one of its aliases."""
+    return [Named(key=p.key, name=p.name, aliases=tuple(p.aliases)) for p in pipelines]
 
 
 def find_pipeline(view: TeamView, query: str) -> tuple[Pipeline | None, list[Pipeline]]:
     """The pipeline a name, key or alias means (typos forgiven), or the candidates when ambiguous."""
     by_key = {p.key: p for p in view.file.pipelines}
-    result = find(query, [_named(p) for p in view.file.pipelines])
+    result = find(query, typed_names(view.file.pipelines))
     match = by_key[result.match.key] if result.match else None
     return match, [by_key[c.key] for c in result.candidates]
 

@@ -81,8 +81,8 @@ async def _thread_messages(
         )
     reach = reach_blocks(incidents.reaches(card), view.people)
     if card.runbook is None:
-        return [reach, pipeline_blocks(card, view.people, with_runbook=False)]
-    cards = [*owners_blocks(card, view.people), *key_sections_blocks(card.runbook)]
+        return [reach, pipeline_blocks(card, view.people, with_runbook=False, notify=False)]
+    cards = [*owners_blocks(card, view.people, notify=False), *key_sections_blocks(card.runbook)]
     return [reach, cards[:50], *full_runbook_messages(card.runbook)]
 
 

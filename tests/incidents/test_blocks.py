@@ -46,7 +46,9 @@ def test_root_message_per_state(state: dict[str, object], status: str, shown: li
     assert_valid_blocks(blocks)
     text = str(blocks)
     assert "Incident #7: Growth Pipeline (sev1)" in text and f"Status: *{status}*" in text
-    assert "declared by <@U0CAROL01>" in text
+    assert (
+        "declared by <@U0CAROL01> <!date^1796749200^{date_short_pretty} {time}|Tue 08 Dec 12:00 EST>" in text
+    )
     assert buttons(blocks) == shown
 
 
@@ -109,7 +111,13 @@ def event(kind: EventKind, **values: object) -> Event:
     [
         (EventKind.ACKNOWLEDGED, {}, ":eyes: Acknowledged by *Bob*."),
         (EventKind.RESOLVED, {"detail": "reran <!here>"}, "Resolved by *Bob*: reran &lt;!here&gt;"),
-        (EventKind.REOPENED, {}, "Reopened by *Bob*"),
+        (EventKind.REOPENED, {}, "Reopened by *Bob*; it escalates again if nobody acknowledges it."),
+        (
+            EventKind.REOPENED,
+            {"level": 1},
+            "Reopened by *Bob*; it escalates again if nobody acknowledges it.",
+        ),
+        (EventKind.REOPENED, {"level": 2}, "Reopened by *Bob*; every escalation level was already called."),
         (
             EventKind.ESCALATED,
             {"level": 1},

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.runbooks.lookup import find
+from bot.services.pipelines import typed_names
 from bot.slack.commands.incident_parse import (
     Declare,
     Help,
@@ -13,6 +15,10 @@ from bot.slack.commands.incident_parse import (
     Status,
     parse,
 )
+from bot.teamfile.schema import Pipeline
+from tests.incidents.fixtures import WEEK6
+
+NAMES = typed_names(WEEK6.pipelines)
 
 
 @pytest.mark.parametrize(
@@ -26,19 +32,38 @@ from bot.slack.commands.incident_parse import (
         ("resolve 3 reran the job", Resolve(3, "reran the job")),
         ("growth late data from Kafka", Declare("growth", "sev2", "late data from Kafka")),
         ("growth SEV1 numbers are zero", Declare("growth", "sev1", "numbers are zero")),
-        ("investor report sev3 slow", Declare("investor", "sev2", "report sev3 slow")),
+        ("investor report sev3 slow", Declare("investor report", "sev3", "slow")),
+        ("Daily Growth Pipeline sev1 late", Declare("Daily Growth Pipeline", "sev1", "late")),
+        ("daily growth sev1 numbers late", Declare("daily growth", "sev1", "numbers late")),
+        ("unit-level profit sev3 slow", Declare("unit-level profit", "sev3", "slow")),
+        ("growth pipeline is late", Declare("growth pipeline", "sev2", "is late")),
+        ("growth daily numbers late", Declare("growth daily", "sev2", "numbers late")),  # the longest run
+        ("grwoth late", Declare("grwoth", "sev2", "late")),  # looked up forgiving the typo
+        ("Daily Grwoth sev1 late", Declare("Daily", "sev2", "Grwoth sev1 late")),  # close matches offered
     ],
 )
 def test_requests(text: str, request_: object) -> None:
-    assert parse(text) == request_
+    assert parse(text, NAMES) == request_
+
+
+@pytest.mark.parametrize("pipeline", WEEK6.pipelines, ids=lambda p: p.key)
+def test_each_pipeline_by_key_name_or_name_without_pipeline(pipeline: Pipeline) -> None:
+    name = pipeline.name
+    for typed in (pipeline.key, pipeline.key.upper(), name, name.lower(), name.removesuffix(" Pipeline")):
+        assert parse(f"{typed} sev1 numbers late", NAMES) == Declare(typed, "sev1", "numbers late")
+        found = find(typed, NAMES).match  # what the declaration then looks up
+        assert found is not None and found.key == pipeline.key
 
 
 @pytest.mark.parametrize(
     ("text", "says"),
     [
         ("growth", "Usage: `/incident <pipeline>"),
+        ("Daily Growth Pipeline", "Usage: `/incident <pipeline>"),
         ("growth sev1", "Say what is wrong"),
+        ("unit-level profit sev2", "Say what is wrong"),
         ("growth sev4 broken", "not `sev4`"),
+        ("daily growth SEV0 broken", "not `SEV0`"),
         ("status", "Usage: `/incident status <id>`"),
         ("status three", "Usage: `/incident status <id>`"),
         ("status 99999999999", "Usage: `/incident status <id>`"),
@@ -47,10 +72,15 @@ def test_requests(text: str, request_: object) -> None:
     ],
 )
 def test_mistakes(text: str, says: str) -> None:
-    answer = parse(text)
+    answer = parse(text, NAMES)
     assert isinstance(answer, str) and says in answer
 
 
 def test_a_long_summary_is_cut_to_what_is_stored() -> None:
-    answer = parse("growth " + "x" * 900)
+    answer = parse("growth " + "x" * 900, NAMES)
     assert isinstance(answer, Declare) and len(answer.summary) == 500
+
+
+def test_a_long_text_still_starts_with_its_pipeline() -> None:
+    answer = parse("Daily Growth Pipeline " + "late " * 2000, NAMES)
+    assert isinstance(answer, Declare) and answer.pipeline == "Daily Growth Pipeline"

@@ -15,11 +15,12 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.jobs.incidents import escalate_due
-from bot.services.oncall import load_view
+from bot.services.oncall import TeamViews, load_view
 from bot.slack.client import make_client
 from bot.slack.context import AppContext
 from bot.slack.incident_thread import incidents_channel
 from bot.slack.shell import run_shell
+from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
 from tests.slack.blocks_check import assert_valid_blocks
@@ -126,6 +127,8 @@ async def test_declare_by_command_for_each_pipeline(slack: SlackDriver, pipeline
     reaching = reach.args["blocks"][0]["text"]["text"].split("\n")[0]
     for person in dict.fromkeys([pipeline.primary, pipeline.secondary, "alice"]):
         assert reaching.count(f"<@{SLACK_IDS[person]}>") == 1  # each once
+    for message in (card, *full):  # nobody notified again, no escalation contact called yet
+        assert "<@" not in str(message.args["blocks"]) and "<!subteam^" not in str(message.args["blocks"])
     key = "What to check" if pipeline.key.endswith(("-daily", "-unit")) else "On-call actions"
     assert f"*{key}*" in str(card.args["blocks"]) and "Runbook:" in str(card.args["blocks"])
     assert "*Data sources*" in str([m.args["blocks"] for m in full])  # the full text follows
@@ -134,6 +137,31 @@ async def test_declare_by_command_for_each_pipeline(slack: SlackDriver, pipeline
         "open its thread" in link.args["text"]
         and "archives/#data-oncall/p1700000000000001" in link.args["text"]
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "summary"),
+    [
+        ("Daily Growth Pipeline sev1 late", "Daily Growth Pipeline (sev1)", "late"),
+        ("daily growth sev1 numbers late", "Daily Growth Pipeline (sev1)", "numbers late"),
+        ("unit-level profit sev3 slow", "Unit-level Profit Pipeline (sev3)", "slow"),
+        ("Profit Pipeline totals are off", "Profit Pipeline (sev2)", "totals are off"),
+    ],
+)
+async def test_declare_by_a_pipeline_name_of_several_words(
+    slack: SlackDriver, text: str, title: str, summary: str
+) -> None:
+    await declared(slack, text)
+    [root] = roots(slack)
+    assert root.args["blocks"][0]["text"]["text"] == f"Incident #1: {title}"
+    assert root.args["blocks"][1]["text"]["text"] == summary
+
+
+async def test_a_mistyped_name_of_several_words_offers_close_matches(slack: SlackDriver) -> None:
+    answer = await slack.command("/incident", "Daily Grwoth Pipeline sev1 late")
+    said = str(answer["blocks"])
+    assert "No pipeline is called `Daily`" in said and "`growth-daily`" in said
+    assert roots(slack) == []
 
 
 @pytest.mark.parametrize("pipeline", WEEK6.pipelines, ids=lambda p: p.key)
@@ -152,6 +180,17 @@ async def test_declare_by_form_for_each_pipeline(slack: SlackDriver, pipeline: A
     assert "<https://dash.example.com/a?b=1&amp;c=2|link>" in str(root)
     [told] = slack.fake.of("chat.postEphemeral")
     assert told.args["channel"] == "C0ONCALL" and told.args["user"] == STRANGER
+    assert "open its thread" in told.args["text"]
+
+
+async def test_declarer_told_directly_when_the_channel_takes_no_ephemeral(slack: SlackDriver) -> None:
+    await slack.command("/incident", "", user=STRANGER)  # typed where the bot may not post
+    await wait_for(lambda: bool(slack.fake.of("views.open")))
+    form = slack.fake.of("views.open")[0].args["view"]
+    slack.fake.fail("chat.postEphemeral", 500, times=3)  # every try refused
+    await submit(slack, view_submission(form, form_values("growth", "late"), user=STRANGER, view_id="V1"))
+    await wait_for(lambda: any(c.args["channel"] == STRANGER for c in slack.fake.of("chat.postMessage")))
+    [told] = [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == STRANGER]
     assert "open its thread" in told.args["text"]
 
 
@@ -182,6 +221,7 @@ async def test_holiday_mentions(slack: SlackDriver) -> None:
     )
     assert f"Bob (primary owner) is off for Christmas Day, so <@{ALICE}> stands in." in text
     assert f"Carol (secondary owner) is off for Christmas Day, so <@{ALICE}> stands in." in text
+    assert f"<@{BOB}>" not in thread_text(slack) and f"<@{CAROL}>" not in thread_text(slack)
 
 
 async def test_absence_mentions(slack: SlackDriver, ctx: AppContext) -> None:
@@ -208,6 +248,7 @@ async def test_absence_mentions(slack: SlackDriver, ctx: AppContext) -> None:
         in reaching
     )
     assert f"Carol (primary owner) is away (vacation), so <@{BOB}> stands in." in text
+    assert f"<@{CAROL}>" not in thread_text(slack)
 
 
 async def test_acknowledge_once_even_on_a_double_click(slack: SlackDriver) -> None:
@@ -262,7 +303,7 @@ async def test_escalate_resolve_reopen(slack: SlackDriver) -> None:
 
     await press(slack, "Reopen", user=CAROL)
     await wait_for(lambda: len(slack.fake.of("chat.update")) == 4)
-    assert "Reopened by *Carol*" in thread_text(slack)
+    assert "Reopened by *Carol*; every escalation level was already called." in thread_text(slack)
     assert "Acknowledge" in str(latest_root(slack)) and "Status: *open*" in str(latest_root(slack))
     status = await slack.command("/incident", "status 1")
     timeline = str(status["blocks"])
@@ -285,6 +326,28 @@ async def test_automatic_escalation_on_an_injected_clock(slack: SlackDriver, ctx
     await wait_for(lambda: "Acknowledged by" in thread_text(slack))
     assert await escalate_due(ctx, client, now=declared_at + timedelta(hours=2)) == []
     assert "Escalated to level 2" not in thread_text(slack)
+
+
+async def sweep_after_a_restart(ctx: AppContext, *, now: datetime) -> list[int]:
+    """The sweep of a process started afresh: its own engine and client, nothing kept in memory."""
+    engine = create_engine(ctx.settings.database_url)
+    try:
+        restarted = dataclasses.replace(ctx, sessions=session_factory(engine), views=TeamViews())
+        return await escalate_due(restarted, make_client(ctx.settings), now=now)
+    finally:
+        await engine.dispose()
+
+
+async def test_timers_survive_a_restart(slack: SlackDriver, ctx: AppContext) -> None:
+    await declared(slack, "growth sev2 numbers late")  # no contacts on file: the admins come first
+    declared_at = ctx.clock()
+    assert await sweep_after_a_restart(ctx, now=declared_at + timedelta(minutes=14)) == []
+    assert await sweep_after_a_restart(ctx, now=declared_at + timedelta(minutes=15)) == [1]
+    assert await sweep_after_a_restart(ctx, now=declared_at + timedelta(minutes=16)) == []
+    said = thread_text(slack)
+    assert said.count("Escalated to level 1") == 1
+    assert f"(admins) automatically: sev2 not acknowledged within 15 minutes. <@{ALICE}>, <@{DAVID}>" in said
+    assert "escalation level 1" in str(latest_root(slack))
 
 
 async def test_a_redelivered_command_declares_once(slack: SlackDriver) -> None:
@@ -405,11 +468,18 @@ async def test_resolve_by_command(slack: SlackDriver) -> None:
     await wait_for(lambda: bool(slack.fake.of("chat.update")))
     assert "Resolved by *Bob*: reran the job" in thread_text(slack)
     assert "No open incident" in str((await slack.command("/incident", "list"))["blocks"])
+    updates = len(slack.fake.of("chat.update"))
+    await press(slack, "Reopen", user=STRANGER)
+    await wait_for(lambda: bool(slack.fake.of("response:action")))
+    told = slack.fake.of("response:action")[0].args["text"]
+    assert told == "Only members of the team can reopen an incident."
+    assert len(slack.fake.of("chat.update")) == updates and "Status: *resolved*" in str(latest_root(slack))
 
 
 async def test_an_incident_from_declaration_to_resolution_in_the_shell(ctx: AppContext) -> None:
     script = (
-        "/incident engagement sev1 Kafka down\n1\n1\n/incident resolve 1 restarted the brokers\n/incident\n"
+        "/incident Engagement Pipeline sev1 Kafka down\n1\n1\n"
+        "/incident resolve 1 restarted the brokers\n1\n/incident\n"
     )
     out = io.StringIO()
     await run_shell(ctx, as_person="bob", stdin=io.StringIO(script), stdout=out)
@@ -419,6 +489,7 @@ async def test_an_incident_from_declaration_to_resolution_in_the_shell(ctx: AppC
     assert "👀 Acknowledged by Bob." in said and "Status: acknowledged" in said
     assert "🚨 Escalated to level 1 (escalation contacts) by Bob. @S0INFRA01" in said
     assert "✅ Resolved by Bob: restarted the brokers" in said and "[1] Reopen" in said
+    assert "🔄 Reopened by Bob" in said and said.count("Status: open") == 2
     assert "[form: Declare an incident]" in said
 
 

@@ -35,9 +35,9 @@ def person(person_id: str | None, people: People) -> str:
 
 def named(person_id: str, people: People) -> str:
     """A name without a notification: the thread says who did what without pinging them again."""
-    if person_id in people:
-        return f"*{escape(people[person_id].name)}*"
-    return mention(person_id) if SLACK_USER.match(person_id) else escape(person_id)
+    if person_id not in people and SLACK_USER.match(person_id):
+        return mention(person_id)
+    return who(person_id, people, notify=False)
 
 
 def link_text(url: str, label: str = "link") -> str:
@@ -147,7 +147,9 @@ def event_text(event: Event, ladder: Sequence[Level], people: People) -> str:
     if event.kind is EventKind.RESOLVED:
         return f":white_check_mark: Resolved{by}: {escape(event.detail)}"
     if event.kind is EventKind.REOPENED:
-        return f":arrows_counterclockwise: Reopened{by}; it escalates again if nobody acknowledges it."
+        if (event.level or 0) < len(ladder):
+            return f":arrows_counterclockwise: Reopened{by}; it escalates again if nobody acknowledges it."
+        return f":arrows_counterclockwise: Reopened{by}; every escalation level was already called."
     if event.kind is EventKind.DECLARED:
         return f":rotating_light: Declared{by}: {escape(event.detail)}"
     level = ladder[event.level - 1] if event.level and event.level <= len(ladder) else None
@@ -207,7 +209,7 @@ def handoff_incident_blocks(report: HandoffIncidents) -> Blocks:
 HELP = """\
 *`/incident`* — open an incident thread with the owners, who is on call and the runbook.
 • `/incident` — a form: pipeline, severity, summary and an optional link
-• `/incident <pipeline> [sev1|sev2|sev3] <summary>` — declare one (sev2 by default)
+• `/incident <pipeline> [sev1|sev2|sev3] <summary>` — declare one (sev2 by default); pipeline: key or name
 • `/incident list` — open incidents
 • `/incident status <id>` — one incident and its timeline
 • `/incident resolve <id> <resolution>` — resolve one (team members)

@@ -17,14 +17,15 @@ Blocks = list[dict[str, Any]]
 People = Mapping[str, Person]
 
 
-def who(person_id: str | None, people: People) -> str:
-    """A person as Slack shows them: a mention when their Slack id is known, else their name."""
+def who(person_id: str | None, people: People, *, notify: bool = True) -> str:
+    """A person as Slack shows them: a mention when their Slack id is known, else (or when they must
+    not be notified) their name."""
     if person_id is None:
         return ":warning: _nobody_"
     person = people.get(person_id)
     if person is None:
         return escape(person_id)
-    return mention(person.slack_id) if person.slack_id else f"*{escape(person.name)}*"
+    return mention(person.slack_id) if person.slack_id and notify else f"*{escape(person.name)}*"
 
 
 def why(segment: Segment) -> str:

@@ -26,16 +26,22 @@ def markdown_to_mrkdwn(text: str) -> str:
     return re.sub(r"^(\s*)[-*]\s+", r"\1• ", text, flags=re.MULTILINE)
 
 
-def owners_blocks(card: PipelineCard, people: People) -> Blocks:
+def owners_blocks(card: PipelineCard, people: People, *, notify: bool = True) -> Blocks:
+    """Owners, who is on call and whether each can be reached, and the escalation contacts; named
+    without mentions when `notify` is off (an incident thread mentions whom it reaches only once)."""
     p = card.pipeline
+
+    def reachable(person: str | None) -> str:
+        return f"{who(person, people, notify=notify)} · {reach_text(card.reach.get(person or ''))}"
+
     owners = "\n".join(
-        f"*{label} owner:* {who(pid, people)} · {reach_text(card.reach.get(pid))}"
+        f"*{label} owner:* {reachable(pid)}"
         for label, pid in (("Primary", p.primary), ("Secondary", p.secondary))
     )
     on_call = "\n".join(
         f"*On call ({escape(a.rotation.name)}):* "
         + ", ".join(
-            f"{role} {who(seg.person, people)} · {reach_text(card.reach.get(seg.person or ''))}"
+            f"{role} {reachable(seg.person)}"
             for role, seg in (("primary", a.primary), ("backup", a.backup))
             if seg
         )
@@ -49,19 +55,19 @@ def owners_blocks(card: PipelineCard, people: People) -> Blocks:
         section(owners + ("\n" + on_call if on_call else "")),
     ]
     if p.escalation:
-        contacts = ", ".join(_contact(c, people) for c in p.escalation)
+        contacts = ", ".join(_contact(c, people, notify=notify) for c in p.escalation)
         blocks.append(context(f"Escalation beyond the owners: {contacts}"))
     return blocks
 
 
-def _contact(contact: Any, people: People) -> str:
+def _contact(contact: Any, people: People, *, notify: bool) -> str:
     if isinstance(contact, str):
-        return who(contact, people)
-    if contact.slack and contact.slack.startswith("S"):
+        return who(contact, people, notify=notify)
+    if not notify or not contact.slack:
+        return escape(contact.name)
+    if contact.slack.startswith("S"):
         return f"<!subteam^{contact.slack}>"
-    if contact.slack:
-        return f"<#{contact.slack}>" if contact.slack[0] in "CG" else f"<@{contact.slack}>"
-    return escape(contact.name)
+    return f"<#{contact.slack}>" if contact.slack[0] in "CG" else f"<@{contact.slack}>"
 
 
 def runbook_section_blocks(runbook: Runbook) -> Blocks:
@@ -73,9 +79,9 @@ def runbook_section_blocks(runbook: Runbook) -> Blocks:
     return blocks
 
 
-def pipeline_blocks(card: PipelineCard, people: People, *, with_runbook: bool) -> Blocks:
+def pipeline_blocks(card: PipelineCard, people: People, *, with_runbook: bool, notify: bool = True) -> Blocks:
     """The card of a pipeline; with the runbook when asked, kept within one message's limits."""
-    blocks = owners_blocks(card, people)
+    blocks = owners_blocks(card, people, notify=notify)
     if card.runbook_problem:
         blocks.append(section(f":warning: The runbook could not be read: {escape(card.runbook_problem)}"))
     if card.runbook is None:

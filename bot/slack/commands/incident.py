@@ -13,8 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.incidents.model import Incident
 from bot.services import incidents
-from bot.services.oncall import NoTeam
-from bot.services.pipelines import find_pipeline
+from bot.services.oncall import NoTeam, TeamView
+from bot.services.pipelines import find_pipeline, typed_names
 from bot.slack.blocks.common import escape, section
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
 from bot.slack.blocks.incidents import help_blocks, list_blocks, root_blocks, timeline_blocks, usage_blocks
@@ -114,17 +114,14 @@ async def _declare_command(
         await respond(text=line, response_type="ephemeral", replace_original=False)
 
 
-async def _open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, command: dict[str, Any]) -> None:
-    async with ctx.sessions() as session:
-        view = await ctx.views.load(session)
+async def _open_form(ack: AsyncAck, client: AsyncWebClient, command: dict[str, Any], view: TeamView) -> None:
     await ack()
     meta = DeclareMeta(origin_channel=command.get("channel_id"))
     await client.views_open(trigger_id=command["trigger_id"], view=declare_modal(view.file.pipelines, meta))
 
 
-async def _status(ctx: AppContext, number: int) -> dict[str, Any]:
+async def _status(ctx: AppContext, view: TeamView, number: int) -> dict[str, Any]:
     async with ctx.sessions() as session:
-        view = await ctx.views.load(session)
         found = await incidents.find(session, number)
         timeline = await store.events(session, number) if found else []
     pipeline = next((p for p in view.file.pipelines if found and p.key == found.pipeline), None)
@@ -139,20 +136,20 @@ async def _status(ctx: AppContext, number: int) -> dict[str, Any]:
     return {"blocks": blocks, "text": f"Incident #{found.id}"}
 
 
-async def _list(ctx: AppContext) -> dict[str, Any]:
+async def _list(ctx: AppContext, view: TeamView) -> dict[str, Any]:
     async with ctx.sessions() as session:
-        view = await ctx.views.load(session)
         found = await incidents.open_incidents(session)
     names = {p.key: p.name for p in view.file.pipelines}
     return {"blocks": list_blocks(found, names, view.file.timezone), "text": "Open incidents"}
 
 
-async def _resolve(ctx: AppContext, command: dict[str, Any], ask: parse.Resolve) -> tuple[str, bool]:
+async def _resolve(
+    ctx: AppContext, view: TeamView, command: dict[str, Any], ask: parse.Resolve
+) -> tuple[str, bool]:
+    person = next((p for p in view.file.people if p.slack_id == command.get("user_id")), None)
+    if person is None:
+        return "Only members of the team can resolve an incident.", False
     async with ctx.sessions() as session:
-        view = await ctx.views.load(session)
-        person = next((p for p in view.file.people if p.slack_id == command.get("user_id")), None)
-        if person is None:
-            return "Only members of the team can resolve an incident.", False
         try:
             done = await incidents.resolve(
                 session, incident_id=ask.incident, person=person.id, resolution=ask.resolution, at=ctx.clock()
@@ -165,21 +162,23 @@ async def _resolve(ctx: AppContext, command: dict[str, Any], ask: parse.Resolve)
 async def handle(
     ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], ctx: AppContext, client: AsyncWebClient
 ) -> None:
-    ask = parse.parse((command.get("text") or "").strip())
     try:
+        async with ctx.sessions() as session:
+            view = await ctx.views.load(session)
+        ask = parse.parse((command.get("text") or "").strip(), typed_names(view.file.pipelines))
         match ask:
             case str():
                 await ack(blocks=usage_blocks(escape(ask)), text="Usage")
             case parse.Help():
                 await ack(blocks=help_blocks(), text="/incident help")
             case parse.OpenForm():
-                await _open_form(ctx, ack, client, command)
+                await _open_form(ack, client, command, view)
             case parse.ListOpen():
-                await ack(**await _list(ctx), response_type="ephemeral")
+                await ack(**await _list(ctx, view), response_type="ephemeral")
             case parse.Status(number):
-                await ack(**await _status(ctx, number), response_type="ephemeral")
+                await ack(**await _status(ctx, view, number), response_type="ephemeral")
             case parse.Resolve():
-                said, resolved = await _resolve(ctx, command, ask)
+                said, resolved = await _resolve(ctx, view, command, ask)
                 await ack(blocks=[section(said)], text=said, response_type="ephemeral")
                 if resolved:
                     await deliver(ctx, client, ask.incident, now=ctx.clock())

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.incidents.model import DEFAULT_SEVERITY, RESOLUTION_LIMIT, SEVERITIES, SUMMARY_LIMIT
+from bot.runbooks.lookup import Named, leading_name
 
 USAGE = (
-    "Usage: `/incident <pipeline> [sev1|sev2|sev3] <summary>`, e.g. `/incident growth late data from Kafka`."
+    "Usage: `/incident <pipeline> [sev1|sev2|sev3] <summary>` with the pipeline's key or name, "
+    "e.g. `/incident growth late data from Kafka` or `/incident Daily Growth Pipeline sev1 numbers late`."
 )
 STATUS_USAGE = "Usage: `/incident status <id>` with the number of an incident, e.g. `/incident status 3`."
 SEVERITY_LIKE = re.compile(r"^sev\d+$", re.IGNORECASE)
@@ -43,7 +46,7 @@ class Resolve:
 
 @dataclass(frozen=True)
 class Declare:
-    pipeline: str
+    pipeline: str  # as typed: a key, name or alias, perhaps mistyped
     severity: str
     summary: str
 
@@ -56,8 +59,11 @@ def _number(word: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) < 10 else None
 
 
-def parse(text: str) -> Request | str:
-    """The request `text` asks for, or a message saying what is wrong and how to write it."""
+def parse(text: str, pipelines: Sequence[Named]) -> Request | str:
+    """The request `text` asks for, or a message saying what is wrong and how to write it.
+
+    A declaration starts with a pipeline's key, name or alias, of one word or several.
+    """
     words = text.split()
     if not words:
         return OpenForm()
@@ -75,17 +81,20 @@ def parse(text: str) -> Request | str:
         if number is None or not resolution:
             return RESOLVE_USAGE
         return Resolve(number, resolution[:RESOLUTION_LIMIT])
-    return _declaration(words)
+    return _declaration(words, pipelines)
 
 
-def _declaration(words: list[str]) -> Declare | str:
-    if len(words) < 2:
+def _declaration(words: list[str], pipelines: Sequence[Named]) -> Declare | str:
+    # The longest run of words naming a pipeline; else the first word, looked up forgiving typos.
+    length = leading_name(words, pipelines) or 1
+    rest = words[length:]
+    if not rest:
         return USAGE
-    if SEVERITY_LIKE.match(words[1]) and words[1].lower() not in SEVERITIES:
-        return f"The severity is one of sev1, sev2 or sev3 (sev2 when left out), not `{words[1][:10]}`."
-    has_severity = words[1].lower() in SEVERITIES
-    severity = words[1].lower() if has_severity else DEFAULT_SEVERITY
-    summary = " ".join(words[2:] if has_severity else words[1:])
+    next_word = rest[0].lower()
+    if SEVERITY_LIKE.match(next_word) and next_word not in SEVERITIES:
+        return f"The severity is one of sev1, sev2 or sev3 (sev2 when left out), not `{rest[0][:10]}`."
+    severity = next_word if next_word in SEVERITIES else DEFAULT_SEVERITY
+    summary = " ".join(rest[1:] if next_word in SEVERITIES else rest)
     if not summary:
         return "Say what is wrong after the severity, e.g. `/incident growth sev1 numbers are zero`."
-    return Declare(words[0], severity, summary[:SUMMARY_LIMIT])
+    return Declare(" ".join(words[:length]), severity, summary[:SUMMARY_LIMIT])

@@ -47,12 +47,15 @@ def _meta(view: dict[str, Any]) -> DeclareMeta:
 
 async def _tell_declarer(client: AsyncWebClient, meta: DeclareMeta, user: str, text: str) -> None:
     """Only the declarer sees it: in the channel they started from, else in a direct message."""
-    try:
-        if meta.origin_channel:
+    if meta.origin_channel:
+        try:
             await client.chat_postEphemeral(channel=meta.origin_channel, user=user, text=text)
-        else:
-            await client.chat_postMessage(channel=user, text=text)
-    except SlackApiError as error:  # e.g. the bot is not in that channel: the thread is still posted
+            return
+        except SlackApiError as error:  # a private channel or a DM the bot is not in: write to them
+            log.info("no ephemeral in %s, telling %s directly: %s", meta.origin_channel, user, error)
+    try:
+        await client.chat_postMessage(channel=user, text=text)
+    except SlackApiError as error:  # the thread is posted all the same
         log.warning("could not tell %s about the incident: %s", user, error)
 
 
