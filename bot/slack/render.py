@@ -1,4 +1,4 @@
-"""Block Kit as terminal text, for the local shell: mrkdwn rendered, buttons numbered."""
+"""Block Kit as terminal text, for the local shell: mrkdwn rendered, buttons and checkboxes numbered."""
 
 from __future__ import annotations
 
@@ -15,20 +15,30 @@ EMOJI = {
     "thinking_face": "🤔",
     "calendar": "📅",
     "arrows_counterclockwise": "🔄",
+    "hourglass": "⌛",
     "hourglass_flowing_sand": "⏳",
     "white_check_mark": "✅",
+    "black_square_button": "🔲",
     "eyes": "👀",
     "rotating_light": "🚨",
     "link": "🔗",
+    "no_entry_sign": "🚫",
+    "leftwards_arrow_with_hook": "↩️",
+    "wave": "👋",
+    "wastebasket": "🗑️",
+    "raised_hands": "🙌",
+    "outbox_tray": "📤",
+    "memo": "📝",
 }
+Block = dict[str, Any]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Button:
+    """Something to press: a button, or one checkbox to tick or untick."""
+
     label: str
-    action_id: str
-    value: str
-    block_id: str
+    action: dict[str, Any]  # the action as Slack reports it in block_actions when this is pressed
 
 
 @dataclass
@@ -50,37 +60,78 @@ def mrkdwn_to_text(text: str, names: Mapping[str, str]) -> str:
     return html.unescape(text)
 
 
-def render_blocks(
-    blocks: list[dict[str, Any]], names: Mapping[str, str], *, first_number: int = 1
-) -> Rendered:
-    """Readable text of a message or view; buttons become numbered choices starting at `first_number`."""
+def _button(element: dict[str, Any], block_id: str) -> Button:
+    action = {
+        "type": "button",
+        "action_id": element["action_id"],
+        "block_id": block_id,
+        "text": element["text"],
+        "value": element.get("value", ""),
+    }
+    return Button(element["text"]["text"], action)
+
+
+def _checkboxes(element: dict[str, Any], block_id: str) -> list[Button]:
+    """One choice per box; pressing it sends every box ticked afterwards, as Slack does."""
+    ticked = element.get("initial_options") or []
+    values = {o["value"] for o in ticked}
+    choices = []
+    for option in element.get("options", []):
+        if option["value"] in values:
+            after = [o for o in ticked if o["value"] != option["value"]]
+        else:
+            after = [*ticked, option]
+        action = {
+            "type": "checkboxes",
+            "action_id": element["action_id"],
+            "block_id": block_id,
+            "selected_options": after,
+        }
+        mark = "☑" if option["value"] in values else "☐"
+        choices.append(Button(f"{mark} {option['text']['text']}", action))
+    return choices
+
+
+def _actions(block: Block, index: int) -> tuple[list[Button], str]:
+    """The block's controls, and how they are laid out: buttons on one line, checkboxes one per line."""
+    block_id = block.get("block_id", f"b{index}")
+    buttons: list[Button] = []
+    separator = "  "
+    for element in block.get("elements", []):
+        if element.get("type") == "button":
+            buttons.append(_button(element, block_id))
+        elif element.get("type") == "checkboxes":
+            buttons += _checkboxes(element, block_id)
+            separator = "\n"
+    return buttons, separator
+
+
+def _text_lines(block: Block, names: Mapping[str, str]) -> list[str]:
+    kind = block.get("type")
+    if kind == "header":
+        title = block["text"]["text"]
+        return [title, "=" * len(title)]
+    if kind == "section":
+        texts = [block.get("text", {}), *block.get("fields", [])]
+        return [mrkdwn_to_text(t.get("text", ""), names) for t in texts if t]
+    if kind == "context":
+        return ["  " + "  ".join(mrkdwn_to_text(e.get("text", ""), names) for e in block["elements"])]
+    if kind == "divider":
+        return ["-" * 40]
+    return []
+
+
+def render_blocks(blocks: list[Block], names: Mapping[str, str], *, first_number: int = 1) -> Rendered:
+    """Readable text of a message or view; controls become numbered choices starting at `first_number`."""
     lines: list[str] = []
     buttons: list[Button] = []
     for index, block in enumerate(blocks):
-        kind = block.get("type")
-        if kind == "header":
-            title = block["text"]["text"]
-            lines += [title, "=" * len(title)]
-        elif kind == "section":
-            lines.append(mrkdwn_to_text(block.get("text", {}).get("text", ""), names))
-            lines += [mrkdwn_to_text(f.get("text", ""), names) for f in block.get("fields", [])]
-        elif kind == "context":
-            lines.append(
-                "  " + "  ".join(mrkdwn_to_text(e.get("text", ""), names) for e in block["elements"])
-            )
-        elif kind == "divider":
-            lines.append("-" * 40)
-        elif kind == "actions":
-            choices = []
-            for element in block.get("elements", []):
-                if element.get("type") == "button":
-                    number = first_number + len(buttons)
-                    block_id = block.get("block_id", f"b{index}")
-                    buttons.append(
-                        Button(
-                            element["text"]["text"], element["action_id"], element.get("value", ""), block_id
-                        )
-                    )
-                    choices.append(f"[{number}] {element['text']['text']}")
-            lines.append("  ".join(choices))
+        if block.get("type") != "actions":
+            lines += _text_lines(block, names)
+            continue
+        found, separator = _actions(block, index)
+        numbered = [f"[{first_number + len(buttons) + n}] {b.label}" for n, b in enumerate(found)]
+        buttons += found
+        if numbered:
+            lines.append(separator.join(numbered))
     return Rendered("\n".join(lines), buttons)

@@ -1,112 +1,131 @@
 """A local console that runs the real Bolt app and handlers, with a client that records instead of
-calling Slack: type slash commands, read the replies as text, press buttons by their number."""
+calling Slack: type slash commands, read each message as text with who gets it, press buttons by
+number, fill in forms field by field, and switch person to answer as someone else."""
 
 from __future__ import annotations
 
 import json
 import re
 import sys
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TextIO
 from urllib.parse import urlencode
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.jobs.posts import JOBS, job_posts, send_post
 from bot.services.oncall import load_view
 from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.slack.context import AppContext
 from bot.slack.render import Button, render_blocks
+from bot.slack.shell_client import RecordingClient, fresh_id
+from bot.slack.shell_forms import CANCEL, CLEAR, Filler, find_person
+from bot.slack.shell_modal import FormDesk
+from bot.slack.shell_posts import HERE, audience
+from bot.slack.shell_screen import Screen, ShownAck, message_in
 from bot.teamfile.schema import Person
 
-HELP = """\
-Type what you would type in Slack, e.g. /oncall now, /oncall schedule, /runbook growth, /oncall help.
-A number presses the button shown with it. `home` shows your App Home. `run-job handoff|reminders|month-end`
-posts what that scheduled job would post now (once: the ledger remembers). `quit` (or Ctrl-D) leaves."""
+HELP = f"""\
+Type what you would type in Slack: /oncall now, /oncall schedule, /runbook growth, /swap, /incident,
+/oncall away 2026-12-21 2026-12-23, and `help` after any of them (/swap help). Also:
+  N            press button N of the messages just shown (or tick checkbox N)
+  as PERSON    act as someone else of the team, by id or name (as bob); the buttons shown stay pressable
+  posts        the recent messages with buttons; `show N` shows post N again, to press its buttons
+  home         your App Home
+  run-job JOB  what a scheduled job posts now ({"|".join(JOBS)}); only once, as the ledger says
+  help         this text;  quit (or Ctrl-D) leaves
+Forms (/swap, /incident, Resolve) ask for each field in turn: type a line, or pick by number; an empty
+line keeps what is shown or skips an optional field, `{CLEAR}` empties one, `{CANCEL}` closes the form.
+Each message says who gets it: "→ DM to Bob:", "→ #data-oncall:", "→ only you see this:"."""
 COMMANDS = ("/oncall", "/runbook", "/incident", "/swap")
-Sink = Callable[[str, dict[str, Any]], Awaitable[None]]
-
-
-class RecordingClient(AsyncWebClient):
-    """A Web API client that hands every call to the shell instead of sending it to Slack."""
-
-    def __init__(self, sink: Sink) -> None:
-        super().__init__()
-        self.sink = sink
-
-    async def api_call(
-        self, api_method: str, *, http_verb: str = "POST", **kwargs: Any
-    ) -> AsyncSlackResponse:  # type: ignore[override]
-        args: dict[str, Any] = {}
-        for part in ("params", "data", "json"):
-            args.update(kwargs.get(part) or {})
-        await self.sink(api_method, args)
-        data = {"ok": True, "channel": args.get("channel", "C0LOCAL"), "ts": "1700000000.000100"}
-        return AsyncSlackResponse(
-            client=self,
-            http_verb=http_verb,
-            api_url=api_method,
-            req_args={},
-            data=data,
-            headers={},
-            status_code=200,
-        )
+FORM = "application/x-www-form-urlencoded"
 
 
 class Shell:
-    def __init__(self, ctx: AppContext, person: Person, names: dict[str, str], out: TextIO) -> None:
-        self.ctx, self.person, self.names, self.out = ctx, person, names, out
-        self.user_id = person.slack_id or f"U{person.id.upper()}"
-        self.buttons: list[Button] = []
-        self.client = RecordingClient(self.show_call)
+    def __init__(
+        self, ctx: AppContext, people: Sequence[Person], person: Person, zone: str, inp: TextIO, out: TextIO
+    ) -> None:
+        """Acting as `person`; `zone` is the team's, for people with none of their own."""
+        self.ctx, self.people, self.zone, self.inp = ctx, people, zone, inp
+        self.screen = Screen(out, {p.slack_id: p.name for p in people if p.slack_id})
+        self.become(person)
+        self.client = RecordingClient(self.screen.on_api_call)
         self.app: AsyncApp = create_app(ctx, client=self.client, identity=LOCAL_IDENTITY, verify=False)
         self.app.middleware(self._stay_local)
+        self.desk = FormDesk(self.screen, self.read, self.submit)
+
+    @property
+    def user_id(self) -> str:
+        return self.person.slack_id or f"U{self.person.id.upper()}"
+
+    @property
+    def prompt(self) -> str:
+        return f"{self.person.id}> "
+
+    def become(self, person: Person) -> None:
+        self.person = person
+        self.screen.me = self.user_id  # messages to them now say "you"
+
+    @property
+    def filler(self) -> Filler:
+        return Filler(self.people, self.person.timezone or self.zone)
+
+    def say(self, text: str) -> None:
+        self.screen.say(text)
+
+    def read(self, prompt: str) -> str | None:
+        """One typed line, None at the end of the input; the prompt only on a terminal."""
+        if self.inp.isatty():
+            print(prompt, end="", file=self.screen.out, flush=True)
+        line = self.inp.readline()
+        return line.rstrip("\n") if line else None
 
     async def _stay_local(self, context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]) -> Any:
-        """Bolt gives each request a fresh Web API client and a response_url sender; keep both here."""
+        """Bolt gives each request a fresh client, ack and response_url sender; the shell's are used."""
 
         async def respond(**message: Any) -> None:
-            self.show(message.get("blocks") or [], message.get("text", ""))
+            self.screen.reply(message)
 
         context["client"] = self.client
         context["respond"] = respond
+        context["ack"] = ShownAck(self.screen.reply)
         return await next()
 
-    def show(self, blocks: list[dict[str, Any]], text: str = "") -> None:
-        rendered = render_blocks(blocks, self.names, first_number=len(self.buttons) + 1) if blocks else None
-        if rendered is None:
-            print(text, file=self.out)
-            return
-        self.buttons += rendered.buttons
-        print(rendered.text + "\n", file=self.out)
-
-    async def show_call(self, method: str, args: dict[str, Any]) -> None:
-        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
-            print(f"[{method} to {args.get('channel', '?')}]", file=self.out)
-            self.show(_blocks(args.get("blocks")), args.get("text", ""))
-        elif method == "views.publish":
-            print("[App Home]", file=self.out)
-            self.show(_blocks((args.get("view") or {}).get("blocks")))
-        elif method == "views.open":
-            title = ((args.get("view") or {}).get("title") or {}).get("text", "")
-            print(f"[form: {title}] Forms need Slack; in this shell type the command instead.", file=self.out)
-
-    async def dispatch(self, body: str, content_type: str) -> None:
+    async def dispatch(self, body: str, content_type: str = FORM) -> dict[str, Any]:
+        """Send one request through the app; the app's JSON answer (e.g. a form's response_action)."""
         request = AsyncBoltRequest(body=body, headers={"content-type": [content_type]})
         response = await self.app.async_dispatch(request)
-        if response.body and response.body.startswith("{"):
-            answer = json.loads(response.body)
-            self.show(answer.get("blocks") or [], answer.get("text", ""))
-        elif response.status >= 400:
-            print(f"(the app answered {response.status})", file=self.out)
+        if response.status >= 400:
+            self.say(f"(the app answered {response.status})")
+        answer = json.loads(response.body) if response.body.startswith("{") else {}
+        if message_in(response.body) and not request.context.ack.response:  # the apology after a failure
+            self.screen.reply(answer)
+        return answer
+
+    async def submit(self, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        submitted = {**view, "state": {"values": values}, "hash": "local"}
+        return await self.dispatch(self._payload("view_submission", view=submitted, response_urls=[]))
+
+    async def fill_forms(self) -> None:
+        await self.desk.fill_all(self.filler)
+
+    def _payload(self, kind: str, **fields: Any) -> str:
+        payload = {
+            "type": kind,
+            "user": {"id": self.user_id, "team_id": "T0LOCAL"},
+            "team": {"id": "T0LOCAL"},
+            "api_app_id": "A0LOCAL",
+            "trigger_id": fresh_id("local."),  # a fresh one each time, as Slack does
+            **fields,
+        }
+        return urlencode({"payload": json.dumps(payload)})
 
     async def command(self, line: str) -> None:
         command, _, text = line.partition(" ")
         if command not in COMMANDS:
-            print(f"Unknown command {command}. Commands: {', '.join(COMMANDS)}.", file=self.out)
+            self.say(f"Unknown command {command}. Commands: {', '.join(COMMANDS)}; `help` for the rest.")
             return
         # Slack turns @name into a user mention before the app sees it.
         text = re.sub(r"@([a-z0-9][a-z0-9_.-]*)", lambda m: self._mention(m[1]), text.strip())
@@ -114,41 +133,53 @@ class Shell:
             "command": command,
             "text": text,
             "user_id": self.user_id,
-            "channel_id": "C0LOCAL",
+            "channel_id": HERE,
             "team_id": "T0LOCAL",
             "response_url": "local:",
-            "trigger_id": "local",
+            "trigger_id": fresh_id("local."),
         }
-        self.buttons = []
-        await self.dispatch(urlencode(form), "application/x-www-form-urlencoded")
+        self.screen.buttons = []
+        await self.dispatch(urlencode(form))
 
     def _mention(self, name: str) -> str:
-        slack_id = next((sid for sid, shown in self.names.items() if shown.lower() == name.lower()), None)
-        return f"<@{slack_id}|{name}>" if slack_id else f"@{name}"
+        found = find_person(self.people, name)
+        return f"<@{found.slack_id}|{name}>" if found and found.slack_id else f"@{name}"
+
+    def _refusal(self, number: int) -> str | None:
+        """Why button `number` cannot be pressed now, as it could not be in Slack."""
+        if not 1 <= number <= len(self.screen.buttons):
+            return f"There is no button {number}. `posts` lists the messages with buttons."
+        _, message = self.screen.buttons[number - 1]
+        if message.reader and message.reader != self.user_id:
+            owner = next((p for p in self.people if p.slack_id == message.reader), None)
+            name = owner.name if owner else message.reader
+            return f"Only {name} sees that message: `as {owner.id if owner else name}` first."
+        return None
 
     async def press(self, number: int) -> None:
-        if not 1 <= number <= len(self.buttons):
-            print(f"There is no button {number}.", file=self.out)
+        if refusal := self._refusal(number):
+            self.say(refusal)
             return
-        button = self.buttons[number - 1]
-        payload = {
-            "type": "block_actions",
-            "user": {"id": self.user_id},
-            "team": {"id": "T0LOCAL"},
-            "channel": {"id": "C0LOCAL"},
-            "response_url": "local:",
-            "trigger_id": "local",
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": button.action_id,
-                    "block_id": button.block_id,
-                    "value": button.value,
-                }
-            ],
+        button, message = self.screen.buttons[number - 1]
+        container = {
+            "type": "message",
+            "message_ts": message.ts,
+            "channel_id": message.channel,
+            "is_ephemeral": message.kind == "ephemeral",
         }
-        self.buttons = []
-        await self.dispatch(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+        clicked = {"type": "message", "ts": message.ts, "text": message.text, "blocks": message.blocks}
+        self.screen.buttons = []
+        await self.dispatch(
+            self._payload(
+                "block_actions",
+                channel={"id": message.channel},
+                container=container,
+                response_url="local:",
+                actions=[{**button.action, "action_ts": f"{time.time():.6f}"}],
+                # Slack sends the clicked message along, except an ephemeral one.
+                **({"message": clicked} if message.kind == "message" else {}),
+            )
+        )
 
     async def home(self) -> None:
         event = {
@@ -156,12 +187,12 @@ class Shell:
             "team_id": "T0LOCAL",
             "event": {"type": "app_home_opened", "user": self.user_id, "tab": "home"},
         }
-        self.buttons = []
+        self.screen.buttons = []
         await self.dispatch(json.dumps(event), "application/json")
 
     async def run_job(self, job: str) -> None:
         if job not in JOBS:
-            print(f"Usage: run-job {'|'.join(JOBS)}", file=self.out)
+            self.say(f"Usage: run-job {'|'.join(JOBS)}")
             return
         at = self.ctx.clock()
         async with self.ctx.sessions() as session:
@@ -171,55 +202,97 @@ class Shell:
             )
             await session.commit()
         if not posts:
-            print(f"Nothing to post for {job} now.", file=self.out)
+            self.say(f"Nothing to post for {job} now.")
+        self.screen.buttons = []
         for post in posts:
             outcome = await send_post(self.ctx.sessions, self.client, post, owner="shell", now=at)
-            print(f"({post.key}: {outcome})", file=self.out)
+            self.say(f"({post.key}: {outcome})")
+
+    def act_as(self, typed: str) -> None:
+        usage = f"Usage: as PERSON, one of {', '.join(p.id for p in self.people)}."
+        person = find_person(self.people, typed) if typed else None
+        if person is None:
+            self.say(f"No one called {typed!r} in the team. {usage}" if typed else usage)
+            return
+        self.become(person)
+        self.say(
+            f"Now acting as {person.name} ({person.id}). The buttons shown before can still be pressed by "
+            "number; `posts` lists the recent messages with buttons."
+        )
+
+    def list_posts(self) -> None:
+        latest = self.screen.posts.latest()
+        if not latest:
+            self.say("No message with buttons yet.")
+            return
+        self.say("Recent messages with buttons; `show N` shows one again, to press its buttons:")
+        for message in latest:
+            rendered = render_blocks(message.blocks, self.screen.names)
+            first = (message.text or rendered.text).split("\n")[0][:60]
+            where = audience(message, me=self.user_id, names=self.screen.names)
+            self.say(f"  {message.number}. {where}: {first} [{_controls(rendered.buttons)}]")
+
+    def show_post(self, number: str) -> None:
+        message = self.screen.posts.numbered(int(number)) if number.isdigit() else None
+        if message is None:
+            self.say(f"There is no post {number or '(none given)'}. Usage: show N, a number from `posts`.")
+            return
+        self.screen.buttons = []
+        self.screen.show(message)
 
     async def handle(self, line: str) -> bool:
         """Act on one line; False when the user wants to leave."""
         line = line.strip()
+        word, _, rest = line.partition(" ")
         if line in ("quit", "exit"):
             return False
-        if line.startswith("/"):
-            await self.command(line)
-        elif line.isdigit():
+        if line.isdigit():
             await self.press(int(line))
-        elif line == "home":
-            await self.home()
-        elif line.startswith("run-job"):
-            await self.run_job(line.removeprefix("run-job").strip())
+        elif word == "as":
+            self.act_as(rest.strip())
+        elif word == "posts":
+            self.list_posts()
+        elif word == "show":
+            self.show_post(rest.strip())
+        elif line in ("help", "?"):
+            self.say(HELP)
         elif line:
-            print(HELP, file=self.out)
+            await self._send(line, word, rest.strip())
+        await self.fill_forms()
         return True
 
+    async def _send(self, line: str, word: str, rest: str) -> None:
+        """What the app answers: a slash command, the App Home, a scheduled job."""
+        if line.startswith("/"):
+            await self.command(line)
+        elif word == "home":
+            await self.home()
+        elif word == "run-job":
+            await self.run_job(rest)
+        else:
+            self.say(f"Not understood: {line!r}. Type `help` to see what works here, e.g. /oncall now.")
 
-def _blocks(value: Any) -> list[dict[str, Any]]:
-    return json.loads(value) if isinstance(value, str) else list(value or [])
+
+def _controls(buttons: Sequence[Button]) -> str:
+    """A message's buttons by label, and how many boxes it has to tick."""
+    boxes = sum(1 for b in buttons if b.action["type"] == "checkboxes")
+    labels = [b.label for b in buttons if b.action["type"] != "checkboxes"]
+    return ", ".join(labels + ([f"{boxes} boxes to tick"] if boxes else []))
 
 
 async def run_shell(
     ctx: AppContext, *, as_person: str | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> None:
+    """The console, as `as_person` (an id or name; default: an admin) until the input ends."""
     async with ctx.sessions() as session:
         view = await load_view(session)
     people = view.file.people
-    person = (
-        next((p for p in people if p.id == as_person), None)
-        if as_person
-        else next((p for p in people if p.admin), people[0])
-    )
+    person = find_person(people, as_person) if as_person else next((p for p in people if p.admin), people[0])
     if person is None:
         raise LookupError(f"no person {as_person!r} in the team (people: {', '.join(p.id for p in people)})")
-    names = {p.slack_id: p.name for p in people if p.slack_id}
-    shell = Shell(ctx, person, names, stdout)
-    interactive = stdin.isatty()
-    print(f"oncall-bot shell, as {person.name} ({person.id}). {HELP}\n", file=stdout)
-    print(f"{person.id}> /oncall now", file=stdout)
+    shell = Shell(ctx, people, person, view.file.timezone, stdin, stdout)
+    shell.say(f"oncall-bot shell, as {person.name} ({person.id}).\n{HELP}\n")
+    shell.say(f"{shell.prompt}/oncall now")
     await shell.handle("/oncall now")
-    while True:
-        if interactive:
-            print(f"{person.id}> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
-        if not line or not await shell.handle(line):
-            break
+    while (line := shell.read(shell.prompt)) is not None and await shell.handle(line):
+        pass

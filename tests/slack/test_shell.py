@@ -1,11 +1,14 @@
-"""The local shell driven as a person would: typed commands, a pressed button, no Slack."""
+"""The local shell driven as a person would: typed commands, pressed buttons, forms filled in field by
+field, and switching person within one session; no Slack."""
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 from bot.slack.context import AppContext
 from bot.slack.shell import run_shell
+from tests.slack.conftest import NY
 
 
 async def drive(ctx: AppContext, script: str, person: str | None = None) -> str:
@@ -14,9 +17,16 @@ async def drive(ctx: AppContext, script: str, person: str | None = None) -> str:
     return out.getvalue()
 
 
+def after(text: str, marker: str) -> str:
+    """What the shell printed after `marker` first appeared."""
+    assert marker in text, f"{marker!r} was not printed"
+    return text.split(marker, 1)[1]
+
+
 async def test_starts_with_who_is_on_call(ctx: AppContext) -> None:
     out = await drive(ctx, "")
     assert "oncall-bot shell, as Alice (alice)" in out
+    assert "→ only you see this:\nOn call now" in out
     assert "Primary: @Alice (regular rotation), until Mon 14 Dec 09:00 EST" in out
     assert "Backup: @Bob" in out
 
@@ -24,7 +34,7 @@ async def test_starts_with_who_is_on_call(ctx: AppContext) -> None:
 async def test_runbook_then_press_a_candidate(ctx: AppContext) -> None:
     out = await drive(ctx, "/runbook eng\n2\nquit\n")
     assert "[1] Daily Engagement Pipeline  [2] Engagement Pipeline" in out
-    pressed = out.split("[2] Engagement Pipeline", 1)[1]
+    pressed = after(out, "[2] Engagement Pipeline")
     assert "Engagement Pipeline (monthly, investor-facing)" in pressed
     assert "Kafka downtime" in pressed
 
@@ -37,11 +47,18 @@ async def test_mentions_and_typos(ctx: AppContext) -> None:
 
 
 async def test_home_and_bad_input(ctx: AppContext) -> None:
-    out = await drive(ctx, "home\n7\nwhat is this\n/deploy prod\n")
-    assert "[App Home]" in out and "Your on-call" in out and "Nothing is waiting for you" in out
+    out = await drive(ctx, "home\n7\nwhat is this\n/deploy prod\nshow 4\n")
+    assert "→ your App Home:" in out and "Your on-call" in out and "Nothing is waiting for you" in out
     assert "There is no button 7." in out
-    assert "Type what you would type in Slack" in out
+    assert "Not understood: 'what is this'. Type `help`" in out
     assert "Unknown command /deploy" in out
+    assert "There is no post 4. Usage: show N" in out
+
+
+async def test_help_lists_every_shell_command(ctx: AppContext) -> None:
+    out = after(await drive(ctx, "help\n"), "alice> /oncall now")
+    for command in ("as PERSON", "posts", "show N", "home", "run-job JOB", "`cancel` closes the form"):
+        assert command in out
 
 
 async def test_unknown_person(ctx: AppContext) -> None:
@@ -53,9 +70,114 @@ async def test_unknown_person(ctx: AppContext) -> None:
         raise AssertionError("an unknown person must be refused")
 
 
+async def test_switching_person(ctx: AppContext) -> None:
+    out = await drive(ctx, "as nobody\nas\nas Bob\n/oncall me\n")
+    assert "No one called 'nobody' in the team. Usage: as PERSON, one of alice, bob, carol, david." in out
+    assert "\nUsage: as PERSON, one of alice, bob, carol, david." in out
+    assert "Now acting as Bob (bob)." in after(out, "Usage: as PERSON")
+    assert "Your on-call\n============\n@Bob" in after(out, "Now acting as Bob")
+
+
 async def test_run_job_posts_once(ctx: AppContext) -> None:
     out = await drive(ctx, "run-job handoff\nrun-job handoff\nrun-job weekly\n")
-    assert "[chat.postMessage to #data-oncall]" in out and "Handoff: data-oncall" in out
+    assert "→ #data-oncall:\nHandoff: data-oncall" in out
     assert "(handoff:data-oncall:2026-12-07: sent)" in out
     assert "(handoff:data-oncall:2026-12-07: already sent)" in out
     assert "Usage: run-job handoff|reminders|month-end" in out
+
+
+# /incident's form: pipeline, severity (sev2 already chosen), what is wrong, an optional link.
+GROWTH, SEV1 = "3", "1"
+
+
+async def test_declare_by_the_form_then_resolve_by_its_form(ctx: AppContext) -> None:
+    out = await drive(
+        ctx, f"/incident\n{GROWTH}\n{SEV1}\nlate data from Kafka\n\n3\nrestarted the consumer\n"
+    )
+    form = after(out, "[form: Declare an incident]")
+    assert "Pipeline\n  1. Profit Pipeline" in form and "Now: sev2 — degraded" in form
+    declared = after(form, "(sending the form: Declare)")
+    assert "→ #data-oncall:\nIncident #1: Growth Pipeline (sev1)" in declared
+    assert "late data from Kafka" in declared and "[1] Acknowledge  [2] Escalate  [3] Resolve" in declared
+    assert "→ only you see this:\nIncident #1: its thread is in #data-oncall." in declared
+    resolved = after(declared, "[form: Resolve #1]")
+    assert "Resolution, in one line" in resolved
+    assert "→ #data-oncall, in the thread:\n✅ Resolved by Alice: restarted the consumer" in resolved
+    assert "↻ #data-oncall (updated):\nIncident #1: Growth Pipeline (sev1)" in resolved
+    assert "Status: resolved" in resolved and "[1] Reopen" in resolved
+    assert "No open incident." in await drive(ctx, "/incident list\n")
+
+
+async def test_the_form_asks_again_what_was_wrong(ctx: AppContext) -> None:
+    script = f"/incident\n9\n{GROWTH}\n\n\nlate\nnot a link\nhttps://example.com/run/7\n"
+    out = await drive(ctx, script)
+    assert "Pick by number, from 1 to 7." in out  # the shell's own check, as Slack's menu allows no other
+    assert "This field is required. Type a line. `cancel` closes the form." in out
+    refused = after(out, "The form was not accepted:")
+    assert refused.startswith("\n  Link (a message, a dashboard, a job run): A link starts with https://")
+    asked = refused.split("(sending the form", 1)[0]
+    assert "Link (a message" in asked and "Pipeline" not in asked  # only the wrong field again
+    assert "Incident #1: Growth Pipeline (sev2)" in refused and "https://example.com/run/7" in refused
+
+
+async def test_cancel_a_form(ctx: AppContext) -> None:
+    out = await drive(ctx, f"/incident\n{GROWTH}\ncancel\n/incident list\n/incident\n")
+    assert "Closed the form; nothing was sent." in out
+    assert "No open incident." in out
+    assert out.count("Closed the form; nothing was sent.") == 2  # the input ended in the second one
+
+
+async def test_the_same_command_twice_declares_two_incidents(ctx: AppContext) -> None:
+    out = await drive(ctx, "/incident growth late data\n/incident growth late data\n")
+    assert "Incident #1 declared" in out and "Incident #2 declared" in out
+
+
+# The /swap form: teammate (Bob, Carol, David), one of my shifts, in exchange, part from, until, reason.
+SWAP_TO_BOB = "/swap\n1\n1\n1\n\n\nmy vacation\n"  # my first shift, Christmas Eve and Day: Bob covers
+
+
+async def test_swap_by_the_form_approved_as_the_teammate(ctx: AppContext) -> None:
+    out = await drive(ctx, SWAP_TO_BOB + "1\nas bob\n1\n/oncall schedule\n")
+    form = after(out, "[form: Swap a shift]")
+    assert "My shift\n  1. Thu 24 Dec 00:00 → Sat 26 Dec 00:00 · primary/backup" in form
+    asked = after(form, "(sending the form: Ask them)")
+    assert "→ DM to Bob:\n🔄 @Alice asks you to cover for them (request #1)" in asked
+    assert "Reason: my vacation" in asked and "[1] Approve  [2] Decline" in asked
+    assert "→ DM to you:\n📤 Asked @Bob (request #1)" in asked
+    assert "Only Bob sees that message: `as bob` first." in asked
+    approved = after(asked, "Now acting as Bob (bob).")
+    assert "↻ DM to you (updated):" in approved and "→ DM to Alice:" in approved
+    assert "→ #data-oncall:" in approved
+    schedule = after(approved, "Schedule, next 4 weeks")
+    assert "Thu 24 Dec 00:00 EST → Fri 25 Dec 00:00 EST · primary @Bob" in schedule
+
+
+async def test_earlier_buttons_stay_pressable_by_others(ctx: AppContext) -> None:
+    script = "/incident growth late data\nas carol\n/oncall now\nposts\nshow 1\n1\n1\n"
+    out = await drive(ctx, script)
+    listed = after(out, "Recent messages with buttons")
+    assert "  1. #data-oncall: Incident #1: Growth Pipeline (sev2) [Acknowledge, Escalate, Resolve]" in listed
+    shown = after(listed, "→ #data-oncall:\nIncident #1")
+    assert "👀 Acknowledged by Carol." in shown and "Status: acknowledged" in shown
+    assert "[1] Escalate" in shown  # the root shows the buttons left; 1 now escalates
+    assert "Escalated to level 1" in after(shown, "[1] Escalate")
+
+
+async def test_volunteer_for_an_absence_as_someone_else(ctx: AppContext) -> None:
+    out = await drive(ctx, "/oncall away 2026-12-09 2026-12-10 dentist\nas david\n1\n")
+    call = after(out, "→ #data-oncall:\n🌴 @Alice is away, so the schedule changed:")
+    assert "[1] I'll cover" in call
+    assert "→ DM to Bob:" in call and "→ DM to Carol:" in call
+    assert "↻ #data-oncall (updated):\n🙌 @David volunteered as backup" in after(call, "as David")
+
+
+async def test_tick_the_month_end_checklist(ctx: AppContext) -> None:
+    object.__setattr__(ctx, "clock", lambda: datetime(2026, 12, 23, 10, tzinfo=NY))
+    out = await drive(ctx, "run-job month-end\n2\n2\n", person="bob")
+    posted = after(out, "Month-end checklist: Profit Pipeline, 2026-12")
+    assert "[2] ☐ Financial records completeness is above 99.5%" in posted
+    ticked = after(posted, "↻ #data-oncall (updated):")
+    assert "✅ Financial records completeness is above 99.5% — @Bob" in ticked
+    assert "[2] ☑ Financial records completeness" in ticked
+    unticked = after(ticked, "↻ #data-oncall (updated):")
+    assert "🔲 Financial records completeness is above 99.5%" in unticked

@@ -381,7 +381,7 @@ async def test_from_the_local_shell(ctx: AppContext) -> None:
         return out.getvalue()
 
     asked = await drive("/swap @carol 2027-03-01 cover\n", "alice")
-    assert "Asked @Carol (request #1)" in asked and "[chat.postMessage to U0CAROL01]" in asked
+    assert "Asked @Carol (request #1)" in asked and "→ DM to Carol:" in asked
     answered = await drive("/swap list\n1\n", "carol")
     assert "Waiting for your answer" in answered and "[1] Approve  [2] Decline" in answered
     assert "You approved swap #1 with @Alice" in answered
