@@ -23,7 +23,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "shell", help="a local console running the real handlers on the embedded store, no Slack needed"
     )
     cmd.add_argument(
-        "--as", dest="person", metavar="PERSON", help="act as this person id (default: an admin)"
+        "--as", dest="person", metavar="PERSON", help="start as this person, id or name (default: an admin)"
     )
     cmd.set_defaults(run=run_shell)
 
