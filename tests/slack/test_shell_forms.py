@@ -11,7 +11,7 @@ from bot.schedule.model import Role
 from bot.services.swap_plan import Duty, Span
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
 from bot.slack.blocks.swap_modal import SwapForm, read_form, swap_modal
-from bot.slack.shell_forms import (
+from bot.slack.shell.forms import (
     Field,
     Filler,
     fields_of,

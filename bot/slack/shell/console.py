@@ -20,11 +20,11 @@ from bot.services.oncall import load_view
 from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.slack.context import AppContext
 from bot.slack.render import Button, render_blocks
-from bot.slack.shell_client import RecordingClient, fresh_id
-from bot.slack.shell_forms import CANCEL, CLEAR, Filler, find_person
-from bot.slack.shell_modal import FormDesk
-from bot.slack.shell_posts import HERE, audience
-from bot.slack.shell_screen import Screen, ShownAck, message_in
+from bot.slack.shell.client import RecordingClient, fresh_id
+from bot.slack.shell.forms import CANCEL, CLEAR, Filler, find_person
+from bot.slack.shell.modal import FormDesk
+from bot.slack.shell.posts import HERE, audience
+from bot.slack.shell.screen import Screen, ShownAck, message_in
 from bot.teamfile.schema import Person
 
 HELP = f"""\

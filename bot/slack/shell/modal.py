@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.slack.render import render_blocks
-from bot.slack.shell_client import fresh_id
-from bot.slack.shell_forms import (
+from bot.slack.shell.client import fresh_id
+from bot.slack.shell.forms import (
     CANCEL,
     Answer,
     Field,
@@ -23,7 +23,7 @@ from bot.slack.shell_forms import (
     state_values,
     unsupported,
 )
-from bot.slack.shell_screen import Screen
+from bot.slack.shell.screen import Screen
 
 Submit = Callable[[View, dict[str, Any]], Awaitable[dict[str, Any]]]  # view, state.values -> answer
 

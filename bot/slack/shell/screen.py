@@ -11,8 +11,8 @@ from slack_bolt.async_app import AsyncAck
 from slack_bolt.response import BoltResponse
 
 from bot.slack.render import Button, render_blocks
-from bot.slack.shell_client import fresh_id, parsed
-from bot.slack.shell_posts import HERE, Kind, Message, Posts, heading
+from bot.slack.shell.client import fresh_id, parsed
+from bot.slack.shell.posts import HERE, Kind, Message, Posts, heading
 
 View = dict[str, Any]
 
