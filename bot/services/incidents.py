@@ -130,10 +130,10 @@ async def escalate(
     sweep that read a stale incident never skips a level's waiting time.
     """
     incident = await _current(session, incident_id)
-    if seen_level is not None and incident.level != seen_level:
-        raise IncidentRefused("It was just escalated by someone else.")
     if not incident.is_open:
         raise IncidentRefused(f"Incident #{incident_id} is resolved; reopen it first.")
+    if seen_level is not None and incident.level != seen_level:
+        raise IncidentRefused("It was just escalated by someone else.")
     ladder = ladder_of(view, incident)
     if escalation.next_level(incident, ladder) is None:
         raise IncidentRefused("Every escalation level was already called.")

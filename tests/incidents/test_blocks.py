@@ -13,6 +13,7 @@ from bot.incidents.model import Event, EventKind, Status
 from bot.services.incidents import HandoffIncidents
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal, resolve_modal, submitted
 from bot.slack.blocks.incidents import (
+    IncidentButton,
     duration,
     event_text,
     handoff_incident_blocks,
@@ -50,6 +51,14 @@ def test_root_message_per_state(state: dict[str, object], status: str, shown: li
         "declared by <@U0CAROL01> <!date^1796749200^{date_short_pretty} {time}|Tue 08 Dec 12:00 EST>" in text
     )
     assert buttons(blocks) == shown
+
+
+def test_buttons_carry_the_incident_and_the_level_shown() -> None:
+    blocks = root_blocks(incident(level=1), PIPELINES["engagement"], PEOPLE, "America/New_York")
+    values = {e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
+    assert [IncidentButton.read(v) for v in values] == [IncidentButton(incident=7, level=1)]
+    assert IncidentButton.read("7") == IncidentButton(incident=7, level=None)  # older messages
+    assert IncidentButton.read("７") is None and IncidentButton.read('{"incident": "x"}') is None
 
 
 def test_root_shows_who_acknowledged_the_level_and_the_resolution() -> None:

@@ -501,3 +501,37 @@ async def test_threads_go_to_the_setting_else_the_rotation_channel(ctx: AppConte
         ctx, settings=ctx.settings.model_copy(update={"incidents_channel": "#incidents"})
     )
     assert incidents_channel(moved, view) == "#incidents"
+
+
+async def escalate_twice(slack: SlackDriver, *, at_once: bool) -> None:
+    """Two clicks on the same Escalate button: together, or the second once the first is done."""
+    target = button(latest_root(slack), "Escalate")
+    clicks = [slack.press(target["action_id"], target["value"], user=user) for user in (BOB, DAVID)]
+    if at_once:
+        assert set(await asyncio.gather(*clicks)) == {200}
+    else:
+        assert await clicks[0] == 200
+        await wait_for(lambda: len(slack.fake.of("chat.update")) == 1)
+        assert await clicks[1] == 200
+    await wait_for(lambda: bool(slack.fake.of("chat.update")) and bool(slack.fake.of("response:action")))
+
+
+@pytest.mark.parametrize("at_once", [False, True], ids=["one-after-the-other", "at-once"])
+async def test_a_double_click_on_escalate_calls_one_level(slack: SlackDriver, at_once: bool) -> None:
+    await declared(slack, "engagement sev2 Kafka down")
+    await escalate_twice(slack, at_once=at_once)
+    [told] = slack.fake.of("response:action")
+    assert told.args["text"] == "It was just escalated by someone else."
+    assert told.args["response_type"] == "ephemeral"
+    said = thread_text(slack)
+    assert said.count("Escalated to level") == 1 and "level 1 (escalation contacts)" in said
+    assert "(admins)" not in said and len(slack.fake.of("chat.update")) == 1
+    assert "escalation level 1" in str(latest_root(slack))
+
+
+async def test_escalate_on_a_message_from_before_buttons_carried_the_level(slack: SlackDriver) -> None:
+    await declared(slack, "engagement sev2 Kafka down")
+    target = button(latest_root(slack), "Escalate")
+    assert await slack.press(target["action_id"], "1") == 200  # the value such buttons carried
+    await wait_for(lambda: bool(slack.fake.of("chat.update")))
+    assert "Escalated to level 1 (escalation contacts) by *Alice*" in thread_text(slack)

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from bot.incidents.audience import Reach, mentioned
 from bot.incidents.escalation import Level, Target, TargetKind
 from bot.incidents.model import Event, EventKind, Incident
@@ -23,7 +25,27 @@ Blocks = list[dict[str, Any]]
 People = Mapping[str, Person]
 SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
+PLAIN_ID = re.compile(r"[0-9]{1,12}")
 KEY_SECTIONS = ("Potential issues", "What to check", "On-call actions", "Escalation")
+
+
+class IncidentButton(BaseModel):
+    """The value of an incident's buttons: which incident, and the escalation level its message showed,
+    so a stale or second click on Escalate cannot call a level nobody saw."""
+
+    model_config = ConfigDict(extra="forbid")
+    incident: int
+    level: int | None = None  # None on messages posted before buttons carried it
+
+    @classmethod
+    def read(cls, value: str) -> IncidentButton | None:
+        """The button's value, also from messages whose buttons carried the plain incident id."""
+        if PLAIN_ID.fullmatch(value):
+            return cls(incident=int(value))
+        try:
+            return cls.model_validate_json(value)
+        except ValidationError:
+            return None
 
 
 def person(person_id: str | None, people: People) -> str:
@@ -79,7 +101,7 @@ def _facts(incident: Incident, people: People, zone: str) -> list[str]:
 
 
 def _buttons(incident: Incident) -> list[dict[str, Any]]:
-    value = str(incident.id)
+    value = IncidentButton(incident=incident.id, level=incident.level).model_dump_json()
     if not incident.is_open:
         return [button("Reopen", ActionId.REOPEN_INCIDENT, value)]
     ack = [] if incident.acked_by else [button("Acknowledge", ActionId.ACK_INCIDENT, value, style="primary")]
