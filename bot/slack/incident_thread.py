@@ -20,8 +20,13 @@ from bot.jobs.handoff import send_once
 from bot.services import incidents
 from bot.services.oncall import TeamView
 from bot.services.pipelines import pipeline_card
-from bot.slack.blocks.common import section
-from bot.slack.blocks.incidents import event_text, key_sections_blocks, reach_blocks, root_blocks
+from bot.slack.blocks.incidents import (
+    event_blocks,
+    event_text,
+    key_sections_blocks,
+    reach_blocks,
+    root_blocks,
+)
 from bot.slack.blocks.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
 from bot.slack.context import AppContext
 from bot.store import incidents as store
@@ -122,8 +127,10 @@ async def _update_root(client: AsyncWebClient, view: TeamView, incident: Inciden
 async def _event(
     ctx: AppContext, client: AsyncWebClient, view: TeamView, incident: Incident, event: Event, now: datetime
 ) -> bool:
-    text = event_text(event, incidents.ladder_of(view, incident), view.people)
-    return await _send(ctx, client, incident, f"event:{event.id}", [section(text)], text[:300], now)
+    ladder = incidents.ladder_of(view, incident)
+    blocks = event_blocks(event, ladder, view.people)
+    text = event_text(event, ladder, view.people)
+    return await _send(ctx, client, incident, f"event:{event.id}", blocks, text[:300], now)
 
 
 async def deliver(

@@ -15,15 +15,36 @@ from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal, resolve
 from bot.slack.blocks.incidents import (
     IncidentButton,
     duration,
+    event_blocks,
     event_text,
     handoff_incident_blocks,
+    list_blocks,
     reach_blocks,
     root_blocks,
+    timeline_blocks,
 )
-from tests.incidents.fixtures import DECLARED, PEOPLE, PIPELINES, WEEK6, incident
+from tests.incidents.fixtures import (
+    DECLARED,
+    PEOPLE,
+    PIPELINES,
+    WEEK6,
+    incident,
+    lines,
+    mrkdwn_texts,
+    plain_texts,
+)
 from tests.slack.blocks_check import assert_valid_blocks
 
-HOSTILE = "<!channel> @here <https://evil.example|click> & <@U0ALICE01>"
+HOSTILE = "<!channel> @here <https://evil.example|click> & <@U0ALICE01> *bold* _it_ ~gone~ `code`"
+NAMES = {p.key: p.name for p in WEEK6.pipelines}
+
+
+def assert_shown_as_written(blocks: list[dict], text: str) -> None:  # type: ignore[type-arg]
+    """The text is a plain_text object, as written; nothing the bot formats carries any of it."""
+    assert_valid_blocks(blocks)
+    assert text in plain_texts(blocks)
+    said = " ".join(mrkdwn_texts(blocks))
+    assert "evil" not in said and "bold" not in said and "<@U0ALICE01>" not in said
 
 
 def buttons(blocks: list[dict]) -> list[str]:  # type: ignore[type-arg]
@@ -72,20 +93,47 @@ def test_root_shows_who_acknowledged_the_level_and_the_resolution() -> None:
         resolution="replayed the topic",
         link="https://example.slack.com/archives/C1/p1",
     )
-    text = str(root_blocks(done, PIPELINES["growth"], PEOPLE, "America/New_York"))
+    blocks = root_blocks(done, PIPELINES["growth"], PEOPLE, "America/New_York")
+    text = str(blocks)
     assert "acknowledged by *Bob*" in text and "escalation level 1" in text
-    assert "*Resolution:* replayed the topic" in text and "resolved by *Bob*" in text
+    assert "Resolution: replayed the topic" in plain_texts(blocks) and "resolved by *Bob*" in text
     assert "<https://example.slack.com/archives/C1/p1|link>" in text
 
 
 def test_hostile_text_is_shown_not_obeyed() -> None:
     evil = incident(summary=HOSTILE, link="javascript:alert(1) <!here>", declared_by="U0STRANGER")
     blocks = root_blocks(evil, PIPELINES["growth"], PEOPLE, "America/New_York")
-    assert_valid_blocks(blocks)
+    assert_shown_as_written(blocks, HOSTILE)
     text = str(blocks)
-    assert "&lt;!channel&gt;" in text and "&lt;@U0ALICE01&gt;" in text and "&amp;" in text
-    assert "<https://evil" not in text and "|link>" not in text
+    assert "javascript:alert(1) &lt;!here&gt;" in text and "|link>" not in text
     assert "declared by <@U0STRANGER>" in text  # someone outside the team may declare
+    closed = incident(status=Status.RESOLVED, resolved_by="bob", resolved_at=DECLARED, resolution=HOSTILE)
+    root = root_blocks(closed, PIPELINES["growth"], PEOPLE, "America/New_York")
+    assert_shown_as_written(root, f"Resolution: {HOSTILE}")
+
+
+def test_what_people_wrote_shows_as_written_in_the_thread_status_and_list() -> None:
+    ladder = levels(PIPELINES["growth"], WEEK6.people)
+    declared = event(EventKind.DECLARED, actor="carol", detail=HOSTILE)
+    resolved = event(EventKind.RESOLVED, detail=HOSTILE)
+    for done in (declared, resolved):
+        assert_shown_as_written(event_blocks(done, ladder, PEOPLE), HOSTILE)
+    timeline = timeline_blocks([declared, resolved], ladder, PEOPLE, "America/New_York")
+    assert_shown_as_written(timeline, HOSTILE)
+    assert lines(timeline)[2].endswith(f"Resolved by *Bob*. {HOSTILE}")
+    listed = list_blocks([incident(summary=HOSTILE)], NAMES, "America/New_York")
+    assert_shown_as_written(listed, HOSTILE)
+    report = HandoffIncidents([incident(summary=HOSTILE)], [], NAMES)
+    assert_shown_as_written(handoff_incident_blocks(report), HOSTILE)
+
+
+def test_the_list_says_how_many_it_leaves_out() -> None:
+    many = [incident(id=n) for n in range(1, 46)]
+    blocks = list_blocks(many, NAMES, "America/New_York")
+    assert_valid_blocks(blocks)
+    assert lines(blocks)[-1] == "…and 5 more, declared later."
+    assert "*#40*" in lines(blocks)[-2]
+    assert "more" not in str(list_blocks(many[:40], NAMES, "America/New_York"))
 
 
 def test_reach_names_who_is_away_and_who_stands_in() -> None:
@@ -119,7 +167,7 @@ def event(kind: EventKind, **values: object) -> Event:
     ("kind", "values", "says"),
     [
         (EventKind.ACKNOWLEDGED, {}, ":eyes: Acknowledged by *Bob*."),
-        (EventKind.RESOLVED, {"detail": "reran <!here>"}, "Resolved by *Bob*: reran &lt;!here&gt;"),
+        (EventKind.RESOLVED, {"detail": "reran"}, ":white_check_mark: Resolved by *Bob*."),
         (EventKind.REOPENED, {}, "Reopened by *Bob*; it escalates again if nobody acknowledges it."),
         (
             EventKind.REOPENED,
@@ -171,19 +219,18 @@ def test_handoff_lists_open_and_resolved_with_timings() -> None:
         resolved_at=DECLARED + timedelta(hours=2, minutes=30),
         resolution="more memory",
     )
-    names = {p.key: p.name for p in WEEK6.pipelines}
-    blocks = handoff_incident_blocks(HandoffIncidents([still], [closed], names))
+    blocks = handoff_incident_blocks(HandoffIncidents([still], [closed], NAMES))
     assert_valid_blocks(blocks)
-    text = str(blocks)
-    assert "#1 Growth Pipeline (sev1): late data from Kafka · acknowledged in 4 min" in text
-    assert (
-        "#2 Aggregated Data Pipeline (sev1): OOM in join · acknowledged in 12 min, resolved in 2 h 30 min"
-        in text
-    )
+    assert lines(blocks) == [
+        "*Incidents still open*",
+        "#1 Growth Pipeline (sev1): late data from Kafka · acknowledged in 4 min",
+        "*Resolved since the last handoff*",
+        "#2 Aggregated Data Pipeline (sev1): OOM in join · acknowledged in 12 min, resolved in 2 h 30 min",
+    ]
     assert "Incidents still open:* none" in str(
-        handoff_incident_blocks(HandoffIncidents([], [closed], names))
+        handoff_incident_blocks(HandoffIncidents([], [closed], NAMES))
     )
-    assert handoff_incident_blocks(HandoffIncidents([], [], names)) == []  # quiet after a quiet shift
+    assert handoff_incident_blocks(HandoffIncidents([], [], NAMES)) == []  # quiet after a quiet shift
 
 
 def test_declare_modal_is_valid_and_prefilled() -> None:

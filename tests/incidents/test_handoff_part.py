@@ -11,7 +11,7 @@ from bot.services import incidents
 from bot.services.oncall import load_view
 from bot.services.teamfile import import_team
 from bot.slack.blocks.handoff import handoff_blocks
-from tests.incidents.fixtures import NY, PEOPLE, WEEK6
+from tests.incidents.fixtures import NY, PEOPLE, WEEK6, lines
 from tests.slack.blocks_check import assert_valid_blocks
 
 HANDOFF = datetime(2026, 12, 14, 9, tzinfo=NY)  # the shift that began Monday 7 December ends
@@ -39,7 +39,7 @@ async def handoff_text(session: AsyncSession) -> str:
     )
     blocks = handoff_blocks(handoff, PEOPLE)
     assert_valid_blocks(blocks)
-    return str(blocks)
+    return "\n".join(lines(blocks))
 
 
 async def test_handoff_lists_open_and_recently_resolved_incidents(session: AsyncSession) -> None:

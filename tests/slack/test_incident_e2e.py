@@ -23,6 +23,7 @@ from bot.slack.shell import run_shell
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
+from tests.incidents.fixtures import lines, mrkdwn_texts, plain_texts
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, ROOT, SlackDriver
 from tests.slack.fakeslack import Call
@@ -32,6 +33,7 @@ WEEK6 = load_team_file(ROOT / "examples" / "week6-team.yaml")
 SLACK_IDS = {p.id: p.slack_id for p in WEEK6.people}
 CHRISTMAS = datetime(2026, 12, 25, 12, tzinfo=NY)  # David covers the holiday, Alice is backup
 STRANGER = "U0STRANGER"
+HOSTILE = "<!channel> @everyone <https://evil.example|x> <@U0ALICE01> & *bold* _it_ ~gone~ `code`"
 
 
 async def wait_for(check: Callable[[], bool]) -> None:
@@ -53,6 +55,11 @@ def thread(slack: SlackDriver) -> list[Call]:
 
 def thread_text(slack: SlackDriver) -> str:
     return str([c.args.get("blocks") or c.args.get("text") for c in thread(slack)])
+
+
+def thread_shown(slack: SlackDriver) -> str:
+    """The thread as its blocks show it, a line per message, without the invisible joiners."""
+    return "\n".join(" ".join(lines(c.args["blocks"])) for c in thread(slack))
 
 
 def button(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:
@@ -296,7 +303,8 @@ async def test_escalate_resolve_reopen(slack: SlackDriver) -> None:
     assert await submit(slack, view_submission(form, resolution, user=BOB, view_id="V9")) == {}
     await wait_for(lambda: len(slack.fake.of("chat.update")) == 3)
     root = latest_root(slack)
-    assert "Status: *resolved*" in str(root) and "Infra restarted the brokers &lt;!here&gt;" in str(root)
+    assert "Status: *resolved*" in str(root)
+    assert "Resolution: Infra restarted the brokers <!here>" in plain_texts(root)
     assert [e["text"]["text"] for b in root if b["type"] == "actions" for e in b["elements"]] == ["Reopen"]
     again = await submit(slack, view_submission(form, resolution, user=BOB, view_id="V9"))
     assert again["errors"] == {"resolution": "Incident #1 was already resolved."}
@@ -405,14 +413,29 @@ async def test_shortcut_prefills_the_form_once_per_message(slack: SlackDriver) -
     assert len(roots(slack)) == 1 and "p1700000500000100|link>" in str(roots(slack)[0].args["blocks"])
 
 
-async def test_hostile_text_is_escaped_everywhere(slack: SlackDriver) -> None:
-    await declared(slack, "growth sev1 <!channel> @everyone <https://evil.example|x> <@U0ALICE01> &")
-    root = roots(slack)[0].args["blocks"]
-    assert_valid_blocks(root)
-    assert "&lt;!channel&gt;" in str(root) and "<https://evil" not in str(root)
-    listed = await slack.command("/incident", "list")
-    assert_valid_blocks(listed["blocks"])
-    assert "&lt;@U0ALICE01&gt;" in str(listed["blocks"])
+async def assert_shown_as_written(slack: SlackDriver, text: str) -> None:
+    """Root, list and status show the text exactly as written, and nothing of it formats or pings."""
+    listed = (await slack.command("/incident", "list"))["blocks"]
+    status = (await slack.command("/incident", "status 1"))["blocks"]
+    for blocks in (roots(slack)[0].args["blocks"], listed, status):
+        assert_valid_blocks(blocks)
+        assert text in plain_texts(blocks)
+        said = " ".join(mrkdwn_texts(blocks))
+        assert "evil" not in said and "bold" not in said and "<@U0ALICE01>" not in said
+
+
+async def test_a_hostile_summary_typed_in_the_command_is_shown_as_written(slack: SlackDriver) -> None:
+    await declared(slack, f"growth sev1 {HOSTILE}")
+    await assert_shown_as_written(slack, HOSTILE)
+
+
+async def test_a_hostile_summary_typed_in_the_form_is_shown_as_written(slack: SlackDriver) -> None:
+    await slack.command("/incident", "", user=STRANGER)
+    await wait_for(lambda: bool(slack.fake.of("views.open")))
+    form = slack.fake.of("views.open")[0].args["view"]
+    await submit(slack, view_submission(form, form_values("growth", HOSTILE), user=STRANGER, view_id="V1"))
+    await wait_for(lambda: bool(slack.fake.of("chat.postEphemeral")))
+    await assert_shown_as_written(slack, HOSTILE)
 
 
 async def test_slack_failing_mid_way_loses_and_doubles_nothing(slack: SlackDriver, ctx: AppContext) -> None:
@@ -466,7 +489,7 @@ async def test_resolve_by_command(slack: SlackDriver) -> None:
     done = await slack.command("/incident", "resolve 1 reran the job", user=BOB)
     assert "Incident #1 is resolved." in str(done["blocks"])
     await wait_for(lambda: bool(slack.fake.of("chat.update")))
-    assert "Resolved by *Bob*: reran the job" in thread_text(slack)
+    assert "Resolved by *Bob*. reran the job" in thread_shown(slack)
     assert "No open incident" in str((await slack.command("/incident", "list"))["blocks"])
     updates = len(slack.fake.of("chat.update"))
     await press(slack, "Reopen", user=STRANGER)
@@ -488,7 +511,7 @@ async def test_an_incident_from_declaration_to_resolution_in_the_shell(ctx: AppC
     assert "Reaching: @Carol (primary owner), @David (secondary owner), @Alice (on call)" in said
     assert "👀 Acknowledged by Bob." in said and "Status: acknowledged" in said
     assert "🚨 Escalated to level 1 (escalation contacts) by Bob. @S0INFRA01" in said
-    assert "✅ Resolved by Bob: restarted the brokers" in said and "[1] Reopen" in said
+    assert "✅ Resolved by Bob.\nrestarted the brokers" in said and "[1] Reopen" in said
     assert "🔄 Reopened by Bob" in said and said.count("Status: open") == 2
     assert "[form: Declare an incident]" in said
 

@@ -1,7 +1,8 @@
 """The Block Kit pieces every message is made of, kept within Slack's limits.
 
 User-supplied text always goes through `escape`, so it can never mention @channel, @here or
-@everyone, mention a user or a group, or become a link.
+@everyone, mention a user or a group, or become a link; text that must show exactly as it was
+written (bold markers, backticks and all) goes out as `literal` plain text instead.
 """
 
 from __future__ import annotations
@@ -17,11 +18,15 @@ BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 CONTEXT_ELEMENTS = 10
 BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+SPECIAL = re.compile(r"<(?=!)")
 
 
 def escape(text: str) -> str:
     """Text shown as it was typed: no control sequences, no broadcast mentions."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _inert(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def _inert(text: str) -> str:
     # A zero-width joiner keeps "@here" readable but stops clients from treating it as a mention.
     return BROADCAST.sub(lambda m: "@\u2060" + m[1], text)
 
@@ -38,6 +43,15 @@ def plain(text: str, limit: int) -> dict[str, Any]:
     return {"type": "plain_text", "text": truncate(text, limit), "emoji": True}
 
 
+def literal(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
+    """Text shown exactly as written: plain_text is never formatted, linked or parsed for mentions.
+
+    Broadcasts (`@here`, `<!here>`) still get an invisible joiner, so that a copy of the text pasted
+    into a message, or read by the checks every message gets, stays inert too.
+    """
+    return plain(_inert(SPECIAL.sub("<\u2060", text)) or " ", limit)
+
+
 def mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": truncate(text, limit)}
 
@@ -50,8 +64,17 @@ def section(text: str) -> Block:
     return {"type": "section", "text": mrkdwn(text or " ")}
 
 
+def literal_section(text: str) -> Block:
+    return {"type": "section", "text": literal(text)}
+
+
 def context(*texts: str) -> Block:
     return {"type": "context", "elements": [mrkdwn(t or " ") for t in texts[:CONTEXT_ELEMENTS]]}
+
+
+def context_of(*elements: dict[str, Any]) -> Block:
+    """A context line of text objects, e.g. mrkdwn for what the bot says, `literal` for what people wrote."""
+    return {"type": "context", "elements": list(elements[:CONTEXT_ELEMENTS])}
 
 
 def divider() -> Block:

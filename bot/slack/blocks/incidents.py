@@ -14,7 +14,20 @@ from bot.incidents.escalation import Level, Target, TargetKind
 from bot.incidents.model import Event, EventKind, Incident
 from bot.runbooks.parse import Runbook
 from bot.services.incidents import HandoffIncidents
-from bot.slack.blocks.common import actions, button, context, escape, header, mention, section
+from bot.slack.blocks.common import (
+    actions,
+    button,
+    context,
+    context_of,
+    escape,
+    header,
+    literal,
+    literal_section,
+    mention,
+    mrkdwn,
+    section,
+    truncate,
+)
 from bot.slack.blocks.oncall import who
 from bot.slack.blocks.pipeline import markdown_to_mrkdwn
 from bot.slack.blocks.timefmt import slack_time
@@ -27,6 +40,8 @@ SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
 PLAIN_ID = re.compile(r"[0-9]{1,12}")
 KEY_SECTIONS = ("Potential issues", "What to check", "On-call actions", "Escalation")
+LIST_LIMIT = 40  # lines of `/incident list`, within a message's 50 blocks
+HANDOFF_LIMIT = 10  # lines of each incident list in a handoff, which says much else too
 
 
 class IncidentButton(BaseModel):
@@ -113,18 +128,15 @@ def _buttons(incident: Incident) -> list[dict[str, Any]]:
 
 
 def root_blocks(incident: Incident, pipeline: Pipeline, people: People, zone: str) -> Blocks:
-    """The incident's root message: what broke, how bad, its state, and the buttons that change it."""
-    summary = escape(incident.summary)
+    """The incident's root message: what broke, how bad, its state, and the buttons that change it.
+    What people wrote (the summary, the resolution) shows exactly as written."""
+    blocks = [header(f"Incident #{incident.id}: {pipeline.name} ({incident.severity})")]
+    blocks.append(literal_section(incident.summary))
     if incident.link:
-        summary += f"\n:link: {link_text(incident.link)}"
+        blocks.append(section(f":link: {link_text(incident.link)}"))
     if incident.resolution and not incident.is_open:
-        summary += f"\n*Resolution:* {escape(incident.resolution)}"
-    return [
-        header(f"Incident #{incident.id}: {pipeline.name} ({incident.severity})"),
-        section(summary),
-        context(" · ".join(_facts(incident, people, zone))),
-        actions(*_buttons(incident)),
-    ]
+        blocks.append(literal_section(f"Resolution: {incident.resolution}"))
+    return [*blocks, context(" · ".join(_facts(incident, people, zone))), actions(*_buttons(incident))]
 
 
 def reach_blocks(reaches: Sequence[Reach], people: People) -> Blocks:
@@ -161,39 +173,65 @@ def target_text(target: Target, people: People) -> str:
     return f"*{escape(target.name)}*"
 
 
+def written(event: Event) -> str | None:
+    """What a person wrote with the event (the summary declared, the resolution), to show as written."""
+    by_person = event.kind in (EventKind.DECLARED, EventKind.RESOLVED)
+    return event.detail if by_person and event.detail else None
+
+
 def event_text(event: Event, ladder: Sequence[Level], people: People) -> str:
-    """The thread message of one timeline event."""
+    """What the bot says of one timeline event; what a person wrote with it comes apart (`written`)."""
     by = f" by {named(event.actor, people)}" if event.actor else ""
     if event.kind is EventKind.ACKNOWLEDGED:
         return f":eyes: Acknowledged{by}."
     if event.kind is EventKind.RESOLVED:
-        return f":white_check_mark: Resolved{by}: {escape(event.detail)}"
+        return f":white_check_mark: Resolved{by}."
     if event.kind is EventKind.REOPENED:
         if (event.level or 0) < len(ladder):
             return f":arrows_counterclockwise: Reopened{by}; it escalates again if nobody acknowledges it."
         return f":arrows_counterclockwise: Reopened{by}; every escalation level was already called."
     if event.kind is EventKind.DECLARED:
-        return f":rotating_light: Declared{by}: {escape(event.detail)}"
+        return f":rotating_light: Declared{by}."
     level = ladder[event.level - 1] if event.level and event.level <= len(ladder) else None
     whom = ", ".join(target_text(t, people) for t in level.targets) if level else "_nobody on file_"
     why = f" automatically: {escape(event.detail)}" if not event.actor and event.detail else by
     return f":rotating_light: Escalated to level {event.level} ({level.name if level else '?'}){why}. {whom}"
 
 
+def event_blocks(event: Event, ladder: Sequence[Level], people: People) -> Blocks:
+    """The thread message of one timeline event."""
+    text = written(event)
+    return [section(event_text(event, ladder, people)), *([literal_section(text)] if text else [])]
+
+
+def _line(said: str, text: str | None, *after: str) -> dict[str, Any]:
+    """One line of a list: what the bot says, then what a person wrote, shown as written."""
+    return context_of(mrkdwn(said), *([literal(text)] if text else []), *(mrkdwn(a) for a in after))
+
+
 def timeline_blocks(events: Sequence[Event], ladder: Sequence[Level], people: People, zone: str) -> Blocks:
-    lines = [f"{slack_time(e.at, zone)} {event_text(e, ladder, people)}" for e in events[-20:]]
-    return [section("*Timeline*\n" + "\n".join(lines))] if lines else []
+    lines = [
+        _line(f"{slack_time(e.at, zone)} {event_text(e, ladder, people)}", written(e)) for e in events[-20:]
+    ]
+    return [section("*Timeline*"), *lines] if lines else []
+
+
+def _more(found: Sequence[Incident], shown: int, tail: str = "") -> Blocks:
+    return [context(f"…and {len(found) - shown} more{tail}.")] if len(found) > shown else []
 
 
 def list_blocks(incidents: Sequence[Incident], names: Mapping[str, str], zone: str) -> Blocks:
     if not incidents:
         return [section(":white_check_mark: No open incident.")]
     lines = [
-        f"• #{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}, {status_word(i)}), "
-        f"{slack_time(i.declared_at, zone)}: {escape(i.summary[:120])}"
-        for i in incidents[:40]
+        _line(
+            f"*#{i.id}* {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}, {status_word(i)}), "
+            f"{slack_time(i.declared_at, zone)}:",
+            truncate(i.summary, 120),
+        )
+        for i in incidents[:LIST_LIMIT]
     ]
-    return [header("Open incidents"), section("\n".join(lines))]
+    return [header("Open incidents"), *lines, *_more(incidents, LIST_LIMIT, ", declared later")]
 
 
 def _timing(incident: Incident) -> str:
@@ -212,20 +250,23 @@ def handoff_incident_blocks(report: HandoffIncidents) -> Blocks:
         return []
     names = report.pipeline_names
 
-    def line(i: Incident) -> str:
-        return (
-            f"• #{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}): {escape(i.summary[:100])}"
-        )
-
-    lines = ["*Incidents still open*", *[f"{line(i)} · {_timing(i)}" for i in report.still_open[:15]]]
-    if not report.still_open:
-        lines = ["*Incidents still open:* none"]
-    if report.closed:
-        lines += [
-            "*Resolved since the last handoff*",
-            *[f"{line(i)} · {_timing(i)}" for i in report.closed[:15]],
+    def lines(found: Sequence[Incident]) -> Blocks:
+        shown = [
+            _line(
+                f"#{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}):",
+                truncate(i.summary, 100),
+                f"· {_timing(i)}",
+            )
+            for i in found[:HANDOFF_LIMIT]
         ]
-    return [section("\n".join(lines))]
+        return shown + _more(found, HANDOFF_LIMIT)
+
+    blocks = [section("*Incidents still open*"), *lines(report.still_open)]
+    if not report.still_open:
+        blocks = [section("*Incidents still open:* none")]
+    if report.closed:
+        blocks += [section("*Resolved since the last handoff*"), *lines(report.closed)]
+    return blocks
 
 
 HELP = """\
