@@ -381,26 +381,27 @@ async def test_a_repeated_form_submission_declares_once(slack: SlackDriver) -> N
     assert any("already declared" in c.args["text"] for c in slack.fake.of("chat.postEphemeral"))
 
 
-async def test_shortcut_prefills_the_form_once_per_message(slack: SlackDriver) -> None:
-    message = {
-        "type": "message",
-        "text": "Kafka lag is 3h on clickstream",
-        "ts": "1700000500.000100",
-        "user": BOB,
-    }
+async def shortcut_form(slack: SlackDriver, message: dict[str, Any]) -> dict[str, Any]:
+    """The form the shortcut opens on this message in #random."""
     shortcut = {
         "type": "message_action",
         "callback_id": "incident.from_message",
         "trigger_id": "5.6.7",
         "user": {"id": DAVID},
         "channel": {"id": "C0RANDOM", "name": "random"},
-        "message": message,
+        "message": {"user": BOB, **message},
         "message_ts": message["ts"],
         "response_url": slack.fake.response_url("shortcut"),
     }
+    opened = len(slack.fake.of("views.open"))
     assert (await slack.post(interaction(shortcut))).status == 200
-    await wait_for(lambda: bool(slack.fake.of("views.open")))
-    form = slack.fake.of("views.open")[0].args["view"]
+    await wait_for(lambda: len(slack.fake.of("views.open")) > opened)
+    return dict(slack.fake.of("views.open")[-1].args["view"])
+
+
+async def test_shortcut_prefills_the_form_once_per_message(slack: SlackDriver) -> None:
+    message = {"type": "message", "text": "Kafka lag is 3h on clickstream", "ts": "1700000500.000100"}
+    form = await shortcut_form(slack, message)
     fields = {b["block_id"]: b["element"] for b in form["blocks"]}
     assert fields["summary"]["initial_value"] == "Kafka lag is 3h on clickstream"
     assert fields["link"]["initial_value"] == "https://example.slack.com/archives/C0RANDOM/p1700000500000100"
@@ -424,9 +425,46 @@ async def assert_shown_as_written(slack: SlackDriver, text: str) -> None:
         assert "evil" not in said and "bold" not in said and "<@U0ALICE01>" not in said
 
 
-async def test_a_hostile_summary_typed_in_the_command_is_shown_as_written(slack: SlackDriver) -> None:
-    await declared(slack, f"growth sev1 {HOSTILE}")
-    await assert_shown_as_written(slack, HOSTILE)
+def encoded(typed: str) -> str:
+    """Text as Slack sends what someone typed: &, < and > as entities."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        (encoded(HOSTILE), HOSTILE),
+        # Slack turns what people type into tokens (the command has should_escape): shown as typed.
+        (
+            "<!channel> <!here|here> ask <@U0ALICE01|alice> in <#C0DATA01|data-eng>: "
+            "<https://evil.example/x?a=1&amp;b=2|the board> &lt; 3 &amp;&amp; *bold*",
+            "@channel @here ask @Alice in #data-eng: "
+            "the board (https://evil.example/x?a=1&b=2) < 3 && *bold*",
+        ),
+    ],
+    ids=["typed-literally", "typed-as-mentions"],
+)
+async def test_a_hostile_summary_typed_in_the_command_is_shown_as_written(
+    slack: SlackDriver, sent: str, shown: str
+) -> None:
+    await declared(slack, f"growth sev1 {sent}")
+    await assert_shown_as_written(slack, shown)
+    assert "<!channel>" not in str(roots(slack)[0].args) and "<!here" not in str(roots(slack)[0].args)
+
+
+async def test_a_shortcut_on_a_hostile_message_prefills_what_its_author_typed(slack: SlackDriver) -> None:
+    text = (
+        "<!channel> Kafka lag &gt; 3h, ask <@U0ALICE01> &amp; <@U0NOBODY1>: "
+        "<https://grafana.example/d/1|dashboard> *now*"
+    )
+    form = await shortcut_form(slack, {"type": "message", "text": text, "ts": "1700000500.000100"})
+    typed = "@channel Kafka lag > 3h, ask @Alice & @U0NOBODY1: dashboard (https://grafana.example/d/1) *now*"
+    assert {b["block_id"]: b["element"] for b in form["blocks"]}["summary"]["initial_value"] == typed
+    await submit(slack, view_submission(form, form_values("engagement", typed), user=DAVID, view_id="V1"))
+    await wait_for(lambda: bool(slack.fake.of("chat.postEphemeral")))
+    await assert_shown_as_written(slack, typed)
+    root = str(roots(slack)[0].args)
+    assert "<!channel>" not in root and "<@U0ALICE01>" not in root and "&amp;" not in root
 
 
 async def test_a_hostile_summary_typed_in_the_form_is_shown_as_written(slack: SlackDriver) -> None:

@@ -8,6 +8,7 @@ written (bold markers, backticks and all) goes out as `literal` plain text inste
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 Block = dict[str, Any]
@@ -19,11 +20,37 @@ BUTTON_VALUE_LIMIT = 2000
 CONTEXT_ELEMENTS = 10
 BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 SPECIAL = re.compile(r"<(?=!)")
+SLACK_TOKEN = re.compile(r"<([^<>]*)>")  # a mention, link or special word in Slack's encoding
+ENTITY = re.compile(r"&(amp|lt|gt);")
+ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
 
 
 def escape(text: str) -> str:
     """Text shown as it was typed: no control sequences, no broadcast mentions."""
     return _inert(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def as_typed(text: str, names: Mapping[str, str]) -> str:
+    """What a person typed, from the text Slack sends of a message or a command: entities decoded,
+    `<@U1>` as @name (`names` maps Slack user ids to names), `<!here>` as @here, `<url|label>` as
+    label (url). Only Slack encodes `<` and `>`, so every token found is one of its own."""
+    typed = SLACK_TOKEN.sub(lambda m: _typed_token(m[1], names), text)
+    return ENTITY.sub(lambda m: ENTITIES[m[1]], typed)
+
+
+def _typed_token(token: str, names: Mapping[str, str]) -> str:
+    target, _, label = token.partition("|")
+    kind, rest = target[:1], target[1:]
+    if kind == "@":
+        return "@" + (names.get(rest) or label or rest)
+    if kind == "#":
+        return "#" + (label or rest)
+    if kind == "!":
+        if rest.startswith("subteam^"):
+            return label or "@" + rest.removeprefix("subteam^")
+        return label if rest.startswith("date^") else "@" + rest  # here, channel, everyone
+    address = target.removeprefix("mailto:")
+    return f"{label} ({address})" if label and label != address else address
 
 
 def _inert(text: str) -> str:

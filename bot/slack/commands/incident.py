@@ -15,7 +15,7 @@ from bot.incidents.model import Incident
 from bot.services import incidents
 from bot.services.oncall import NoTeam, TeamView
 from bot.services.pipelines import find_pipeline, typed_names
-from bot.slack.blocks.common import escape, section
+from bot.slack.blocks.common import as_typed, escape, section
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
 from bot.slack.blocks.incidents import help_blocks, list_blocks, root_blocks, timeline_blocks, usage_blocks
 from bot.slack.commands import incident_parse as parse
@@ -25,6 +25,11 @@ from bot.store import incidents as store
 
 log = logging.getLogger(__name__)
 Blocks = list[dict[str, Any]]
+
+
+def typed_text(view: TeamView, text: str) -> str:
+    """Text as Slack sends it (a command, a message) turned back into what its author typed."""
+    return as_typed(text, {p.slack_id: p.name for p in view.file.people if p.slack_id})
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,8 @@ async def handle(
     try:
         async with ctx.sessions() as session:
             view = await ctx.views.load(session)
-        ask = parse.parse((command.get("text") or "").strip(), typed_names(view.file.pipelines))
+        typed = typed_text(view, command.get("text") or "").strip()
+        ask = parse.parse(typed, typed_names(view.file.pipelines))
         match ask:
             case str():
                 await ack(blocks=usage_blocks(escape(ask)), text="Usage")
