@@ -24,11 +24,12 @@ class IncidentRefused(Exception):
 
 @dataclass(frozen=True)
 class HandoffIncidents:
-    """What a handoff tells about incidents: those still open, and those closed in the past shift."""
+    """What a handoff tells about incidents: those still open, and those closed since the last one."""
 
     still_open: list[Incident]
     closed: list[Incident]
     pipeline_names: dict[str, str]  # key -> name, to show each incident's pipeline
+    reopened: frozenset[int] = frozenset()  # ids of those reopened at some point
 
 
 async def _record(
@@ -234,8 +235,13 @@ async def open_incidents(session: AsyncSession) -> list[Incident]:
 async def handoff_report(
     session: AsyncSession, *, view: TeamView, since: datetime, until: datetime
 ) -> HandoffIncidents:
-    """Incidents open now, and those resolved in [since, until), with their timings."""
-    active = await store.active_between(session, since=since, until=until)
-    closed = [i for i in active if i.resolved_at is not None and i.resolved_at < until]
+    """Incidents open now, and those of the shift [since, until) resolved since it began.
+
+    One resolved after `until` but before a late post counts too (else no handoff would show it
+    resolved); the next handoff then lists it again, as resolved since the one before.
+    """
+    still_open = await store.open_incidents(session)
+    closed = await store.resolved_since(session, since=since, declared_before=until)
+    reopened = await store.reopened_among(session, [i.id for i in (*still_open, *closed)])
     names = {p.key: p.name for p in view.file.pipelines}
-    return HandoffIncidents(await store.open_incidents(session), closed, names)
+    return HandoffIncidents(still_open, closed, names, frozenset(reopened))

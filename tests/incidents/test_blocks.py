@@ -22,6 +22,7 @@ from bot.slack.blocks.incidents import (
     reach_blocks,
     root_blocks,
     timeline_blocks,
+    timing,
 )
 from tests.incidents.fixtures import (
     DECLARED,
@@ -199,6 +200,7 @@ def test_thread_message_per_event(kind: EventKind, values: dict[str, object], sa
         (timedelta(seconds=59), "0 min"),
         (timedelta(minutes=4), "4 min"),
         (timedelta(hours=1, minutes=5), "1 h 5 min"),
+        (timedelta(hours=3), "3 h"),
         (timedelta(days=2, hours=3, minutes=1), "2 d 3 h"),
     ],
 )
@@ -223,14 +225,44 @@ def test_handoff_lists_open_and_resolved_with_timings() -> None:
     assert_valid_blocks(blocks)
     assert lines(blocks) == [
         "*Incidents still open*",
-        "#1 Growth Pipeline (sev1): late data from Kafka · acknowledged in 4 min",
+        "#1 Growth Pipeline (sev1): late data from Kafka · acknowledged 4 min after it was declared",
         "*Resolved since the last handoff*",
-        "#2 Aggregated Data Pipeline (sev1): OOM in join · acknowledged in 12 min, resolved in 2 h 30 min",
+        "#2 Aggregated Data Pipeline (sev1): OOM in join · "
+        "acknowledged 12 min and resolved 2 h 30 min after it was declared",
     ]
     assert "Incidents still open:* none" in str(
         handoff_incident_blocks(HandoffIncidents([], [closed], NAMES))
     )
     assert handoff_incident_blocks(HandoffIncidents([], [], NAMES)) == []  # quiet after a quiet shift
+
+
+@pytest.mark.parametrize(
+    ("state", "reopened", "said"),
+    [
+        ({}, False, "not acknowledged"),
+        ({}, True, "not acknowledged since it was reopened"),
+        (
+            {"acked_at": DECLARED + timedelta(days=3)},
+            True,
+            "reopened; acknowledged 3 d after it was declared",
+        ),
+        (
+            {"status": Status.RESOLVED, "resolved_at": DECLARED + timedelta(hours=3)},
+            False,
+            "resolved 3 h after it was declared, not acknowledged",
+        ),
+        (
+            {"status": Status.RESOLVED, "resolved_at": DECLARED + timedelta(days=2)},
+            True,
+            "resolved 2 d after it was declared, not acknowledged since it was reopened",
+        ),
+    ],
+)
+def test_timings_say_they_count_from_the_declaration(
+    state: dict[str, object], reopened: bool, said: str
+) -> None:
+    acked = {"acked_by": "bob"} if "acked_at" in state else {}
+    assert timing(incident(**state, **acked), reopened=reopened) == said
 
 
 def test_declare_modal_is_valid_and_prefilled() -> None:

@@ -192,3 +192,20 @@ async def test_handoff_report(session: AsyncSession, view: TeamView) -> None:
     assert [i.id for i in report.still_open] == [still.id]
     assert [i.id for i in report.closed] == [closed.id]
     assert report.pipeline_names["aggregated"] == "Aggregated Data Pipeline"
+
+
+async def test_handoff_report_keeps_one_of_its_shift_resolved_after_the_handoff(
+    session: AsyncSession, view: TeamView
+) -> None:
+    handoff = DECLARED + timedelta(hours=1)
+    late = await declare(session, key="a")
+    after = await declare(session, key="b", at=handoff + timedelta(minutes=1))  # the next shift's
+    for case in (late, after):
+        await incidents.resolve(
+            session, incident_id=case.id, person="bob", resolution="x", at=handoff + timedelta(minutes=5)
+        )
+    report = await incidents.handoff_report(
+        session, view=view, since=DECLARED - timedelta(days=7), until=handoff
+    )
+    assert report.still_open == [] and [i.id for i in report.closed] == [late.id]
+    assert report.reopened == frozenset()

@@ -87,8 +87,8 @@ def duration(span: timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    parts = [f"{days} d"] * bool(days) + [f"{hours} h"] * bool(hours) + [f"{minutes} min"]
-    return " ".join(parts[:2]) if days else " ".join(parts)
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
+    return " ".join(parts[:2]) or "0 min"
 
 
 def status_word(incident: Incident) -> str:
@@ -234,13 +234,16 @@ def list_blocks(incidents: Sequence[Incident], names: Mapping[str, str], zone: s
     return [header("Open incidents"), *lines, *_more(incidents, LIST_LIMIT, ", declared later")]
 
 
-def _timing(incident: Incident) -> str:
-    ack = incident.time_to_acknowledge
-    done = incident.time_to_resolve
-    parts = [f"acknowledged in {duration(ack)}" if ack is not None else "never acknowledged"]
-    if done is not None:
-        parts.append(f"resolved in {duration(done)}")
-    return ", ".join(parts)
+def timing(incident: Incident, *, reopened: bool) -> str:
+    """How long acknowledging and resolving took, both counted from the declaration (also after a
+    reopen, which the line then says)."""
+    ack, done = incident.time_to_acknowledge, incident.time_to_resolve
+    steps = [f"acknowledged {duration(ack)}"] if ack is not None else []
+    steps += [f"resolved {duration(done)}"] if done is not None else []
+    said = [f"{' and '.join(steps)} after it was declared"] if steps else []
+    if ack is None:
+        said.append("not acknowledged since it was reopened" if reopened else "not acknowledged")
+    return ("reopened; " if reopened and ack is not None else "") + ", ".join(said)
 
 
 def handoff_incident_blocks(report: HandoffIncidents) -> Blocks:
@@ -255,7 +258,7 @@ def handoff_incident_blocks(report: HandoffIncidents) -> Blocks:
             _line(
                 f"#{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}):",
                 truncate(i.summary, 100),
-                f"· {_timing(i)}",
+                f"· {timing(i, reopened=i.id in report.reopened)}",
             )
             for i in found[:HANDOFF_LIMIT]
         ]
