@@ -13,9 +13,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.incidents import escalate_due
 from bot.services.oncall import TeamViews, load_view
+from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.context import AppContext
 from bot.slack.incident_thread import incidents_channel
@@ -34,6 +36,26 @@ SLACK_IDS = {p.id: p.slack_id for p in WEEK6.people}
 CHRISTMAS = datetime(2026, 12, 25, 12, tzinfo=NY)  # David covers the holiday, Alice is backup
 STRANGER = "U0STRANGER"
 HOSTILE = "<!channel> @everyone <https://evil.example|x> <@U0ALICE01> & *bold* _it_ ~gone~ `code`"
+
+
+@dataclasses.dataclass
+class Clock:
+    """The app's clock, moved by the test: handlers and the sweep read the same time."""
+
+    at: datetime
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def clock(now: datetime) -> Clock:
+    return Clock(now)
+
+
+@pytest.fixture
+def ctx(settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> AppContext:
+    return AppContext(settings=settings, sessions=sessions, clock=clock, runbooks_dir=settings.runbooks_dir)
 
 
 async def wait_for(check: Callable[[], bool]) -> None:
@@ -596,3 +618,49 @@ async def test_escalate_on_a_message_from_before_buttons_carried_the_level(slack
     assert await slack.press(target["action_id"], "1") == 200  # the value such buttons carried
     await wait_for(lambda: bool(slack.fake.of("chat.update")))
     assert "Escalated to level 1 (escalation contacts) by *Alice*" in thread_text(slack)
+
+
+async def test_a_reopened_sev2_escalates_15_minutes_after_the_reopen_once(
+    slack: SlackDriver, ctx: AppContext, clock: Clock
+) -> None:
+    declared_at = clock.at
+    await declared(slack, "engagement sev2 Kafka lag")  # levels: infrastructure, then the admins
+    clock.at = declared_at + timedelta(minutes=2)
+    await press(slack, "Acknowledge")
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 1)
+    clock.at = declared_at + timedelta(minutes=10)
+    await slack.command("/incident", "resolve 1 restarted the consumer", user=BOB)
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 2)
+    reopened_at = clock.at = declared_at + timedelta(hours=1)
+    await press(slack, "Reopen", user=CAROL)
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 3)
+    assert "Reopened by *Carol*; it escalates again if nobody acknowledges it." in thread_text(slack)
+
+    client = make_client(ctx.settings)
+    for minutes, escalated in ((0, []), (14.99, []), (15, [1]), (16, []), (29.99, [])):
+        at = reopened_at + timedelta(minutes=minutes)
+        assert await escalate_due(ctx, client, now=at) == escalated, f"{minutes} min after the reopen"
+    said = thread_text(slack)
+    assert said.count("Escalated to level") == 1
+    assert "level 1 (escalation contacts) automatically: sev2 not acknowledged within 15 minutes" in said
+    assert "escalation level 1" in str(latest_root(slack)) and "Acknowledge" in str(latest_root(slack))
+
+
+async def test_a_root_update_that_fails_is_retried_by_the_sweep_without_a_second_message(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await declared(slack, "growth sev1 late data")
+    slack.fake.fail("chat.update", 500, times=3)  # every try of the update refused
+    await press(slack, "Acknowledge")
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 3)
+    assert thread_text(slack).count("Acknowledged by *Bob*") == 1
+    assert "Status: *open*" in str(roots(slack)[0].args["blocks"])
+
+    client = make_client(ctx.settings)
+    await escalate_due(ctx, client, now=ctx.clock())
+    assert len(slack.fake.of("chat.update")) == 4
+    assert "Status: *acknowledged*" in str(latest_root(slack))
+    assert thread_text(slack).count("Acknowledged by *Bob*") == 1  # the thread message not sent again
+    posts = len(slack.fake.of("chat.postMessage"))
+    await escalate_due(ctx, client, now=ctx.clock())
+    assert len(slack.fake.of("chat.update")) == 4 and len(slack.fake.of("chat.postMessage")) == posts
