@@ -664,3 +664,12 @@ async def test_a_root_update_that_fails_is_retried_by_the_sweep_without_a_second
     posts = len(slack.fake.of("chat.postMessage"))
     await escalate_due(ctx, client, now=ctx.clock())
     assert len(slack.fake.of("chat.update")) == 4 and len(slack.fake.of("chat.postMessage")) == posts
+
+
+async def test_an_out_of_memory_failure_calls_the_whole_data_team(slack: SlackDriver) -> None:
+    await declared(slack, "aggregated sev1 OOM in the Spark join")
+    await press(slack, "Escalate")
+    await wait_for(lambda: bool(slack.fake.of("chat.update")))
+    [escalated] = [line for line in thread_shown(slack).split("\n") if "Escalated" in line]
+    team = ", ".join(f"<@{slack_id}>" for slack_id in (ALICE, BOB, CAROL, DAVID))
+    assert escalated.endswith(f"(escalation contacts) by *Bob*. {team}, <!subteam^S0APPTEAM1>")
