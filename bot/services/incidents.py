@@ -3,6 +3,7 @@ escalated, resolved and reopened as compare-and-sets, each with its timeline ent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.incidents import escalation
 from bot.incidents.audience import OnCallPair, Reach, audience
-from bot.incidents.model import EventKind, Incident
-from bot.services.oncall import TeamView
+from bot.incidents.model import Event, EventKind, Incident
+from bot.services.oncall import TeamView, on_call
+from bot.services.people import availability
 from bot.services.pipelines import PipelineCard
 from bot.store import audit
 from bot.store import incidents as store
@@ -206,6 +208,30 @@ async def escalate_due(
         except IncidentRefused:
             continue  # acknowledged, resolved or escalated since it was read
     return escalated
+
+
+async def unreachable_called(
+    session: AsyncSession, *, view: TeamView, incident: Incident, events: Sequence[Event]
+) -> dict[int, dict[str, str]]:
+    """For each escalation event: those of the team it called who could not be reached then, and why."""
+    ladder = ladder_of(view, incident)
+    found = {}
+    for event in events:
+        if event.kind is EventKind.ESCALATED and event.level and event.level <= len(ladder):
+            targets = ladder[event.level - 1].targets
+            called = [t.ref for t in targets if t.kind is escalation.TargetKind.PERSON]
+            found[event.id] = await _unreachable(session, view=view, people=called, at=event.at)
+    return found
+
+
+async def _unreachable(
+    session: AsyncSession, *, view: TeamView, people: Sequence[str], at: datetime
+) -> dict[str, str]:
+    if not people:
+        return {}
+    now = await on_call(session, at=at, view=view)
+    reach = await availability(session, view=view, people=people, at=at, on_call_now=now)
+    return {person: r.why for person, r in reach.items() if not r.available}
 
 
 def reaches(card: PipelineCard) -> list[Reach]:

@@ -21,6 +21,7 @@ from bot.services import incidents
 from bot.services.oncall import TeamView
 from bot.services.pipelines import pipeline_card
 from bot.slack.blocks.incidents import (
+    NOBODY,
     event_blocks,
     event_text,
     key_sections_blocks,
@@ -128,8 +129,10 @@ async def _event(
     ctx: AppContext, client: AsyncWebClient, view: TeamView, incident: Incident, event: Event, now: datetime
 ) -> bool:
     ladder = incidents.ladder_of(view, incident)
-    blocks = event_blocks(event, ladder, view.people)
-    text = event_text(event, ladder, view.people)
+    async with ctx.sessions() as session:
+        called = await incidents.unreachable_called(session, view=view, incident=incident, events=[event])
+    blocks = event_blocks(event, ladder, view.people, called.get(event.id, NOBODY))
+    text = event_text(event, ladder, view.people, called.get(event.id, NOBODY))
     return await _send(ctx, client, incident, f"event:{event.id}", blocks, text[:300], now)
 
 

@@ -195,6 +195,27 @@ def test_thread_message_per_event(kind: EventKind, values: dict[str, object], sa
 
 
 @pytest.mark.parametrize(
+    ("unreachable", "says"),
+    [
+        (
+            {"alice": "away (vacation)"},
+            "(admins) by *Bob*. <@U0DAVID01> :palm_tree: Alice is away (vacation), not mentioned.",
+        ),
+        (
+            {"alice": "away (vacation)", "david": "off for Christmas Day"},
+            "(admins) by *Bob*. Nobody at this level can be reached. "
+            ":palm_tree: Alice is away (vacation), not mentioned. "
+            ":palm_tree: David is off for Christmas Day, not mentioned.",
+        ),
+    ],
+)
+def test_an_escalation_names_whom_it_cannot_reach(unreachable: dict[str, str], says: str) -> None:
+    ladder = levels(PIPELINES["engagement"], WEEK6.people)
+    said = event_text(event(EventKind.ESCALATED, level=2), ladder, PEOPLE, unreachable)
+    assert said.endswith(says) and "<@U0ALICE01>" not in said
+
+
+@pytest.mark.parametrize(
     ("span", "shown"),
     [
         (timedelta(seconds=59), "0 min"),

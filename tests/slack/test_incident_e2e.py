@@ -140,6 +140,24 @@ async def submit(slack: SlackDriver, body: str) -> dict[str, Any]:
     return json.loads(text) if text else {}
 
 
+async def away(ctx: AppContext, person: str) -> None:
+    """The person is on vacation from an hour ago for three days."""
+    start = ctx.clock() - timedelta(hours=1)
+    async with ctx.sessions() as session:
+        await add_absence(
+            session,
+            person=person,
+            start=start,
+            end=start + timedelta(days=3),
+            reason="vacation",
+            actor=person,
+            source="slack",
+            at=start,
+        )
+        await session.commit()
+    ctx.views.invalidate()
+
+
 @pytest.mark.parametrize("pipeline", WEEK6.pipelines, ids=lambda p: p.key)
 async def test_declare_by_command_for_each_pipeline(slack: SlackDriver, pipeline: Any) -> None:
     await declared(slack, f"{pipeline.key} sev1 numbers look wrong")
@@ -254,20 +272,7 @@ async def test_holiday_mentions(slack: SlackDriver) -> None:
 
 
 async def test_absence_mentions(slack: SlackDriver, ctx: AppContext) -> None:
-    start = ctx.clock() - timedelta(hours=1)
-    async with ctx.sessions() as session:
-        await add_absence(
-            session,
-            person="carol",
-            start=start,
-            end=start + timedelta(days=3),
-            reason="vacation",
-            actor="carol",
-            source="slack",
-            at=start,
-        )
-        await session.commit()
-    ctx.views.invalidate()
+    await away(ctx, "carol")
     await declared(slack, "engagement duplicates", user=ALICE)
     text = thread(slack)[0].args["blocks"][0]["text"]["text"]
     reaching = text.split("\n")[0]
@@ -673,3 +678,18 @@ async def test_an_out_of_memory_failure_calls_the_whole_data_team(slack: SlackDr
     [escalated] = [line for line in thread_shown(slack).split("\n") if "Escalated" in line]
     team = ", ".join(f"<@{slack_id}>" for slack_id in (ALICE, BOB, CAROL, DAVID))
     assert escalated.endswith(f"(escalation contacts) by *Bob*. {team}, <!subteam^S0APPTEAM1>")
+
+
+async def test_an_escalation_to_the_admins_skips_an_admin_who_is_away(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await away(ctx, "alice")
+    await declared(slack, "growth sev2 numbers late")  # no contacts: the admins are level 1
+    await press(slack, "Escalate")
+    await wait_for(lambda: bool(slack.fake.of("chat.update")))
+    [escalated] = [line for line in thread_shown(slack).split("\n") if "Escalated" in line]
+    assert escalated.endswith(
+        f"(admins) by *Bob*. <@{DAVID}> :palm_tree: Alice is away (vacation), not mentioned."
+    )
+    status = str((await slack.command("/incident", "status 1"))["blocks"])
+    assert f"(admins) by *Bob*. <@{DAVID}> :palm_tree: Alice is away (vacation), not mentioned." in status

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -40,6 +41,8 @@ SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
 PLAIN_ID = re.compile(r"[0-9]{1,12}")
 KEY_SECTIONS = ("Potential issues", "What to check", "On-call actions", "Escalation")
+NOBODY: Mapping[str, str] = MappingProxyType({})
+NO_EVENTS: Mapping[int, Mapping[str, str]] = MappingProxyType({})
 LIST_LIMIT = 40  # lines of `/incident list`, within a message's 50 blocks
 HANDOFF_LIMIT = 10  # lines of each incident list in a handoff, which says much else too
 
@@ -179,8 +182,21 @@ def written(event: Event) -> str | None:
     return event.detail if by_person and event.detail else None
 
 
-def event_text(event: Event, ladder: Sequence[Level], people: People) -> str:
-    """What the bot says of one timeline event; what a person wrote with it comes apart (`written`)."""
+def _called(level: Level, people: People, unreachable: Mapping[str, str]) -> str:
+    """Everyone the level calls who can be reached, mentioned; the others named with why not."""
+    away = [t for t in level.targets if t.kind is TargetKind.PERSON and t.ref in unreachable]
+    reached = [target_text(t, people) for t in level.targets if t not in away]
+    said = ", ".join(reached) or "Nobody at this level can be reached."
+    for target in away:
+        said += f" :palm_tree: {escape(target.name)} is {escape(unreachable[target.ref])}, not mentioned."
+    return said
+
+
+def event_text(
+    event: Event, ladder: Sequence[Level], people: People, unreachable: Mapping[str, str] = NOBODY
+) -> str:
+    """What the bot says of one timeline event; what a person wrote with it comes apart (`written`).
+    `unreachable`: those of the team an escalation called who are away or off, and why."""
     by = f" by {named(event.actor, people)}" if event.actor else ""
     if event.kind is EventKind.ACKNOWLEDGED:
         return f":eyes: Acknowledged{by}."
@@ -193,15 +209,18 @@ def event_text(event: Event, ladder: Sequence[Level], people: People) -> str:
     if event.kind is EventKind.DECLARED:
         return f":rotating_light: Declared{by}."
     level = ladder[event.level - 1] if event.level and event.level <= len(ladder) else None
-    whom = ", ".join(target_text(t, people) for t in level.targets) if level else "_nobody on file_"
+    whom = _called(level, people, unreachable) if level else "_nobody on file_"
     why = f" automatically: {escape(event.detail)}" if not event.actor and event.detail else by
     return f":rotating_light: Escalated to level {event.level} ({level.name if level else '?'}){why}. {whom}"
 
 
-def event_blocks(event: Event, ladder: Sequence[Level], people: People) -> Blocks:
+def event_blocks(
+    event: Event, ladder: Sequence[Level], people: People, unreachable: Mapping[str, str] = NOBODY
+) -> Blocks:
     """The thread message of one timeline event."""
     text = written(event)
-    return [section(event_text(event, ladder, people)), *([literal_section(text)] if text else [])]
+    said = event_text(event, ladder, people, unreachable)
+    return [section(said), *([literal_section(text)] if text else [])]
 
 
 def _line(said: str, text: str | None, *after: str) -> dict[str, Any]:
@@ -209,9 +228,20 @@ def _line(said: str, text: str | None, *after: str) -> dict[str, Any]:
     return context_of(mrkdwn(said), *([literal(text)] if text else []), *(mrkdwn(a) for a in after))
 
 
-def timeline_blocks(events: Sequence[Event], ladder: Sequence[Level], people: People, zone: str) -> Blocks:
+def timeline_blocks(
+    events: Sequence[Event],
+    ladder: Sequence[Level],
+    people: People,
+    zone: str,
+    unreachable: Mapping[int, Mapping[str, str]] = NO_EVENTS,
+) -> Blocks:
+    """The last 20 events; `unreachable` says, per escalation event, who it called in vain."""
     lines = [
-        _line(f"{slack_time(e.at, zone)} {event_text(e, ladder, people)}", written(e)) for e in events[-20:]
+        _line(
+            f"{slack_time(e.at, zone)} {event_text(e, ladder, people, unreachable.get(e.id, NOBODY))}",
+            written(e),
+        )
+        for e in events[-20:]
     ]
     return [section("*Timeline*"), *lines] if lines else []
 

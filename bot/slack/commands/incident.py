@@ -129,6 +129,11 @@ async def _status(ctx: AppContext, view: TeamView, number: int) -> dict[str, Any
     async with ctx.sessions() as session:
         found = await incidents.find(session, number)
         timeline = await store.events(session, number) if found else []
+        called = (
+            await incidents.unreachable_called(session, view=view, incident=found, events=timeline)
+            if found
+            else {}
+        )
     pipeline = next((p for p in view.file.pipelines if found and p.key == found.pipeline), None)
     if found is None or pipeline is None:
         return {
@@ -137,7 +142,7 @@ async def _status(ctx: AppContext, view: TeamView, number: int) -> dict[str, Any
         }
     ladder = incidents.ladder_of(view, found)
     blocks = root_blocks(found, pipeline, view.people, view.file.timezone)[:-1]  # buttons live on the root
-    blocks += timeline_blocks(timeline, ladder, view.people, view.file.timezone)
+    blocks += timeline_blocks(timeline, ladder, view.people, view.file.timezone, called)
     return {"blocks": blocks, "text": f"Incident #{found.id}"}
 
 
