@@ -175,6 +175,28 @@ async def reopen(session: AsyncSession, *, incident_id: int, person: str, at: da
     return reopened
 
 
+@dataclass(frozen=True)
+class IncidentStatus:
+    incident: Incident
+    pipeline: str  # its name, or its key when the team file no longer has it
+    timeline: list[Event]
+    unreachable: dict[int, dict[str, str]]  # per escalation event: whom it called in vain, and why
+
+
+async def status(session: AsyncSession, *, view: TeamView, incident_id: int) -> IncidentStatus | None:
+    """One incident with its timeline, also when its pipeline was removed from the team file."""
+    found = await store.get(session, incident_id)
+    if found is None:
+        return None
+    timeline = await store.events(session, incident_id)
+    called = await unreachable_called(session, view=view, incident=found, events=timeline)
+    return IncidentStatus(found, pipeline_name(view, found), timeline, called)
+
+
+def pipeline_name(view: TeamView, incident: Incident) -> str:
+    return next((p.name for p in view.file.pipelines if p.key == incident.pipeline), incident.pipeline)
+
+
 def ladder_of(view: TeamView, incident: Incident) -> list[escalation.Level]:
     pipeline = next((p for p in view.file.pipelines if p.key == incident.pipeline), None)
     return [] if pipeline is None else escalation.levels(pipeline, view.file.people)

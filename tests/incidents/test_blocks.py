@@ -65,7 +65,7 @@ def buttons(blocks: list[dict]) -> list[str]:  # type: ignore[type-arg]
     ],
 )
 def test_root_message_per_state(state: dict[str, object], status: str, shown: list[str]) -> None:
-    blocks = root_blocks(incident(**state), PIPELINES["growth"], PEOPLE, "America/New_York")
+    blocks = root_blocks(incident(**state), PIPELINES["growth"].name, PEOPLE, "America/New_York")
     assert_valid_blocks(blocks)
     text = str(blocks)
     assert "Incident #7: Growth Pipeline (sev1)" in text and f"Status: *{status}*" in text
@@ -76,7 +76,7 @@ def test_root_message_per_state(state: dict[str, object], status: str, shown: li
 
 
 def test_buttons_carry_the_incident_and_the_level_shown() -> None:
-    blocks = root_blocks(incident(level=1), PIPELINES["engagement"], PEOPLE, "America/New_York")
+    blocks = root_blocks(incident(level=1), PIPELINES["engagement"].name, PEOPLE, "America/New_York")
     values = {e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
     assert [IncidentButton.read(v) for v in values] == [IncidentButton(incident=7, level=1)]
     assert IncidentButton.read("7") == IncidentButton(incident=7, level=None)  # older messages
@@ -94,7 +94,7 @@ def test_root_shows_who_acknowledged_the_level_and_the_resolution() -> None:
         resolution="replayed the topic",
         link="https://example.slack.com/archives/C1/p1",
     )
-    blocks = root_blocks(done, PIPELINES["growth"], PEOPLE, "America/New_York")
+    blocks = root_blocks(done, PIPELINES["growth"].name, PEOPLE, "America/New_York")
     text = str(blocks)
     assert "acknowledged by *Bob*" in text and "escalation level 1" in text
     assert "Resolution: replayed the topic" in plain_texts(blocks) and "resolved by *Bob*" in text
@@ -103,13 +103,13 @@ def test_root_shows_who_acknowledged_the_level_and_the_resolution() -> None:
 
 def test_hostile_text_is_shown_not_obeyed() -> None:
     evil = incident(summary=HOSTILE, link="javascript:alert(1) <!here>", declared_by="U0STRANGER")
-    blocks = root_blocks(evil, PIPELINES["growth"], PEOPLE, "America/New_York")
+    blocks = root_blocks(evil, PIPELINES["growth"].name, PEOPLE, "America/New_York")
     assert_shown_as_written(blocks, HOSTILE)
     text = str(blocks)
     assert "javascript:alert(1) &lt;!here&gt;" in text and "|link>" not in text
     assert "declared by <@U0STRANGER>" in text  # someone outside the team may declare
     closed = incident(status=Status.RESOLVED, resolved_by="bob", resolved_at=DECLARED, resolution=HOSTILE)
-    root = root_blocks(closed, PIPELINES["growth"], PEOPLE, "America/New_York")
+    root = root_blocks(closed, PIPELINES["growth"].name, PEOPLE, "America/New_York")
     assert_shown_as_written(root, f"Resolution: {HOSTILE}")
 
 

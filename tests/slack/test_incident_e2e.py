@@ -16,7 +16,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.incidents import escalate_due
+from bot.services import incidents
 from bot.services.oncall import TeamViews, load_view
+from bot.services.teamfile import import_team
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.context import AppContext
@@ -54,8 +56,17 @@ def clock(now: datetime) -> Clock:
 
 
 @pytest.fixture
-def ctx(settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> AppContext:
-    return AppContext(settings=settings, sessions=sessions, clock=clock, runbooks_dir=settings.runbooks_dir)
+def views() -> TeamViews:
+    return TeamViews()
+
+
+@pytest.fixture
+def ctx(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock, views: TeamViews
+) -> AppContext:
+    return AppContext(
+        settings=settings, sessions=sessions, clock=clock, runbooks_dir=settings.runbooks_dir, views=views
+    )
 
 
 async def wait_for(check: Callable[[], bool]) -> None:
@@ -693,3 +704,28 @@ async def test_an_escalation_to_the_admins_skips_an_admin_who_is_away(
     )
     status = str((await slack.command("/incident", "status 1"))["blocks"])
     assert f"(admins) by *Bob*. <@{DAVID}> :palm_tree: Alice is away (vacation), not mentioned." in status
+
+
+@pytest.mark.parametrize("views", [TeamViews(recheck=3600)])  # this process rereads the team rarely
+async def test_status_of_an_incident_on_a_pipeline_this_process_does_not_know_yet(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    assert "No open incident" in str(await slack.command("/incident", "list"))  # the team is read
+    mirror = WEEK6.pipelines[0].model_copy(update={"key": "kafka-mirror", "name": "Kafka Mirror"})
+    async with ctx.sessions() as session:  # another process adds a pipeline and declares on it
+        grown = WEEK6.model_copy(update={"pipelines": [*WEEK6.pipelines, mirror]})
+        await import_team(session, team=grown, actor="test", source="import")
+        await incidents.declare(
+            session,
+            key="view:V1",
+            pipeline="kafka-mirror",
+            severity="sev1",
+            summary="lag",
+            link=None,
+            declared_by="bob",
+            channel="#data-oncall",
+            at=ctx.clock(),
+        )
+    status = (await slack.command("/incident", "status 1"))["blocks"]
+    assert_valid_blocks(status)
+    assert status[0]["text"]["text"] == "Incident #1: kafka-mirror (sev1)" and "Declared by" in str(status)

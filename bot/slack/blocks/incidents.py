@@ -33,7 +33,7 @@ from bot.slack.blocks.oncall import who
 from bot.slack.blocks.pipeline import markdown_to_mrkdwn
 from bot.slack.blocks.timefmt import slack_time
 from bot.slack.ids import ActionId
-from bot.teamfile.schema import Person, Pipeline
+from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
 People = Mapping[str, Person]
@@ -130,10 +130,14 @@ def _buttons(incident: Incident) -> list[dict[str, Any]]:
     ]
 
 
-def root_blocks(incident: Incident, pipeline: Pipeline, people: People, zone: str) -> Blocks:
-    """The incident's root message: what broke, how bad, its state, and the buttons that change it.
-    What people wrote (the summary, the resolution) shows exactly as written."""
-    blocks = [header(f"Incident #{incident.id}: {pipeline.name} ({incident.severity})")]
+def title(incident: Incident, pipeline: str) -> str:
+    return f"Incident #{incident.id}: {pipeline} ({incident.severity})"
+
+
+def root_blocks(incident: Incident, pipeline: str, people: People, zone: str) -> Blocks:
+    """The incident's root message: what broke (`pipeline` is its name), how bad, its state, and the
+    buttons that change it. What people wrote (the summary, the resolution) shows exactly as written."""
+    blocks = [header(title(incident, pipeline))]
     blocks.append(literal_section(incident.summary))
     if incident.link:
         blocks.append(section(f":link: {link_text(incident.link)}"))

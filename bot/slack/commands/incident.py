@@ -21,7 +21,6 @@ from bot.slack.blocks.incidents import help_blocks, list_blocks, root_blocks, ti
 from bot.slack.commands import incident_parse as parse
 from bot.slack.context import AppContext
 from bot.slack.incident_thread import deliver, incidents_channel, permalink
-from bot.store import incidents as store
 
 log = logging.getLogger(__name__)
 Blocks = list[dict[str, Any]]
@@ -127,23 +126,16 @@ async def _open_form(ack: AsyncAck, client: AsyncWebClient, command: dict[str, A
 
 async def _status(ctx: AppContext, view: TeamView, number: int) -> dict[str, Any]:
     async with ctx.sessions() as session:
-        found = await incidents.find(session, number)
-        timeline = await store.events(session, number) if found else []
-        called = (
-            await incidents.unreachable_called(session, view=view, incident=found, events=timeline)
-            if found
-            else {}
-        )
-    pipeline = next((p for p in view.file.pipelines if found and p.key == found.pipeline), None)
-    if found is None or pipeline is None:
+        found = await incidents.status(session, view=view, incident_id=number)
+    if found is None:
         return {
             "blocks": usage_blocks(f"There is no incident #{number}. {parse.STATUS_USAGE}"),
             "text": "Usage",
         }
-    ladder = incidents.ladder_of(view, found)
-    blocks = root_blocks(found, pipeline, view.people, view.file.timezone)[:-1]  # buttons live on the root
-    blocks += timeline_blocks(timeline, ladder, view.people, view.file.timezone, called)
-    return {"blocks": blocks, "text": f"Incident #{found.id}"}
+    zone, ladder = view.file.timezone, incidents.ladder_of(view, found.incident)
+    blocks = root_blocks(found.incident, found.pipeline, view.people, zone)[:-1]  # buttons: on the root
+    blocks += timeline_blocks(found.timeline, ladder, view.people, zone, found.unreachable)
+    return {"blocks": blocks, "text": f"Incident #{number}"}
 
 
 async def _list(ctx: AppContext, view: TeamView) -> dict[str, Any]:
