@@ -70,8 +70,18 @@ async def declare(
     declared_by: str,
     channel: str,
     at: datetime,
+    until_resolved: bool = False,
 ) -> tuple[Incident, bool]:
-    """Store a new incident, or return the one this same request already declared (False)."""
+    """Store a new incident, or return the one this same request already declared (False).
+
+    With `until_resolved` (a message's key) the key stands for its incident only while that is open:
+    once it is resolved, the key declares another, stored under `key#2`, then `key#3`...
+    """
+    if until_resolved:
+        earlier = await store.by_key_or_its_next(session, key)
+        if earlier and earlier[-1].is_open:
+            return earlier[-1], False
+        key = f"{key}#{len(earlier) + 1}" if earlier else key
     existing = await store.by_key(session, key)
     if existing is not None:
         return existing, False

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.incidents.model import Event, EventKind, Incident, Status
@@ -53,6 +53,16 @@ def _event(row: IncidentEventRow) -> Event:
 async def by_key(session: AsyncSession, key: str) -> Incident | None:
     row = await session.scalar(select(IncidentRow).where(IncidentRow.key == key))
     return None if row is None else _incident(row)
+
+
+async def by_key_or_its_next(session: AsyncSession, key: str) -> list[Incident]:
+    """The incidents stored under `key`, `key#2`, `key#3`..., oldest first."""
+    rows = await session.scalars(
+        select(IncidentRow)
+        .where(or_(IncidentRow.key == key, IncidentRow.key.startswith(f"{key}#", autoescape=True)))
+        .order_by(IncidentRow.id)
+    )
+    return [_incident(r) for r in rows]
 
 
 async def insert(

@@ -729,3 +729,21 @@ async def test_status_of_an_incident_on_a_pipeline_this_process_does_not_know_ye
     status = (await slack.command("/incident", "status 1"))["blocks"]
     assert_valid_blocks(status)
     assert status[0]["text"]["text"] == "Incident #1: kafka-mirror (sev1)" and "Declared by" in str(status)
+
+
+async def test_a_message_declares_a_second_incident_once_the_first_is_resolved(slack: SlackDriver) -> None:
+    form = await shortcut_form(slack, {"type": "message", "text": "Kafka lag", "ts": "1700000500.000100"})
+
+    async def submitted(view_id: str, summary: str) -> str:
+        told = len(slack.fake.of("chat.postEphemeral"))
+        values = form_values("engagement-daily", summary)
+        await submit(slack, view_submission(form, values, user=DAVID, view_id=view_id))
+        await wait_for(lambda: len(slack.fake.of("chat.postEphemeral")) > told)
+        return str(slack.fake.of("chat.postEphemeral")[-1].args["text"])
+
+    assert "Incident #1: <" in await submitted("V1", "Kafka lag")
+    assert "Incident #1 was already declared" in await submitted("V2", "Kafka lag again")
+    await slack.command("/incident", "resolve 1 consumer restarted", user=BOB)
+    assert "Incident #2: <" in await submitted("V3", "Kafka lag is back")
+    assert "Incident #2 was already declared" in await submitted("V3", "Kafka lag is back")  # sent twice
+    assert len(roots(slack)) == 2

@@ -46,8 +46,10 @@ async def declare(
     summary: str,
     link: str | None,
     slack_user: str,
+    until_resolved: bool = False,
 ) -> Declared | str:
-    """Store the incident (once per key); a message instead when the pipeline is unknown."""
+    """Store the incident (once per key, or per key while open: see `incidents.declare`); a message
+    instead when the pipeline is unknown."""
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
         match, candidates = find_pipeline(view, pipeline)
@@ -65,6 +67,7 @@ async def declare(
             declared_by=person,
             channel=incidents_channel(ctx, view),
             at=ctx.clock(),
+            until_resolved=until_resolved,
         )
     return Declared(incident, created)
 
