@@ -20,15 +20,8 @@ from bot.jobs.handoff import send_once
 from bot.services import incidents
 from bot.services.oncall import TeamView
 from bot.services.pipelines import pipeline_card
-from bot.slack.blocks.incidents import (
-    NOBODY,
-    event_blocks,
-    event_text,
-    key_sections_blocks,
-    reach_blocks,
-    root_blocks,
-    title,
-)
+from bot.slack.blocks.incident_timeline import NOBODY, event_blocks, event_text
+from bot.slack.blocks.incidents import key_sections_blocks, reach_blocks, root_blocks, title
 from bot.slack.blocks.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
 from bot.slack.context import AppContext
 from bot.store import incidents as store

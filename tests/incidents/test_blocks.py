@@ -12,16 +12,14 @@ from bot.incidents.escalation import levels
 from bot.incidents.model import Event, EventKind, Status
 from bot.services.incidents import HandoffIncidents
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal, resolve_modal, submitted
+from bot.slack.blocks.incident_timeline import event_blocks, event_text, timeline_blocks
 from bot.slack.blocks.incidents import (
     IncidentButton,
     duration,
-    event_blocks,
-    event_text,
     handoff_incident_blocks,
     list_blocks,
     reach_blocks,
     root_blocks,
-    timeline_blocks,
     timing,
 )
 from tests.incidents.fixtures import (

@@ -104,6 +104,11 @@ def context_of(*elements: dict[str, Any]) -> Block:
     return {"type": "context", "elements": list(elements[:CONTEXT_ELEMENTS])}
 
 
+def written_line(said: str, text: str | None, *after: str) -> Block:
+    """A context line: what the bot says (mrkdwn), then what a person wrote, shown as written."""
+    return context_of(mrkdwn(said), *([literal(text)] if text else []), *(mrkdwn(a) for a in after))
+
+
 def divider() -> Block:
     return {"type": "divider"}
 

@@ -1,34 +1,31 @@
-"""Block Kit for incidents: the root message, who is reached, the timeline, lists and the handoff part."""
+"""Block Kit for incidents: the root message, who is reached, the runbook's key sections, the list and
+the handoff part (the timeline and thread events: `incident_timeline`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.incidents.audience import Reach, mentioned
-from bot.incidents.escalation import Level, Target, TargetKind
-from bot.incidents.model import Event, EventKind, Incident
+from bot.incidents.model import Incident
 from bot.runbooks.parse import Runbook
 from bot.services.incidents import HandoffIncidents
 from bot.slack.blocks.common import (
     actions,
     button,
     context,
-    context_of,
     escape,
     header,
-    literal,
     literal_section,
-    mention,
-    mrkdwn,
     section,
     truncate,
+    written_line,
 )
+from bot.slack.blocks.incident_timeline import named, person
 from bot.slack.blocks.oncall import who
 from bot.slack.blocks.pipeline import markdown_to_mrkdwn
 from bot.slack.blocks.timefmt import slack_time
@@ -37,12 +34,9 @@ from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
 People = Mapping[str, Person]
-SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
 PLAIN_ID = re.compile(r"[0-9]{1,12}")
 KEY_SECTIONS = ("Potential issues", "What to check", "On-call actions", "Escalation")
-NOBODY: Mapping[str, str] = MappingProxyType({})
-NO_EVENTS: Mapping[int, Mapping[str, str]] = MappingProxyType({})
 LIST_LIMIT = 40  # lines of `/incident list`, within a message's 50 blocks
 HANDOFF_LIMIT = 10  # lines of each incident list in a handoff, which says much else too
 
@@ -64,20 +58,6 @@ class IncidentButton(BaseModel):
             return cls.model_validate_json(value)
         except ValidationError:
             return None
-
-
-def person(person_id: str | None, people: People) -> str:
-    """Someone in the team as a mention, or someone outside it by their Slack id."""
-    if person_id and person_id not in people and SLACK_USER.match(person_id):
-        return mention(person_id)
-    return who(person_id, people)
-
-
-def named(person_id: str, people: People) -> str:
-    """A name without a notification: the thread says who did what without pinging them again."""
-    if person_id not in people and SLACK_USER.match(person_id):
-        return mention(person_id)
-    return who(person_id, people, notify=False)
 
 
 def link_text(url: str, label: str = "link") -> str:
@@ -168,88 +148,6 @@ def key_sections_blocks(runbook: Runbook) -> Blocks:
     return blocks if len(blocks) > 1 else [*blocks, context("The runbook has no on-call sections.")]
 
 
-def target_text(target: Target, people: People) -> str:
-    if target.kind is TargetKind.GROUP:
-        return f"<!subteam^{target.ref}>"
-    if target.kind is TargetKind.CHANNEL:
-        return f"<#{target.ref}>"
-    if target.kind is TargetKind.USER:
-        return mention(target.ref)
-    if target.kind is TargetKind.PERSON:
-        return who(target.ref, people)
-    return f"*{escape(target.name)}*"
-
-
-def written(event: Event) -> str | None:
-    """What a person wrote with the event (the summary declared, the resolution), to show as written."""
-    by_person = event.kind in (EventKind.DECLARED, EventKind.RESOLVED)
-    return event.detail if by_person and event.detail else None
-
-
-def _called(level: Level, people: People, unreachable: Mapping[str, str]) -> str:
-    """Everyone the level calls who can be reached, mentioned; the others named with why not."""
-    away = [t for t in level.targets if t.kind is TargetKind.PERSON and t.ref in unreachable]
-    reached = [target_text(t, people) for t in level.targets if t not in away]
-    said = ", ".join(reached) or "Nobody at this level can be reached."
-    for target in away:
-        said += f" :palm_tree: {escape(target.name)} is {escape(unreachable[target.ref])}, not mentioned."
-    return said
-
-
-def event_text(
-    event: Event, ladder: Sequence[Level], people: People, unreachable: Mapping[str, str] = NOBODY
-) -> str:
-    """What the bot says of one timeline event; what a person wrote with it comes apart (`written`).
-    `unreachable`: those of the team an escalation called who are away or off, and why."""
-    by = f" by {named(event.actor, people)}" if event.actor else ""
-    if event.kind is EventKind.ACKNOWLEDGED:
-        return f":eyes: Acknowledged{by}."
-    if event.kind is EventKind.RESOLVED:
-        return f":white_check_mark: Resolved{by}."
-    if event.kind is EventKind.REOPENED:
-        if (event.level or 0) < len(ladder):
-            return f":arrows_counterclockwise: Reopened{by}; it escalates again if nobody acknowledges it."
-        return f":arrows_counterclockwise: Reopened{by}; every escalation level was already called."
-    if event.kind is EventKind.DECLARED:
-        return f":rotating_light: Declared{by}."
-    level = ladder[event.level - 1] if event.level and event.level <= len(ladder) else None
-    whom = _called(level, people, unreachable) if level else "_nobody on file_"
-    why = f" automatically: {escape(event.detail)}" if not event.actor and event.detail else by
-    return f":rotating_light: Escalated to level {event.level} ({level.name if level else '?'}){why}. {whom}"
-
-
-def event_blocks(
-    event: Event, ladder: Sequence[Level], people: People, unreachable: Mapping[str, str] = NOBODY
-) -> Blocks:
-    """The thread message of one timeline event."""
-    text = written(event)
-    said = event_text(event, ladder, people, unreachable)
-    return [section(said), *([literal_section(text)] if text else [])]
-
-
-def _line(said: str, text: str | None, *after: str) -> dict[str, Any]:
-    """One line of a list: what the bot says, then what a person wrote, shown as written."""
-    return context_of(mrkdwn(said), *([literal(text)] if text else []), *(mrkdwn(a) for a in after))
-
-
-def timeline_blocks(
-    events: Sequence[Event],
-    ladder: Sequence[Level],
-    people: People,
-    zone: str,
-    unreachable: Mapping[int, Mapping[str, str]] = NO_EVENTS,
-) -> Blocks:
-    """The last 20 events; `unreachable` says, per escalation event, who it called in vain."""
-    lines = [
-        _line(
-            f"{slack_time(e.at, zone)} {event_text(e, ladder, people, unreachable.get(e.id, NOBODY))}",
-            written(e),
-        )
-        for e in events[-20:]
-    ]
-    return [section("*Timeline*"), *lines] if lines else []
-
-
 def _more(found: Sequence[Incident], shown: int, tail: str = "") -> Blocks:
     return [context(f"…and {len(found) - shown} more{tail}.")] if len(found) > shown else []
 
@@ -258,7 +156,7 @@ def list_blocks(incidents: Sequence[Incident], names: Mapping[str, str], zone: s
     if not incidents:
         return [section(":white_check_mark: No open incident.")]
     lines = [
-        _line(
+        written_line(
             f"*#{i.id}* {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}, {status_word(i)}), "
             f"{slack_time(i.declared_at, zone)}:",
             truncate(i.summary, 120),
@@ -289,7 +187,7 @@ def handoff_incident_blocks(report: HandoffIncidents) -> Blocks:
 
     def lines(found: Sequence[Incident]) -> Blocks:
         shown = [
-            _line(
+            written_line(
                 f"#{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}):",
                 truncate(i.summary, 100),
                 f"· {timing(i, reopened=i.id in report.reopened)}",

@@ -17,7 +17,8 @@ from bot.services.oncall import NoTeam, TeamView
 from bot.services.pipelines import find_pipeline, typed_names
 from bot.slack.blocks.common import as_typed, escape, section
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
-from bot.slack.blocks.incidents import help_blocks, list_blocks, root_blocks, timeline_blocks, usage_blocks
+from bot.slack.blocks.incident_timeline import timeline_blocks
+from bot.slack.blocks.incidents import help_blocks, list_blocks, root_blocks, usage_blocks
 from bot.slack.commands import incident_parse as parse
 from bot.slack.context import AppContext
 from bot.slack.incident_thread import deliver, incidents_channel, permalink
