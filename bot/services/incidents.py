@@ -3,6 +3,7 @@ escalated, resolved and reopened as compare-and-sets, each with its timeline ent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.incidents import escalation
 from bot.incidents.audience import OnCallPair, Reach, audience
-from bot.incidents.model import EventKind, Incident
-from bot.services.oncall import TeamView
+from bot.incidents.model import Event, EventKind, Incident
+from bot.services.oncall import TeamView, on_call
+from bot.services.people import availability
 from bot.services.pipelines import PipelineCard
 from bot.store import audit
 from bot.store import incidents as store
@@ -24,11 +26,12 @@ class IncidentRefused(Exception):
 
 @dataclass(frozen=True)
 class HandoffIncidents:
-    """What a handoff tells about incidents: those still open, and those closed in the past shift."""
+    """What a handoff tells about incidents: those still open, and those closed since the last one."""
 
     still_open: list[Incident]
     closed: list[Incident]
     pipeline_names: dict[str, str]  # key -> name, to show each incident's pipeline
+    reopened: frozenset[int] = frozenset()  # ids of those reopened at some point
 
 
 async def _record(
@@ -67,8 +70,18 @@ async def declare(
     declared_by: str,
     channel: str,
     at: datetime,
+    until_resolved: bool = False,
 ) -> tuple[Incident, bool]:
-    """Store a new incident, or return the one this same request already declared (False)."""
+    """Store a new incident, or return the one this same request already declared (False).
+
+    With `until_resolved` (a message's key) the key stands for its incident only while that is open:
+    once it is resolved, the key declares another, stored under `key#2`, then `key#3`...
+    """
+    if until_resolved:
+        earlier = await store.by_key_or_its_next(session, key)
+        if earlier and earlier[-1].is_open:
+            return earlier[-1], False
+        key = f"{key}#{len(earlier) + 1}" if earlier else key
     existing = await store.by_key(session, key)
     if existing is not None:
         return existing, False
@@ -130,10 +143,10 @@ async def escalate(
     sweep that read a stale incident never skips a level's waiting time.
     """
     incident = await _current(session, incident_id)
-    if seen_level is not None and incident.level != seen_level:
-        raise IncidentRefused("It was just escalated by someone else.")
     if not incident.is_open:
         raise IncidentRefused(f"Incident #{incident_id} is resolved; reopen it first.")
+    if seen_level is not None and incident.level != seen_level:
+        raise IncidentRefused("It was just escalated by someone else.")
     ladder = ladder_of(view, incident)
     if escalation.next_level(incident, ladder) is None:
         raise IncidentRefused("Every escalation level was already called.")
@@ -172,6 +185,28 @@ async def reopen(session: AsyncSession, *, incident_id: int, person: str, at: da
     return reopened
 
 
+@dataclass(frozen=True)
+class IncidentStatus:
+    incident: Incident
+    pipeline: str  # its name, or its key when the team file no longer has it
+    timeline: list[Event]
+    unreachable: dict[int, dict[str, str]]  # per escalation event: whom it called in vain, and why
+
+
+async def status(session: AsyncSession, *, view: TeamView, incident_id: int) -> IncidentStatus | None:
+    """One incident with its timeline, also when its pipeline was removed from the team file."""
+    found = await store.get(session, incident_id)
+    if found is None:
+        return None
+    timeline = await store.events(session, incident_id)
+    called = await unreachable_called(session, view=view, incident=found, events=timeline)
+    return IncidentStatus(found, pipeline_name(view, found), timeline, called)
+
+
+def pipeline_name(view: TeamView, incident: Incident) -> str:
+    return next((p.name for p in view.file.pipelines if p.key == incident.pipeline), incident.pipeline)
+
+
 def ladder_of(view: TeamView, incident: Incident) -> list[escalation.Level]:
     pipeline = next((p for p in view.file.pipelines if p.key == incident.pipeline), None)
     return [] if pipeline is None else escalation.levels(pipeline, view.file.people)
@@ -207,6 +242,30 @@ async def escalate_due(
     return escalated
 
 
+async def unreachable_called(
+    session: AsyncSession, *, view: TeamView, incident: Incident, events: Sequence[Event]
+) -> dict[int, dict[str, str]]:
+    """For each escalation event: those of the team it called who could not be reached then, and why."""
+    ladder = ladder_of(view, incident)
+    found = {}
+    for event in events:
+        if event.kind is EventKind.ESCALATED and event.level and event.level <= len(ladder):
+            targets = ladder[event.level - 1].targets
+            called = [t.ref for t in targets if t.kind is escalation.TargetKind.PERSON]
+            found[event.id] = await _unreachable(session, view=view, people=called, at=event.at)
+    return found
+
+
+async def _unreachable(
+    session: AsyncSession, *, view: TeamView, people: Sequence[str], at: datetime
+) -> dict[str, str]:
+    if not people:
+        return {}
+    now = await on_call(session, at=at, view=view)
+    reach = await availability(session, view=view, people=people, at=at, on_call_now=now)
+    return {person: r.why for person, r in reach.items() if not r.available}
+
+
 def reaches(card: PipelineCard) -> list[Reach]:
     """Who the incident on this pipeline must reach now, and who stands in for anyone unavailable."""
     pairs = [
@@ -234,8 +293,13 @@ async def open_incidents(session: AsyncSession) -> list[Incident]:
 async def handoff_report(
     session: AsyncSession, *, view: TeamView, since: datetime, until: datetime
 ) -> HandoffIncidents:
-    """Incidents open now, and those resolved in [since, until), with their timings."""
-    active = await store.active_between(session, since=since, until=until)
-    closed = [i for i in active if i.resolved_at is not None and i.resolved_at < until]
+    """Incidents open now, and those of the shift [since, until) resolved since it began.
+
+    One resolved after `until` but before a late post counts too (else no handoff would show it
+    resolved); the next handoff then lists it again, as resolved since the one before.
+    """
+    still_open = await store.open_incidents(session)
+    closed = await store.resolved_since(session, since=since, declared_before=until)
+    reopened = await store.reopened_among(session, [i.id for i in (*still_open, *closed)])
     names = {p.key: p.name for p in view.file.pipelines}
-    return HandoffIncidents(await store.open_incidents(session), closed, names)
+    return HandoffIncidents(still_open, closed, names, frozenset(reopened))

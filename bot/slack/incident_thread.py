@@ -20,8 +20,8 @@ from bot.jobs.handoff import send_once
 from bot.services import incidents
 from bot.services.oncall import TeamView
 from bot.services.pipelines import pipeline_card
-from bot.slack.blocks.common import section
-from bot.slack.blocks.incidents import event_text, key_sections_blocks, reach_blocks, root_blocks
+from bot.slack.blocks.incident_timeline import NOBODY, event_blocks, event_text
+from bot.slack.blocks.incidents import key_sections_blocks, reach_blocks, root_blocks, title
 from bot.slack.blocks.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
 from bot.slack.context import AppContext
 from bot.store import incidents as store
@@ -74,7 +74,10 @@ async def _send(
 async def _thread_messages(
     ctx: AppContext, view: TeamView, incident: Incident, now: datetime
 ) -> list[Blocks]:
-    pipeline = next(p for p in view.file.pipelines if p.key == incident.pipeline)
+    """Who is reached, the owners and the runbook: none of it once the pipeline left the team file."""
+    pipeline = next((p for p in view.file.pipelines if p.key == incident.pipeline), None)
+    if pipeline is None:
+        return []
     async with ctx.sessions() as session:
         card = await pipeline_card(
             session, view=view, pipeline=pipeline, at=now, runbooks_dir=ctx.runbooks_dir
@@ -89,10 +92,9 @@ async def _thread_messages(
 async def _declaration(
     ctx: AppContext, client: AsyncWebClient, view: TeamView, incident: Incident, now: datetime
 ) -> bool:
-    pipeline = next(p for p in view.file.pipelines if p.key == incident.pipeline)
+    pipeline = incidents.pipeline_name(view, incident)
     root = root_blocks(incident, pipeline, view.people, view.file.timezone)
-    title = f"Incident #{incident.id}: {pipeline.name} ({incident.severity})"
-    if not await _send(ctx, client, incident, "root", root, title, now):
+    if not await _send(ctx, client, incident, "root", root, title(incident, pipeline), now):
         return False
     async with ctx.sessions() as session:
         where = await ledger.posted(session, root_key(incident.id))
@@ -100,14 +102,14 @@ async def _declaration(
         await store.mark_posted(session, incident_id=incident.id, channel=where[0], ts=where[1])
         await session.commit()
     for n, blocks in enumerate(await _thread_messages(ctx, view, incident, now)):
-        if not await _send(ctx, client, incident, f"thread:{n}", blocks, title, now):
+        if not await _send(ctx, client, incident, f"thread:{n}", blocks, title(incident, pipeline), now):
             return False  # the rest waits, so the thread keeps its order
     return True
 
 
 async def _update_root(client: AsyncWebClient, view: TeamView, incident: Incident) -> bool:
     assert incident.ts is not None
-    pipeline = next(p for p in view.file.pipelines if p.key == incident.pipeline)
+    pipeline = incidents.pipeline_name(view, incident)
     blocks = root_blocks(incident, pipeline, view.people, view.file.timezone)
     try:
         await client.chat_update(
@@ -122,8 +124,12 @@ async def _update_root(client: AsyncWebClient, view: TeamView, incident: Inciden
 async def _event(
     ctx: AppContext, client: AsyncWebClient, view: TeamView, incident: Incident, event: Event, now: datetime
 ) -> bool:
-    text = event_text(event, incidents.ladder_of(view, incident), view.people)
-    return await _send(ctx, client, incident, f"event:{event.id}", [section(text)], text[:300], now)
+    ladder = incidents.ladder_of(view, incident)
+    async with ctx.sessions() as session:
+        called = await incidents.unreachable_called(session, view=view, incident=incident, events=[event])
+    blocks = event_blocks(event, ladder, view.people, called.get(event.id, NOBODY))
+    text = event_text(event, ladder, view.people, called.get(event.id, NOBODY))
+    return await _send(ctx, client, incident, f"event:{event.id}", blocks, text[:300], now)
 
 
 async def deliver(
@@ -134,8 +140,8 @@ async def deliver(
         view = await ctx.views.load(session)
         pending = [e for e in await store.events(session, incident_id) if not e.posted]
         incident = await store.get(session, incident_id)
-    if incident is None or not any(p.key == incident.pipeline for p in view.file.pipelines):
-        return incident
+    if incident is None:
+        return None
     for event in pending:
         if event.kind is EventKind.DECLARED:
             done = await _declaration(ctx, client, view, incident, now)

@@ -4,6 +4,7 @@ with its timeline entry and audit line."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +55,16 @@ async def by_key(session: AsyncSession, key: str) -> Incident | None:
     return None if row is None else _incident(row)
 
 
+async def by_key_or_its_next(session: AsyncSession, key: str) -> list[Incident]:
+    """The incidents stored under `key`, `key#2`, `key#3`..., oldest first."""
+    rows = await session.scalars(
+        select(IncidentRow)
+        .where(or_(IncidentRow.key == key, IncidentRow.key.startswith(f"{key}#", autoescape=True)))
+        .order_by(IncidentRow.id)
+    )
+    return [_incident(r) for r in rows]
+
+
 async def insert(
     session: AsyncSession,
     *,
@@ -97,19 +108,33 @@ async def open_incidents(session: AsyncSession) -> list[Incident]:
     return [_incident(r) for r in rows]
 
 
-async def active_between(session: AsyncSession, *, since: datetime, until: datetime) -> list[Incident]:
-    """Incidents declared or resolved in [since, until), oldest first."""
+async def resolved_since(
+    session: AsyncSession, *, since: datetime, declared_before: datetime
+) -> list[Incident]:
+    """Incidents resolved now, at `since` or later, that were declared before `declared_before`."""
     rows = await session.scalars(
         select(IncidentRow)
         .where(
-            or_(
-                (IncidentRow.declared_at >= since) & (IncidentRow.declared_at < until),
-                (IncidentRow.resolved_at >= since) & (IncidentRow.resolved_at < until),
-            )
+            IncidentRow.status == Status.RESOLVED.value,
+            IncidentRow.resolved_at >= since,
+            IncidentRow.declared_at < declared_before,
         )
         .order_by(IncidentRow.id)
     )
     return [_incident(r) for r in rows]
+
+
+async def reopened_among(session: AsyncSession, incident_ids: Collection[int]) -> set[int]:
+    """Which of these incidents were reopened at some point."""
+    ids = await session.scalars(
+        select(IncidentEventRow.incident_id)
+        .where(
+            IncidentEventRow.incident_id.in_(list(incident_ids)),
+            IncidentEventRow.kind == EventKind.REOPENED.value,
+        )
+        .distinct()
+    )
+    return set(ids)
 
 
 async def _change(session: AsyncSession, incident_id: int, *where: Any, **values: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.incidents.model import Incident, Status
@@ -38,3 +39,25 @@ def incident(**changes: object) -> Incident:
         resolution=None,
     )
     return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _text_objects(block: dict[str, Any]) -> list[dict[str, Any]]:
+    if block["type"] == "context":
+        return [t for t in block["elements"] if "text" in t]
+    inside = [block.get("text"), *block.get("fields", [])]
+    return [t for t in inside if isinstance(t, dict) and "text" in t]
+
+
+def lines(blocks: list[dict[str, Any]]) -> list[str]:
+    """What each block shows, its texts joined by spaces, without the invisible joiners."""
+    return [" ".join(t["text"] for t in _text_objects(b)).replace("\u2060", "") for b in blocks]
+
+
+def plain_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    """The texts Slack shows exactly as written: never formatted, linked or parsed for mentions."""
+    found = [t for b in blocks for t in _text_objects(b) if t["type"] == "plain_text"]
+    return [t["text"].replace("\u2060", "") for t in found]
+
+
+def mrkdwn_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    return [t["text"] for b in blocks for t in _text_objects(b) if t["type"] == "mrkdwn"]

@@ -14,8 +14,9 @@ from tests.incidents.fixtures import DECLARED, PIPELINES, WEEK6, incident
 POLICY = Policy.from_minutes(sev1=5, sev2=15, sev3=60)
 
 
-def test_kafka_pipeline_calls_infrastructure_then_the_admins() -> None:
-    first, second = levels(PIPELINES["engagement"], WEEK6.people)
+@pytest.mark.parametrize("key", ["engagement", "engagement-daily"])
+def test_kafka_pipeline_calls_infrastructure_then_the_admins(key: str) -> None:
+    first, second = levels(PIPELINES[key], WEEK6.people)
     assert (first.number, first.name) == (1, "escalation contacts")
     assert [(t.kind, t.ref, t.name) for t in first.targets] == [
         (TargetKind.GROUP, "S0INFRA01", "Infrastructure team")
@@ -24,9 +25,11 @@ def test_kafka_pipeline_calls_infrastructure_then_the_admins() -> None:
     assert [t.ref for t in second.targets] == ["alice", "david"]
 
 
-def test_out_of_memory_pipeline_calls_data_engineering_and_applications() -> None:
-    [first, _] = levels(PIPELINES["aggregated"], WEEK6.people)
-    assert [t.name for t in first.targets] == ["Data engineering team", "Application teams"]
+def test_out_of_memory_pipeline_calls_the_whole_team_and_the_applications_at_once() -> None:
+    first, second = levels(PIPELINES["aggregated"], WEEK6.people)  # the seed: "team + app teams"
+    everyone = [(TargetKind.PERSON, p.id) for p in WEEK6.people]
+    assert [(t.kind, t.ref) for t in first.targets] == [*everyone, (TargetKind.GROUP, "S0APPTEAM1")]
+    assert second.name == "admins"
 
 
 def test_a_pipeline_without_contacts_goes_straight_to_the_admins() -> None:

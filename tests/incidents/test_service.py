@@ -192,3 +192,62 @@ async def test_handoff_report(session: AsyncSession, view: TeamView) -> None:
     assert [i.id for i in report.still_open] == [still.id]
     assert [i.id for i in report.closed] == [closed.id]
     assert report.pipeline_names["aggregated"] == "Aggregated Data Pipeline"
+
+
+async def test_handoff_report_keeps_one_of_its_shift_resolved_after_the_handoff(
+    session: AsyncSession, view: TeamView
+) -> None:
+    handoff = DECLARED + timedelta(hours=1)
+    late = await declare(session, key="a")
+    after = await declare(session, key="b", at=handoff + timedelta(minutes=1))  # the next shift's
+    for case in (late, after):
+        await incidents.resolve(
+            session, incident_id=case.id, person="bob", resolution="x", at=handoff + timedelta(minutes=5)
+        )
+    report = await incidents.handoff_report(
+        session, view=view, since=DECLARED - timedelta(days=7), until=handoff
+    )
+    assert report.still_open == [] and [i.id for i in report.closed] == [late.id]
+    assert report.reopened == frozenset()
+
+
+async def test_a_message_declares_again_once_its_incident_is_resolved(
+    session: AsyncSession, view: TeamView
+) -> None:
+    key = "message:C0RANDOM:1700000500.000100"
+    first = await declare(session, key=key, until_resolved=True)
+    again, created = await incidents.declare(
+        session,
+        key=key,
+        pipeline="growth",
+        severity="sev3",
+        summary="something else",
+        link=None,
+        declared_by="bob",
+        channel="#data-oncall",
+        at=DECLARED,
+        until_resolved=True,
+    )
+    assert again.id == first.id and not created  # still open: the same incident
+    await incidents.resolve(session, incident_id=first.id, person="bob", resolution="x", at=DECLARED)
+    second = await declare(session, key=key, until_resolved=True)
+    third_try = await declare(session, key=key, until_resolved=True)
+    assert second.id != first.id and third_try.id == second.id
+    await incidents.resolve(session, incident_id=second.id, person="bob", resolution="x", at=DECLARED)
+    assert (await declare(session, key=key, until_resolved=True)).id not in (first.id, second.id)
+
+
+async def test_two_forms_from_one_message_at_once_declare_once(
+    session_maker: Sessions, view: TeamView
+) -> None:
+    key = "message:C0RANDOM:1700000500.000100"
+    async with session_maker() as session:
+        first = await declare(session, key=key, until_resolved=True)
+        await incidents.resolve(session, incident_id=first.id, person="bob", resolution="x", at=DECLARED)
+
+    async def one() -> Incident:
+        async with session_maker() as session:
+            return await declare(session, key=key, until_resolved=True)
+
+    found = await asyncio.gather(*(one() for _ in range(4)))
+    assert len({i.id for i in found}) == 1 and found[0].id != first.id

@@ -13,9 +13,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.incidents import escalate_due
+from bot.services import incidents
 from bot.services.oncall import TeamViews, load_view
+from bot.services.teamfile import import_team
+from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.context import AppContext
 from bot.slack.incident_thread import incidents_channel
@@ -23,6 +27,7 @@ from bot.slack.shell import run_shell
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
+from tests.incidents.fixtures import lines, mrkdwn_texts, plain_texts
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, ROOT, SlackDriver
 from tests.slack.fakeslack import Call
@@ -32,6 +37,36 @@ WEEK6 = load_team_file(ROOT / "examples" / "week6-team.yaml")
 SLACK_IDS = {p.id: p.slack_id for p in WEEK6.people}
 CHRISTMAS = datetime(2026, 12, 25, 12, tzinfo=NY)  # David covers the holiday, Alice is backup
 STRANGER = "U0STRANGER"
+HOSTILE = "<!channel> @everyone <https://evil.example|x> <@U0ALICE01> & *bold* _it_ ~gone~ `code`"
+
+
+@dataclasses.dataclass
+class Clock:
+    """The app's clock, moved by the test: handlers and the sweep read the same time."""
+
+    at: datetime
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def clock(now: datetime) -> Clock:
+    return Clock(now)
+
+
+@pytest.fixture
+def views() -> TeamViews:
+    return TeamViews()
+
+
+@pytest.fixture
+def ctx(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock, views: TeamViews
+) -> AppContext:
+    return AppContext(
+        settings=settings, sessions=sessions, clock=clock, runbooks_dir=settings.runbooks_dir, views=views
+    )
 
 
 async def wait_for(check: Callable[[], bool]) -> None:
@@ -53,6 +88,11 @@ def thread(slack: SlackDriver) -> list[Call]:
 
 def thread_text(slack: SlackDriver) -> str:
     return str([c.args.get("blocks") or c.args.get("text") for c in thread(slack)])
+
+
+def thread_shown(slack: SlackDriver) -> str:
+    """The thread as its blocks show it, a line per message, without the invisible joiners."""
+    return "\n".join(" ".join(lines(c.args["blocks"])) for c in thread(slack))
 
 
 def button(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:
@@ -109,6 +149,24 @@ async def submit(slack: SlackDriver, body: str) -> dict[str, Any]:
     assert response.status == 200, await response.text()
     text = await response.text()
     return json.loads(text) if text else {}
+
+
+async def away(ctx: AppContext, person: str) -> None:
+    """The person is on vacation from an hour ago for three days."""
+    start = ctx.clock() - timedelta(hours=1)
+    async with ctx.sessions() as session:
+        await add_absence(
+            session,
+            person=person,
+            start=start,
+            end=start + timedelta(days=3),
+            reason="vacation",
+            actor=person,
+            source="slack",
+            at=start,
+        )
+        await session.commit()
+    ctx.views.invalidate()
 
 
 @pytest.mark.parametrize("pipeline", WEEK6.pipelines, ids=lambda p: p.key)
@@ -225,20 +283,7 @@ async def test_holiday_mentions(slack: SlackDriver) -> None:
 
 
 async def test_absence_mentions(slack: SlackDriver, ctx: AppContext) -> None:
-    start = ctx.clock() - timedelta(hours=1)
-    async with ctx.sessions() as session:
-        await add_absence(
-            session,
-            person="carol",
-            start=start,
-            end=start + timedelta(days=3),
-            reason="vacation",
-            actor="carol",
-            source="slack",
-            at=start,
-        )
-        await session.commit()
-    ctx.views.invalidate()
+    await away(ctx, "carol")
     await declared(slack, "engagement duplicates", user=ALICE)
     text = thread(slack)[0].args["blocks"][0]["text"]["text"]
     reaching = text.split("\n")[0]
@@ -296,7 +341,8 @@ async def test_escalate_resolve_reopen(slack: SlackDriver) -> None:
     assert await submit(slack, view_submission(form, resolution, user=BOB, view_id="V9")) == {}
     await wait_for(lambda: len(slack.fake.of("chat.update")) == 3)
     root = latest_root(slack)
-    assert "Status: *resolved*" in str(root) and "Infra restarted the brokers &lt;!here&gt;" in str(root)
+    assert "Status: *resolved*" in str(root)
+    assert "Resolution: Infra restarted the brokers <!here>" in plain_texts(root)
     assert [e["text"]["text"] for b in root if b["type"] == "actions" for e in b["elements"]] == ["Reopen"]
     again = await submit(slack, view_submission(form, resolution, user=BOB, view_id="V9"))
     assert again["errors"] == {"resolution": "Incident #1 was already resolved."}
@@ -373,26 +419,27 @@ async def test_a_repeated_form_submission_declares_once(slack: SlackDriver) -> N
     assert any("already declared" in c.args["text"] for c in slack.fake.of("chat.postEphemeral"))
 
 
-async def test_shortcut_prefills_the_form_once_per_message(slack: SlackDriver) -> None:
-    message = {
-        "type": "message",
-        "text": "Kafka lag is 3h on clickstream",
-        "ts": "1700000500.000100",
-        "user": BOB,
-    }
+async def shortcut_form(slack: SlackDriver, message: dict[str, Any]) -> dict[str, Any]:
+    """The form the shortcut opens on this message in #random."""
     shortcut = {
         "type": "message_action",
         "callback_id": "incident.from_message",
         "trigger_id": "5.6.7",
         "user": {"id": DAVID},
         "channel": {"id": "C0RANDOM", "name": "random"},
-        "message": message,
+        "message": {"user": BOB, **message},
         "message_ts": message["ts"],
         "response_url": slack.fake.response_url("shortcut"),
     }
+    opened = len(slack.fake.of("views.open"))
     assert (await slack.post(interaction(shortcut))).status == 200
-    await wait_for(lambda: bool(slack.fake.of("views.open")))
-    form = slack.fake.of("views.open")[0].args["view"]
+    await wait_for(lambda: len(slack.fake.of("views.open")) > opened)
+    return dict(slack.fake.of("views.open")[-1].args["view"])
+
+
+async def test_shortcut_prefills_the_form_once_per_message(slack: SlackDriver) -> None:
+    message = {"type": "message", "text": "Kafka lag is 3h on clickstream", "ts": "1700000500.000100"}
+    form = await shortcut_form(slack, message)
     fields = {b["block_id"]: b["element"] for b in form["blocks"]}
     assert fields["summary"]["initial_value"] == "Kafka lag is 3h on clickstream"
     assert fields["link"]["initial_value"] == "https://example.slack.com/archives/C0RANDOM/p1700000500000100"
@@ -405,14 +452,66 @@ async def test_shortcut_prefills_the_form_once_per_message(slack: SlackDriver) -
     assert len(roots(slack)) == 1 and "p1700000500000100|link>" in str(roots(slack)[0].args["blocks"])
 
 
-async def test_hostile_text_is_escaped_everywhere(slack: SlackDriver) -> None:
-    await declared(slack, "growth sev1 <!channel> @everyone <https://evil.example|x> <@U0ALICE01> &")
-    root = roots(slack)[0].args["blocks"]
-    assert_valid_blocks(root)
-    assert "&lt;!channel&gt;" in str(root) and "<https://evil" not in str(root)
-    listed = await slack.command("/incident", "list")
-    assert_valid_blocks(listed["blocks"])
-    assert "&lt;@U0ALICE01&gt;" in str(listed["blocks"])
+async def assert_shown_as_written(slack: SlackDriver, text: str) -> None:
+    """Root, list and status show the text exactly as written, and nothing of it formats or pings."""
+    listed = (await slack.command("/incident", "list"))["blocks"]
+    status = (await slack.command("/incident", "status 1"))["blocks"]
+    for blocks in (roots(slack)[0].args["blocks"], listed, status):
+        assert_valid_blocks(blocks)
+        assert text in plain_texts(blocks)
+        said = " ".join(mrkdwn_texts(blocks))
+        assert "evil" not in said and "bold" not in said and "<@U0ALICE01>" not in said
+
+
+def encoded(typed: str) -> str:
+    """Text as Slack sends what someone typed: &, < and > as entities."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        (encoded(HOSTILE), HOSTILE),
+        # Slack turns what people type into tokens (the command has should_escape): shown as typed.
+        (
+            "<!channel> <!here|here> ask <@U0ALICE01|alice> in <#C0DATA01|data-eng>: "
+            "<https://evil.example/x?a=1&amp;b=2|the board> &lt; 3 &amp;&amp; *bold*",
+            "@channel @here ask @Alice in #data-eng: "
+            "the board (https://evil.example/x?a=1&b=2) < 3 && *bold*",
+        ),
+    ],
+    ids=["typed-literally", "typed-as-mentions"],
+)
+async def test_a_hostile_summary_typed_in_the_command_is_shown_as_written(
+    slack: SlackDriver, sent: str, shown: str
+) -> None:
+    await declared(slack, f"growth sev1 {sent}")
+    await assert_shown_as_written(slack, shown)
+    assert "<!channel>" not in str(roots(slack)[0].args) and "<!here" not in str(roots(slack)[0].args)
+
+
+async def test_a_shortcut_on_a_hostile_message_prefills_what_its_author_typed(slack: SlackDriver) -> None:
+    text = (
+        "<!channel> Kafka lag &gt; 3h, ask <@U0ALICE01> &amp; <@U0NOBODY1>: "
+        "<https://grafana.example/d/1|dashboard> *now*"
+    )
+    form = await shortcut_form(slack, {"type": "message", "text": text, "ts": "1700000500.000100"})
+    typed = "@channel Kafka lag > 3h, ask @Alice & @U0NOBODY1: dashboard (https://grafana.example/d/1) *now*"
+    assert {b["block_id"]: b["element"] for b in form["blocks"]}["summary"]["initial_value"] == typed
+    await submit(slack, view_submission(form, form_values("engagement", typed), user=DAVID, view_id="V1"))
+    await wait_for(lambda: bool(slack.fake.of("chat.postEphemeral")))
+    await assert_shown_as_written(slack, typed)
+    root = str(roots(slack)[0].args)
+    assert "<!channel>" not in root and "<@U0ALICE01>" not in root and "&amp;" not in root
+
+
+async def test_a_hostile_summary_typed_in_the_form_is_shown_as_written(slack: SlackDriver) -> None:
+    await slack.command("/incident", "", user=STRANGER)
+    await wait_for(lambda: bool(slack.fake.of("views.open")))
+    form = slack.fake.of("views.open")[0].args["view"]
+    await submit(slack, view_submission(form, form_values("growth", HOSTILE), user=STRANGER, view_id="V1"))
+    await wait_for(lambda: bool(slack.fake.of("chat.postEphemeral")))
+    await assert_shown_as_written(slack, HOSTILE)
 
 
 async def test_slack_failing_mid_way_loses_and_doubles_nothing(slack: SlackDriver, ctx: AppContext) -> None:
@@ -466,7 +565,7 @@ async def test_resolve_by_command(slack: SlackDriver) -> None:
     done = await slack.command("/incident", "resolve 1 reran the job", user=BOB)
     assert "Incident #1 is resolved." in str(done["blocks"])
     await wait_for(lambda: bool(slack.fake.of("chat.update")))
-    assert "Resolved by *Bob*: reran the job" in thread_text(slack)
+    assert "Resolved by *Bob*. reran the job" in thread_shown(slack)
     assert "No open incident" in str((await slack.command("/incident", "list"))["blocks"])
     updates = len(slack.fake.of("chat.update"))
     await press(slack, "Reopen", user=STRANGER)
@@ -488,7 +587,7 @@ async def test_an_incident_from_declaration_to_resolution_in_the_shell(ctx: AppC
     assert "Reaching: @Carol (primary owner), @David (secondary owner), @Alice (on call)" in said
     assert "👀 Acknowledged by Bob." in said and "Status: acknowledged" in said
     assert "🚨 Escalated to level 1 (escalation contacts) by Bob. @S0INFRA01" in said
-    assert "✅ Resolved by Bob: restarted the brokers" in said and "[1] Reopen" in said
+    assert "✅ Resolved by Bob.\nrestarted the brokers" in said and "[1] Reopen" in said
     assert "🔄 Reopened by Bob" in said and said.count("Status: open") == 2
     assert "[form: Declare an incident]" in said
 
@@ -501,3 +600,150 @@ async def test_threads_go_to_the_setting_else_the_rotation_channel(ctx: AppConte
         ctx, settings=ctx.settings.model_copy(update={"incidents_channel": "#incidents"})
     )
     assert incidents_channel(moved, view) == "#incidents"
+
+
+async def escalate_twice(slack: SlackDriver, *, at_once: bool) -> None:
+    """Two clicks on the same Escalate button: together, or the second once the first is done."""
+    target = button(latest_root(slack), "Escalate")
+    clicks = [slack.press(target["action_id"], target["value"], user=user) for user in (BOB, DAVID)]
+    if at_once:
+        assert set(await asyncio.gather(*clicks)) == {200}
+    else:
+        assert await clicks[0] == 200
+        await wait_for(lambda: len(slack.fake.of("chat.update")) == 1)
+        assert await clicks[1] == 200
+    await wait_for(lambda: bool(slack.fake.of("chat.update")) and bool(slack.fake.of("response:action")))
+
+
+@pytest.mark.parametrize("at_once", [False, True], ids=["one-after-the-other", "at-once"])
+async def test_a_double_click_on_escalate_calls_one_level(slack: SlackDriver, at_once: bool) -> None:
+    await declared(slack, "engagement sev2 Kafka down")
+    await escalate_twice(slack, at_once=at_once)
+    [told] = slack.fake.of("response:action")
+    assert told.args["text"] == "It was just escalated by someone else."
+    assert told.args["response_type"] == "ephemeral"
+    said = thread_text(slack)
+    assert said.count("Escalated to level") == 1 and "level 1 (escalation contacts)" in said
+    assert "(admins)" not in said and len(slack.fake.of("chat.update")) == 1
+    assert "escalation level 1" in str(latest_root(slack))
+
+
+async def test_escalate_on_a_message_from_before_buttons_carried_the_level(slack: SlackDriver) -> None:
+    await declared(slack, "engagement sev2 Kafka down")
+    target = button(latest_root(slack), "Escalate")
+    assert await slack.press(target["action_id"], "1") == 200  # the value such buttons carried
+    await wait_for(lambda: bool(slack.fake.of("chat.update")))
+    assert "Escalated to level 1 (escalation contacts) by *Alice*" in thread_text(slack)
+
+
+async def test_a_reopened_sev2_escalates_15_minutes_after_the_reopen_once(
+    slack: SlackDriver, ctx: AppContext, clock: Clock
+) -> None:
+    declared_at = clock.at
+    await declared(slack, "engagement sev2 Kafka lag")  # levels: infrastructure, then the admins
+    clock.at = declared_at + timedelta(minutes=2)
+    await press(slack, "Acknowledge")
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 1)
+    clock.at = declared_at + timedelta(minutes=10)
+    await slack.command("/incident", "resolve 1 restarted the consumer", user=BOB)
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 2)
+    reopened_at = clock.at = declared_at + timedelta(hours=1)
+    await press(slack, "Reopen", user=CAROL)
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 3)
+    assert "Reopened by *Carol*; it escalates again if nobody acknowledges it." in thread_text(slack)
+
+    client = make_client(ctx.settings)
+    for minutes, escalated in ((0, []), (14.99, []), (15, [1]), (16, []), (29.99, [])):
+        at = reopened_at + timedelta(minutes=minutes)
+        assert await escalate_due(ctx, client, now=at) == escalated, f"{minutes} min after the reopen"
+    said = thread_text(slack)
+    assert said.count("Escalated to level") == 1
+    assert "level 1 (escalation contacts) automatically: sev2 not acknowledged within 15 minutes" in said
+    assert "escalation level 1" in str(latest_root(slack)) and "Acknowledge" in str(latest_root(slack))
+
+
+async def test_a_root_update_that_fails_is_retried_by_the_sweep_without_a_second_message(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await declared(slack, "growth sev1 late data")
+    slack.fake.fail("chat.update", 500, times=3)  # every try of the update refused
+    await press(slack, "Acknowledge")
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 3)
+    assert thread_text(slack).count("Acknowledged by *Bob*") == 1
+    assert "Status: *open*" in str(roots(slack)[0].args["blocks"])
+
+    client = make_client(ctx.settings)
+    await escalate_due(ctx, client, now=ctx.clock())
+    assert len(slack.fake.of("chat.update")) == 4
+    assert "Status: *acknowledged*" in str(latest_root(slack))
+    assert thread_text(slack).count("Acknowledged by *Bob*") == 1  # the thread message not sent again
+    posts = len(slack.fake.of("chat.postMessage"))
+    await escalate_due(ctx, client, now=ctx.clock())
+    assert len(slack.fake.of("chat.update")) == 4 and len(slack.fake.of("chat.postMessage")) == posts
+
+
+async def test_an_out_of_memory_failure_calls_the_whole_data_team(slack: SlackDriver) -> None:
+    await declared(slack, "aggregated sev1 OOM in the Spark join")
+    await press(slack, "Escalate")
+    await wait_for(lambda: bool(slack.fake.of("chat.update")))
+    [escalated] = [line for line in thread_shown(slack).split("\n") if "Escalated" in line]
+    team = ", ".join(f"<@{slack_id}>" for slack_id in (ALICE, BOB, CAROL, DAVID))
+    assert escalated.endswith(f"(escalation contacts) by *Bob*. {team}, <!subteam^S0APPTEAM1>")
+
+
+async def test_an_escalation_to_the_admins_skips_an_admin_who_is_away(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await away(ctx, "alice")
+    await declared(slack, "growth sev2 numbers late")  # no contacts: the admins are level 1
+    await press(slack, "Escalate")
+    await wait_for(lambda: bool(slack.fake.of("chat.update")))
+    [escalated] = [line for line in thread_shown(slack).split("\n") if "Escalated" in line]
+    assert escalated.endswith(
+        f"(admins) by *Bob*. <@{DAVID}> :palm_tree: Alice is away (vacation), not mentioned."
+    )
+    status = str((await slack.command("/incident", "status 1"))["blocks"])
+    assert f"(admins) by *Bob*. <@{DAVID}> :palm_tree: Alice is away (vacation), not mentioned." in status
+
+
+@pytest.mark.parametrize("views", [TeamViews(recheck=3600)])  # this process rereads the team rarely
+async def test_status_of_an_incident_on_a_pipeline_this_process_does_not_know_yet(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    assert "No open incident" in str(await slack.command("/incident", "list"))  # the team is read
+    mirror = WEEK6.pipelines[0].model_copy(update={"key": "kafka-mirror", "name": "Kafka Mirror"})
+    async with ctx.sessions() as session:  # another process adds a pipeline and declares on it
+        grown = WEEK6.model_copy(update={"pipelines": [*WEEK6.pipelines, mirror]})
+        await import_team(session, team=grown, actor="test", source="import")
+        await incidents.declare(
+            session,
+            key="view:V1",
+            pipeline="kafka-mirror",
+            severity="sev1",
+            summary="lag",
+            link=None,
+            declared_by="bob",
+            channel="#data-oncall",
+            at=ctx.clock(),
+        )
+    status = (await slack.command("/incident", "status 1"))["blocks"]
+    assert_valid_blocks(status)
+    assert status[0]["text"]["text"] == "Incident #1: kafka-mirror (sev1)" and "Declared by" in str(status)
+
+
+async def test_a_message_declares_a_second_incident_once_the_first_is_resolved(slack: SlackDriver) -> None:
+    form = await shortcut_form(slack, {"type": "message", "text": "Kafka lag", "ts": "1700000500.000100"})
+
+    async def submitted(view_id: str, summary: str) -> str:
+        told = len(slack.fake.of("chat.postEphemeral"))
+        values = form_values("engagement-daily", summary)
+        await submit(slack, view_submission(form, values, user=DAVID, view_id=view_id))
+        await wait_for(lambda: len(slack.fake.of("chat.postEphemeral")) > told)
+        return str(slack.fake.of("chat.postEphemeral")[-1].args["text"])
+
+    assert "Incident #1: <" in await submitted("V1", "Kafka lag")
+    assert "Incident #1 was already declared" in await submitted("V2", "Kafka lag again")
+    await slack.command("/incident", "resolve 1 consumer restarted", user=BOB)
+    assert "Incident #2: <" in await submitted("V3", "Kafka lag is back")
+    assert "Incident #2 was already declared" in await submitted("V3", "Kafka lag is back")  # sent twice
+    assert len(roots(slack)) == 2

@@ -17,6 +17,7 @@ from bot.services import incidents, people
 from bot.services.oncall import TeamView
 from bot.slack.blocks.common import escape
 from bot.slack.blocks.incident_modals import resolve_modal
+from bot.slack.blocks.incidents import IncidentButton
 from bot.slack.context import AppContext
 from bot.slack.ids import ActionId, matching
 from bot.slack.incident_thread import deliver
@@ -37,8 +38,8 @@ async def change(
     ctx: AppContext, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond, action: ActionId
 ) -> None:
     """Apply one button's change for a team member, then post it; anyone else is told why not."""
-    value = str(body["actions"][0].get("value", ""))
-    if not value.isdigit():
+    pressed = IncidentButton.read(str(body["actions"][0].get("value", "")))
+    if pressed is None:
         await _tell(respond, "This button is not one of ours.")
         return
     async with ctx.sessions() as session:
@@ -49,9 +50,9 @@ async def change(
             return
         try:
             if action is ActionId.RESOLVE_INCIDENT:
-                await _ask_resolution(session, client, body, int(value))
+                await _ask_resolution(session, client, body, pressed.incident)
                 return
-            done = await CHANGES[action](session, view, person.id, int(value), ctx)
+            done = await CHANGES[action](session, view, person.id, pressed, ctx)
         except incidents.IncidentRefused as refused:
             await _tell(respond, escape(str(refused)))
             return
@@ -68,21 +69,29 @@ async def _ask_resolution(
 
 
 async def _acknowledge(
-    session: AsyncSession, view: TeamView, person: str, number: int, ctx: AppContext
+    session: AsyncSession, view: TeamView, person: str, pressed: IncidentButton, ctx: AppContext
 ) -> Incident:
-    return await incidents.acknowledge(session, incident_id=number, person=person, at=ctx.clock())
+    return await incidents.acknowledge(session, incident_id=pressed.incident, person=person, at=ctx.clock())
 
 
 async def _escalate(
-    session: AsyncSession, view: TeamView, person: str, number: int, ctx: AppContext
+    session: AsyncSession, view: TeamView, person: str, pressed: IncidentButton, ctx: AppContext
 ) -> Incident:
-    return await incidents.escalate(session, view=view, incident_id=number, person=person, at=ctx.clock())
+    """The next level after the one the clicked message showed: a second click calls nobody more."""
+    return await incidents.escalate(
+        session,
+        view=view,
+        incident_id=pressed.incident,
+        person=person,
+        at=ctx.clock(),
+        seen_level=pressed.level,
+    )
 
 
 async def _reopen(
-    session: AsyncSession, view: TeamView, person: str, number: int, ctx: AppContext
+    session: AsyncSession, view: TeamView, person: str, pressed: IncidentButton, ctx: AppContext
 ) -> Incident:
-    return await incidents.reopen(session, incident_id=number, person=person, at=ctx.clock())
+    return await incidents.reopen(session, incident_id=pressed.incident, person=person, at=ctx.clock())
 
 
 CHANGES = {

@@ -23,7 +23,7 @@ class DeclareMeta(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     origin_channel: str | None = None  # where the declarer is told the thread's link
-    key: str | None = None  # the idempotency key when the source is a message
+    key: str | None = None  # the message it was opened from: one open incident per message
 
 
 class ResolveMeta(BaseModel):

@@ -1,4 +1,5 @@
-"""Block Kit for incidents: the root message, who is reached, the timeline, lists and the handoff part."""
+"""Block Kit for incidents: the root message, who is reached, the runbook's key sections, the list and
+the handoff part (the timeline and thread events: `incident_timeline`)."""
 
 from __future__ import annotations
 
@@ -7,37 +8,56 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from bot.incidents.audience import Reach, mentioned
-from bot.incidents.escalation import Level, Target, TargetKind
-from bot.incidents.model import Event, EventKind, Incident
+from bot.incidents.model import Incident
 from bot.runbooks.parse import Runbook
 from bot.services.incidents import HandoffIncidents
-from bot.slack.blocks.common import actions, button, context, escape, header, mention, section
+from bot.slack.blocks.common import (
+    actions,
+    button,
+    context,
+    escape,
+    header,
+    literal_section,
+    section,
+    truncate,
+    written_line,
+)
+from bot.slack.blocks.incident_timeline import named, person
 from bot.slack.blocks.oncall import who
 from bot.slack.blocks.pipeline import markdown_to_mrkdwn
 from bot.slack.blocks.timefmt import slack_time
 from bot.slack.ids import ActionId
-from bot.teamfile.schema import Person, Pipeline
+from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
 People = Mapping[str, Person]
-SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
+PLAIN_ID = re.compile(r"[0-9]{1,12}")
 KEY_SECTIONS = ("Potential issues", "What to check", "On-call actions", "Escalation")
+LIST_LIMIT = 40  # lines of `/incident list`, within a message's 50 blocks
+HANDOFF_LIMIT = 10  # lines of each incident list in a handoff, which says much else too
 
 
-def person(person_id: str | None, people: People) -> str:
-    """Someone in the team as a mention, or someone outside it by their Slack id."""
-    if person_id and person_id not in people and SLACK_USER.match(person_id):
-        return mention(person_id)
-    return who(person_id, people)
+class IncidentButton(BaseModel):
+    """The value of an incident's buttons: which incident, and the escalation level its message showed,
+    so a stale or second click on Escalate cannot call a level nobody saw."""
 
+    model_config = ConfigDict(extra="forbid")
+    incident: int
+    level: int | None = None  # None on messages posted before buttons carried it
 
-def named(person_id: str, people: People) -> str:
-    """A name without a notification: the thread says who did what without pinging them again."""
-    if person_id not in people and SLACK_USER.match(person_id):
-        return mention(person_id)
-    return who(person_id, people, notify=False)
+    @classmethod
+    def read(cls, value: str) -> IncidentButton | None:
+        """The button's value, also from messages whose buttons carried the plain incident id."""
+        if PLAIN_ID.fullmatch(value):
+            return cls(incident=int(value))
+        try:
+            return cls.model_validate_json(value)
+        except ValidationError:
+            return None
 
 
 def link_text(url: str, label: str = "link") -> str:
@@ -50,8 +70,8 @@ def duration(span: timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    parts = [f"{days} d"] * bool(days) + [f"{hours} h"] * bool(hours) + [f"{minutes} min"]
-    return " ".join(parts[:2]) if days else " ".join(parts)
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
+    return " ".join(parts[:2]) or "0 min"
 
 
 def status_word(incident: Incident) -> str:
@@ -79,7 +99,7 @@ def _facts(incident: Incident, people: People, zone: str) -> list[str]:
 
 
 def _buttons(incident: Incident) -> list[dict[str, Any]]:
-    value = str(incident.id)
+    value = IncidentButton(incident=incident.id, level=incident.level).model_dump_json()
     if not incident.is_open:
         return [button("Reopen", ActionId.REOPEN_INCIDENT, value)]
     ack = [] if incident.acked_by else [button("Acknowledge", ActionId.ACK_INCIDENT, value, style="primary")]
@@ -90,19 +110,20 @@ def _buttons(incident: Incident) -> list[dict[str, Any]]:
     ]
 
 
-def root_blocks(incident: Incident, pipeline: Pipeline, people: People, zone: str) -> Blocks:
-    """The incident's root message: what broke, how bad, its state, and the buttons that change it."""
-    summary = escape(incident.summary)
+def title(incident: Incident, pipeline: str) -> str:
+    return f"Incident #{incident.id}: {pipeline} ({incident.severity})"
+
+
+def root_blocks(incident: Incident, pipeline: str, people: People, zone: str) -> Blocks:
+    """The incident's root message: what broke (`pipeline` is its name), how bad, its state, and the
+    buttons that change it. What people wrote (the summary, the resolution) shows exactly as written."""
+    blocks = [header(title(incident, pipeline))]
+    blocks.append(literal_section(incident.summary))
     if incident.link:
-        summary += f"\n:link: {link_text(incident.link)}"
+        blocks.append(section(f":link: {link_text(incident.link)}"))
     if incident.resolution and not incident.is_open:
-        summary += f"\n*Resolution:* {escape(incident.resolution)}"
-    return [
-        header(f"Incident #{incident.id}: {pipeline.name} ({incident.severity})"),
-        section(summary),
-        context(" · ".join(_facts(incident, people, zone))),
-        actions(*_buttons(incident)),
-    ]
+        blocks.append(literal_section(f"Resolution: {incident.resolution}"))
+    return [*blocks, context(" · ".join(_facts(incident, people, zone))), actions(*_buttons(incident))]
 
 
 def reach_blocks(reaches: Sequence[Reach], people: People) -> Blocks:
@@ -127,60 +148,34 @@ def key_sections_blocks(runbook: Runbook) -> Blocks:
     return blocks if len(blocks) > 1 else [*blocks, context("The runbook has no on-call sections.")]
 
 
-def target_text(target: Target, people: People) -> str:
-    if target.kind is TargetKind.GROUP:
-        return f"<!subteam^{target.ref}>"
-    if target.kind is TargetKind.CHANNEL:
-        return f"<#{target.ref}>"
-    if target.kind is TargetKind.USER:
-        return mention(target.ref)
-    if target.kind is TargetKind.PERSON:
-        return who(target.ref, people)
-    return f"*{escape(target.name)}*"
-
-
-def event_text(event: Event, ladder: Sequence[Level], people: People) -> str:
-    """The thread message of one timeline event."""
-    by = f" by {named(event.actor, people)}" if event.actor else ""
-    if event.kind is EventKind.ACKNOWLEDGED:
-        return f":eyes: Acknowledged{by}."
-    if event.kind is EventKind.RESOLVED:
-        return f":white_check_mark: Resolved{by}: {escape(event.detail)}"
-    if event.kind is EventKind.REOPENED:
-        if (event.level or 0) < len(ladder):
-            return f":arrows_counterclockwise: Reopened{by}; it escalates again if nobody acknowledges it."
-        return f":arrows_counterclockwise: Reopened{by}; every escalation level was already called."
-    if event.kind is EventKind.DECLARED:
-        return f":rotating_light: Declared{by}: {escape(event.detail)}"
-    level = ladder[event.level - 1] if event.level and event.level <= len(ladder) else None
-    whom = ", ".join(target_text(t, people) for t in level.targets) if level else "_nobody on file_"
-    why = f" automatically: {escape(event.detail)}" if not event.actor and event.detail else by
-    return f":rotating_light: Escalated to level {event.level} ({level.name if level else '?'}){why}. {whom}"
-
-
-def timeline_blocks(events: Sequence[Event], ladder: Sequence[Level], people: People, zone: str) -> Blocks:
-    lines = [f"{slack_time(e.at, zone)} {event_text(e, ladder, people)}" for e in events[-20:]]
-    return [section("*Timeline*\n" + "\n".join(lines))] if lines else []
+def _more(found: Sequence[Incident], shown: int, tail: str = "") -> Blocks:
+    return [context(f"…and {len(found) - shown} more{tail}.")] if len(found) > shown else []
 
 
 def list_blocks(incidents: Sequence[Incident], names: Mapping[str, str], zone: str) -> Blocks:
     if not incidents:
         return [section(":white_check_mark: No open incident.")]
     lines = [
-        f"• #{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}, {status_word(i)}), "
-        f"{slack_time(i.declared_at, zone)}: {escape(i.summary[:120])}"
-        for i in incidents[:40]
+        written_line(
+            f"*#{i.id}* {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}, {status_word(i)}), "
+            f"{slack_time(i.declared_at, zone)}:",
+            truncate(i.summary, 120),
+        )
+        for i in incidents[:LIST_LIMIT]
     ]
-    return [header("Open incidents"), section("\n".join(lines))]
+    return [header("Open incidents"), *lines, *_more(incidents, LIST_LIMIT, ", declared later")]
 
 
-def _timing(incident: Incident) -> str:
-    ack = incident.time_to_acknowledge
-    done = incident.time_to_resolve
-    parts = [f"acknowledged in {duration(ack)}" if ack is not None else "never acknowledged"]
-    if done is not None:
-        parts.append(f"resolved in {duration(done)}")
-    return ", ".join(parts)
+def timing(incident: Incident, *, reopened: bool) -> str:
+    """How long acknowledging and resolving took, both counted from the declaration (also after a
+    reopen, which the line then says)."""
+    ack, done = incident.time_to_acknowledge, incident.time_to_resolve
+    steps = [f"acknowledged {duration(ack)}"] if ack is not None else []
+    steps += [f"resolved {duration(done)}"] if done is not None else []
+    said = [f"{' and '.join(steps)} after it was declared"] if steps else []
+    if ack is None:
+        said.append("not acknowledged since it was reopened" if reopened else "not acknowledged")
+    return ("reopened; " if reopened and ack is not None else "") + ", ".join(said)
 
 
 def handoff_incident_blocks(report: HandoffIncidents) -> Blocks:
@@ -190,20 +185,23 @@ def handoff_incident_blocks(report: HandoffIncidents) -> Blocks:
         return []
     names = report.pipeline_names
 
-    def line(i: Incident) -> str:
-        return (
-            f"• #{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}): {escape(i.summary[:100])}"
-        )
-
-    lines = ["*Incidents still open*", *[f"{line(i)} · {_timing(i)}" for i in report.still_open[:15]]]
-    if not report.still_open:
-        lines = ["*Incidents still open:* none"]
-    if report.closed:
-        lines += [
-            "*Resolved since the last handoff*",
-            *[f"{line(i)} · {_timing(i)}" for i in report.closed[:15]],
+    def lines(found: Sequence[Incident]) -> Blocks:
+        shown = [
+            written_line(
+                f"#{i.id} {escape(names.get(i.pipeline, i.pipeline))} ({i.severity}):",
+                truncate(i.summary, 100),
+                f"· {timing(i, reopened=i.id in report.reopened)}",
+            )
+            for i in found[:HANDOFF_LIMIT]
         ]
-    return [section("\n".join(lines))]
+        return shown + _more(found, HANDOFF_LIMIT)
+
+    blocks = [section("*Incidents still open*"), *lines(report.still_open)]
+    if not report.still_open:
+        blocks = [section("*Incidents still open:* none")]
+    if report.closed:
+        blocks += [section("*Resolved since the last handoff*"), *lines(report.closed)]
+    return blocks
 
 
 HELP = """\

@@ -15,16 +15,21 @@ from bot.incidents.model import Incident
 from bot.services import incidents
 from bot.services.oncall import NoTeam, TeamView
 from bot.services.pipelines import find_pipeline, typed_names
-from bot.slack.blocks.common import escape, section
+from bot.slack.blocks.common import as_typed, escape, section
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
-from bot.slack.blocks.incidents import help_blocks, list_blocks, root_blocks, timeline_blocks, usage_blocks
+from bot.slack.blocks.incident_timeline import timeline_blocks
+from bot.slack.blocks.incidents import help_blocks, list_blocks, root_blocks, usage_blocks
 from bot.slack.commands import incident_parse as parse
 from bot.slack.context import AppContext
 from bot.slack.incident_thread import deliver, incidents_channel, permalink
-from bot.store import incidents as store
 
 log = logging.getLogger(__name__)
 Blocks = list[dict[str, Any]]
+
+
+def typed_text(view: TeamView, text: str) -> str:
+    """Text as Slack sends it (a command, a message) turned back into what its author typed."""
+    return as_typed(text, {p.slack_id: p.name for p in view.file.people if p.slack_id})
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,10 @@ async def declare(
     summary: str,
     link: str | None,
     slack_user: str,
+    until_resolved: bool = False,
 ) -> Declared | str:
-    """Store the incident (once per key); a message instead when the pipeline is unknown."""
+    """Store the incident (once per key, or per key while open: see `incidents.declare`); a message
+    instead when the pipeline is unknown."""
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
         match, candidates = find_pipeline(view, pipeline)
@@ -61,6 +68,7 @@ async def declare(
             declared_by=person,
             channel=incidents_channel(ctx, view),
             at=ctx.clock(),
+            until_resolved=until_resolved,
         )
     return Declared(incident, created)
 
@@ -122,18 +130,16 @@ async def _open_form(ack: AsyncAck, client: AsyncWebClient, command: dict[str, A
 
 async def _status(ctx: AppContext, view: TeamView, number: int) -> dict[str, Any]:
     async with ctx.sessions() as session:
-        found = await incidents.find(session, number)
-        timeline = await store.events(session, number) if found else []
-    pipeline = next((p for p in view.file.pipelines if found and p.key == found.pipeline), None)
-    if found is None or pipeline is None:
+        found = await incidents.status(session, view=view, incident_id=number)
+    if found is None:
         return {
             "blocks": usage_blocks(f"There is no incident #{number}. {parse.STATUS_USAGE}"),
             "text": "Usage",
         }
-    ladder = incidents.ladder_of(view, found)
-    blocks = root_blocks(found, pipeline, view.people, view.file.timezone)[:-1]  # buttons live on the root
-    blocks += timeline_blocks(timeline, ladder, view.people, view.file.timezone)
-    return {"blocks": blocks, "text": f"Incident #{found.id}"}
+    zone, ladder = view.file.timezone, incidents.ladder_of(view, found.incident)
+    blocks = root_blocks(found.incident, found.pipeline, view.people, zone)[:-1]  # buttons: on the root
+    blocks += timeline_blocks(found.timeline, ladder, view.people, zone, found.unreachable)
+    return {"blocks": blocks, "text": f"Incident #{number}"}
 
 
 async def _list(ctx: AppContext, view: TeamView) -> dict[str, Any]:
@@ -165,7 +171,8 @@ async def handle(
     try:
         async with ctx.sessions() as session:
             view = await ctx.views.load(session)
-        ask = parse.parse((command.get("text") or "").strip(), typed_names(view.file.pipelines))
+        typed = typed_text(view, command.get("text") or "").strip()
+        ask = parse.parse(typed, typed_names(view.file.pipelines))
         match ask:
             case str():
                 await ack(blocks=usage_blocks(escape(ask)), text="Usage")

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
+from bot.slack.commands.incident import typed_text
 from bot.slack.context import AppContext
 from bot.slack.ids import ActionId
 
@@ -37,7 +38,7 @@ async def open_from_message(ctx: AppContext, body: dict[str, Any], client: Async
     form = declare_modal(
         view.file.pipelines,
         meta,
-        summary=str(message.get("text", "")),
+        summary=typed_text(view, str(message.get("text", ""))),
         link=await _message_link(client, channel, ts) if ts else None,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=form)

@@ -71,6 +71,7 @@ async def declare_submitted(
     outcome = await declare(
         ctx,
         key=meta.key or f"view:{view['id']}",
+        until_resolved=meta.key is not None,  # one open incident per message, not one for ever
         pipeline=submitted(view, "pipeline") or "",
         severity=submitted(view, "severity") or "",
         summary=submitted(view, "summary") or "",
