@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot.slack.blocks.common import as_typed
 
 EMOJI = {
     "palm_tree": "🌴",
@@ -48,16 +49,16 @@ class Rendered:
 
 
 def mrkdwn_to_text(text: str, names: Mapping[str, str]) -> str:
-    text = re.sub(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", lambda m: "@" + names.get(m[1], m[1]), text)
-    text = re.sub(r"<!date\^\d+\^[^|>]*\|([^>]*)>", r"\1", text)
-    text = re.sub(r"<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>", lambda m: "@" + (m[2] or m[1]), text)
-    text = re.sub(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>", lambda m: "#" + (m[2] or m[1]), text)
-    text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2 (\1)", text)
-    text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
+    text = as_typed(text, names)
     text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)
     text = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"\1", text)
-    text = re.sub(r":([a-z_]+):", lambda m: EMOJI.get(m[1], m[0]), text)
-    return html.unescape(text)
+    return re.sub(r":([a-z_]+):", lambda m: EMOJI.get(m[1], m[0]), text)
+
+
+def _text(obj: dict[str, Any], names: Mapping[str, str]) -> str:
+    """A text object as a reader sees it: plain_text exactly as written, mrkdwn rendered."""
+    text = str(obj.get("text", ""))
+    return text if obj.get("type") == "plain_text" else mrkdwn_to_text(text, names)
 
 
 def _button(element: dict[str, Any], block_id: str) -> Button:
@@ -113,9 +114,9 @@ def _text_lines(block: Block, names: Mapping[str, str]) -> list[str]:
         return [title, "=" * len(title)]
     if kind == "section":
         texts = [block.get("text", {}), *block.get("fields", [])]
-        return [mrkdwn_to_text(t.get("text", ""), names) for t in texts if t]
+        return [_text(t, names) for t in texts if t]
     if kind == "context":
-        return ["  " + "  ".join(mrkdwn_to_text(e.get("text", ""), names) for e in block["elements"])]
+        return ["  " + "  ".join(_text(e, names) for e in block["elements"])]
     if kind == "divider":
         return ["-" * 40]
     return []

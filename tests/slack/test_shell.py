@@ -102,7 +102,7 @@ async def test_declare_by_the_form_then_resolve_by_its_form(ctx: AppContext) -> 
     assert "→ only you see this:\nIncident #1: its thread is in #data-oncall." in declared
     resolved = after(declared, "[form: Resolve #1]")
     assert "Resolution, in one line" in resolved
-    assert "→ #data-oncall, in the thread:\n✅ Resolved by Alice: restarted the consumer" in resolved
+    assert "→ #data-oncall, in the thread:\n✅ Resolved by Alice.\nrestarted the consumer" in resolved
     assert "↻ #data-oncall (updated):\nIncident #1: Growth Pipeline (sev1)" in resolved
     assert "Status: resolved" in resolved and "[1] Reopen" in resolved
     assert "No open incident." in await drive(ctx, "/incident list\n")
