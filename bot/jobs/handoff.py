@@ -1,5 +1,6 @@
 """The weekly handoff post: outgoing and incoming primary and backup, the coming shift's holidays
-and who covers them, the swaps and absences in force and the swap requests still waiting."""
+and who covers them, the swaps and absences in force and the swap requests still waiting; and
+sending any post once through the ledger, as every scheduled post and incident message is."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +18,7 @@ from bot.schedule import resolve, shift_at, shifts
 from bot.schedule.model import HolidayDuty, Reason, Role, Rotation, Segment, Shift
 from bot.services.incidents import HandoffIncidents, handoff_report
 from bot.services.oncall import TeamView, schedule_inputs
+from bot.slack.client import refusal_hint
 from bot.store import ledger
 from bot.store.handoff_notes import notes_for
 from bot.store.swaps import SwapRequest, pending_in
@@ -84,6 +87,9 @@ async def handoffs_between(
     return sorted(found, key=lambda h: h.at)
 
 
+SEND_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)  # the connection, not Slack, failed
+
+
 async def send_once(
     sessions: async_sessionmaker[AsyncSession],
     client: AsyncWebClient,
@@ -96,10 +102,14 @@ async def send_once(
     owner: str,
     now: datetime,
     thread_of: str | None = None,
+    hold: timedelta = timedelta(0),
 ) -> str:
-    """Post unless the ledger says it was posted; "sent", "already sent" or "failed: why".
+    """Post unless the ledger says it was posted; "sent", "already sent", "waiting: why", "held: why"
+    or "failed: why".
 
-    With `thread_of` (another post's ledger key) the post is a reply in that post's thread.
+    With `thread_of` (another post's ledger key) the post is a reply in that post's thread. A refusal
+    no retry changes (the bot not in the channel, a revoked token) is logged once, with what to do,
+    and the post is not tried again for `hold`; any other failure gives it up for the next attempt.
     """
     thread_ts = None
     async with sessions() as session:
@@ -109,15 +119,43 @@ async def send_once(
                 return f"waiting: {thread_of} is not posted yet"
             channel, thread_ts = parent
         if not await ledger.claim(session, key=key, job=job, owner=owner, now=now):
-            return "already sent"
+            until = await ledger.held_until(session, key)
+            return f"held: Slack refused it; next try at {until:%H:%M} UTC" if until else "already sent"
     try:
         answer = await client.chat_postMessage(channel=channel, blocks=blocks, text=text, thread_ts=thread_ts)
-    except (SlackApiError, OSError) as error:
-        async with sessions() as session:
-            await ledger.release(session, key=key)
-        reason = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
-        log.error("post %s to %s failed, will be tried again: %s", key, channel, reason)
-        return f"failed: {reason}"
+    except SlackApiError as error:
+        reason = str(error.response.get("error"))
+        hint = refusal_hint(reason, channel)
+        if hint is None:
+            return await _give_up(sessions, key, channel, reason)
+        return await _hold(sessions, key, channel, reason, hint, until=now + hold)
+    except SEND_ERRORS as error:
+        return await _give_up(sessions, key, channel, str(error) or type(error).__name__)
     async with sessions() as session:
         await ledger.mark_sent(session, key=key, channel=answer["channel"], ts=answer["ts"], now=now)
     return "sent"
+
+
+async def _give_up(sessions: async_sessionmaker[AsyncSession], key: str, channel: str, reason: str) -> str:
+    async with sessions() as session:
+        await ledger.release(session, key=key)
+    log.error("post %s to %s failed, will be tried again: %s", key, channel, reason)
+    return f"failed: {reason}"
+
+
+async def _hold(
+    sessions: async_sessionmaker[AsyncSession],
+    key: str,
+    channel: str,
+    reason: str,
+    hint: str,
+    *,
+    until: datetime,
+) -> str:
+    async with sessions() as session:
+        again = await ledger.hold(session, key=key, until=until)
+    if again:
+        log.info("post %s to %s still refused: %s", key, channel, reason)
+    else:
+        log.error("post %s to %s refused by Slack: %s; %s", key, channel, reason, hint)
+    return f"failed: {reason}"

@@ -11,10 +11,12 @@ import logging
 from datetime import datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.incidents.escalation import Policy
+from bot.incidents.escalation import Level, Policy, is_due, next_level
+from bot.incidents.model import Incident
 from bot.services import incidents
-from bot.services.oncall import NoTeam
+from bot.services.oncall import NoTeam, TeamView
 from bot.settings import Settings
 from bot.slack.context import AppContext
 from bot.slack.incident_thread import deliver
@@ -45,3 +47,16 @@ async def escalate_due(ctx: AppContext, client: AsyncWebClient, *, now: datetime
     for incident_id in pending:
         await deliver(ctx, client, incident_id, now=now)
     return [i.id for i in escalated]
+
+
+async def due_escalations(
+    session: AsyncSession, *, view: TeamView, policy: Policy, now: datetime
+) -> list[tuple[Incident, Level]]:
+    """What a sweep at `now` would escalate, each with the level it would call; nothing changes."""
+    found = []
+    for incident in await store.open_incidents(session):
+        ladder = incidents.ladder_of(view, incident)
+        level = next_level(incident, ladder)
+        if level is not None and is_due(incident, ladder, policy, now):
+            found.append((incident, level))
+    return found

@@ -45,7 +45,8 @@ def checklist_items(runbook: Runbook) -> list[str]:
 
 @dataclass(frozen=True)
 class MonthEndDay:
-    """A business day of a month's closing window: the first posts the checklists, the rest nudge."""
+    """A business day of a month's closing window: the first posts the checklists, the later ones
+    remind in their threads (and post a checklist still missing, as after the bot was down)."""
 
     period: str  # 2026-11
     day: date

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.jobs.posts import Post
+from bot.jobs.model import Post
 from bot.services.oncall import TeamView
 from bot.services.roster import roster_changes
 from bot.slack.blocks.roster import roster_change_blocks
@@ -46,6 +46,7 @@ async def roster_posts(session: AsyncSession, *, old: TeamView, new: TeamView, a
                 channel=person.slack_id,
                 blocks=roster_change_blocks(moved, zone),
                 text="Your on-call shifts changed",
+                due=at,
             )
         )
     return posts

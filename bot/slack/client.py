@@ -1,5 +1,5 @@
 """The Web API client: Slack's URL or SLACK_API_URL, retrying rate limits, lost connections and
-Slack's own server errors with growing waits."""
+Slack's own server errors with growing waits; and what to do about refusals retrying cannot fix."""
 
 from __future__ import annotations
 
@@ -19,6 +19,31 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.settings import Settings
 
 MAX_RETRIES = 2
+_TOKEN = "SLACK_BOT_TOKEN is not valid any more: reinstall the app and put its new token in SLACK_BOT_TOKEN"
+_PERSON = "check the person's Slack id in the team file"
+# Slack's answers that no retry changes, each with what an admin can do about it.
+REFUSALS = {
+    "channel_not_found": "check that {channel} exists and invite the bot to it (/invite @oncall-bot)",
+    "not_in_channel": "invite the bot to {channel} (/invite @oncall-bot)",
+    "is_archived": "{channel} is archived: unarchive it or name another channel in the team file",
+    "restricted_action": "the workspace does not let the bot post in {channel}: ask a Slack admin",
+    "missing_scope": "the app lacks a scope: reinstall it from manifest.yml",
+    "invalid_auth": _TOKEN,
+    "not_authed": _TOKEN,
+    "token_revoked": _TOKEN,
+    "token_expired": _TOKEN,
+    "account_inactive": _TOKEN,
+    "user_not_found": _PERSON,
+    "user_disabled": _PERSON,
+    "cannot_dm_bot": _PERSON,
+    "invalid_blocks": "Slack refused the message as built: please report it as a bug",
+}
+
+
+def refusal_hint(error: str, channel: str) -> str | None:
+    """What to do about a refusal no retry changes; None when trying again may well work."""
+    hint = REFUSALS.get(error)
+    return hint.format(channel=channel) if hint else None
 
 
 class Backoff(RetryIntervalCalculator):
@@ -53,7 +78,9 @@ class ServerErrorRetryHandler(AsyncRetryHandler):
 def retry_handlers(backoff_seconds: float) -> list[AsyncRetryHandler]:
     return [
         AsyncRateLimitErrorRetryHandler(max_retry_count=MAX_RETRIES),
-        AsyncConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        AsyncConnectionErrorRetryHandler(
+            max_retry_count=MAX_RETRIES, interval_calculator=Backoff(backoff_seconds)
+        ),
         ServerErrorRetryHandler(max_retry_count=MAX_RETRIES, interval_calculator=Backoff(backoff_seconds)),
     ]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import ChecklistItem
@@ -28,16 +28,13 @@ async def ensure_items(session: AsyncSession, *, period: str, pipeline: str, tex
             ChecklistItem.period == period, ChecklistItem.pipeline == pipeline
         )
     )
-    if existing is not None:
+    if existing is not None or not texts:
         return
-    try:
-        async with session.begin_nested():
-            session.add_all(
-                ChecklistItem(period=period, pipeline=pipeline, position=i, text=t)
-                for i, t in enumerate(texts)
-            )
-    except IntegrityError:
-        pass  # another replica created the same items at the same moment
+    # Another replica may create the same items at the same moment: its rows stand. No savepoint,
+    # which SQLite's driver would commit on its own, so a caller can still roll the items back.
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    rows = [{"period": period, "pipeline": pipeline, "position": i, "text": t} for i, t in enumerate(texts)]
+    await session.execute(insert(ChecklistItem).values(rows).on_conflict_do_nothing())
 
 
 async def entries(session: AsyncSession, *, period: str, pipeline: str | None = None) -> list[Entry]:

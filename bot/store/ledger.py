@@ -1,5 +1,10 @@
 """The post ledger: a scheduled post is claimed under its unique key before it is sent, so two
-processes, a restart or a retry never send it twice, and a failed send can be claimed again."""
+processes, a restart or a retry never send it twice, and a failed send can be claimed again.
+
+A row is `claimed` while a process sends the post, `sent` once Slack has it (with where it went),
+or `held` after Slack refused it for a reason retrying cannot fix: nobody claims it again before
+its hold ends, and it stays `held` through the next try so a repeated refusal is known as one.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.store.models import PostLedger
 
 LEASE = timedelta(minutes=10)  # a claim older than this was left by a process that died mid-send
+UNSENT = ("claimed", "held")
 
 
 async def claim(session: AsyncSession, *, key: str, job: str, owner: str, now: datetime) -> bool:
@@ -25,7 +31,7 @@ async def claim(session: AsyncSession, *, key: str, job: str, owner: str, now: d
         await session.rollback()
     takeover = (
         update(PostLedger)
-        .where(PostLedger.key == key, PostLedger.status == "claimed", PostLedger.lease_until < now)
+        .where(PostLedger.key == key, PostLedger.status.in_(UNSENT), PostLedger.lease_until <= now)
         .values(claimed_by=owner, lease_until=now + LEASE)
     )
     taken = (await session.execute(takeover)).rowcount  # type: ignore[attr-defined]
@@ -45,8 +51,14 @@ async def mark_sent(session: AsyncSession, *, key: str, channel: str, ts: str, n
 
 
 async def sent_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
-    """Which of these posts were claimed or sent already."""
+    """Which of these posts were claimed, held or sent already."""
     return set(await session.scalars(select(PostLedger.key).where(PostLedger.key.in_(list(keys)))))
+
+
+async def sent(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of these posts Slack has already."""
+    query = select(PostLedger.key).where(PostLedger.key.in_(list(keys)), PostLedger.status == "sent")
+    return set(await session.scalars(query))
 
 
 async def posted(session: AsyncSession, key: str) -> tuple[str, str] | None:
@@ -56,6 +68,23 @@ async def posted(session: AsyncSession, key: str) -> tuple[str, str] | None:
 
 
 async def release(session: AsyncSession, *, key: str) -> None:
-    """Give up a claim whose send failed for good, so a later attempt can send it."""
-    await session.execute(delete(PostLedger).where(PostLedger.key == key, PostLedger.status == "claimed"))
+    """Give up a claim whose send failed, so a later attempt can send it."""
+    await session.execute(delete(PostLedger).where(PostLedger.key == key, PostLedger.status.in_(UNSENT)))
     await session.commit()
+
+
+async def hold(session: AsyncSession, *, key: str, until: datetime) -> bool:
+    """Keep a post Slack refused from being claimed before `until`; True when it was refused before."""
+    row = await session.get(PostLedger, key)
+    if row is None or row.status == "sent":
+        return False
+    again = row.status == "held"
+    row.status, row.lease_until = "held", until
+    await session.commit()
+    return again
+
+
+async def held_until(session: AsyncSession, key: str) -> datetime | None:
+    """When a refused post may be tried again; None unless it is held."""
+    row = await session.get(PostLedger, key)
+    return row.lease_until if row and row.status == "held" else None

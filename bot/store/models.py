@@ -175,7 +175,7 @@ class PostLedger(Base):
     __tablename__ = "post_ledger"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)  # job:subject:period
     job: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(10))  # claimed, sent
+    status: Mapped[str] = mapped_column(String(10))  # claimed, held, sent
     claimed_by: Mapped[str] = mapped_column(String(64))
     lease_until: Mapped[datetime] = mapped_column(UTCDateTime)  # a claim past this was abandoned
     channel: Mapped[str | None] = mapped_column(String(80))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from datetime import date
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.cli.main import main
+from bot.services import incidents
+from bot.store.db import create_engine, session_factory
+from tests.slack.fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK6 = ROOT / "examples" / "week6-team.yaml"
@@ -196,3 +201,103 @@ def test_run_job_reminders_dry_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert "[reminder:data-oncall:2026-11-23:backup:david to U0DAVID01]" in out
     code, out, _ = run(capsys, "run-job", "reminders", "--at", "2026-11-21T12:00", "--dry-run")
     assert out.startswith("Nothing to post for reminders")
+
+
+def checklist_rows(db: Path) -> int:
+    with sqlite3.connect(db) as connection:
+        return int(connection.execute("SELECT count(*) FROM checklist_items").fetchone()[0])
+
+
+def test_run_job_month_end_dry_run_prints_and_stores_nothing(
+    capsys: pytest.CaptureFixture[str], store: Path
+) -> None:
+    imported(capsys)
+    code, out, _ = run(capsys, "run-job", "month-end", "--at", "2026-11-23T09:30", "--dry-run")
+    assert code == 0
+    assert "[month-end:profit:2026-11 to #data-oncall]" in out
+    assert "Financial records completeness is above 99.5%" in out
+    assert checklist_rows(store) == 0  # its boxes are made when the checklist is really posted
+
+
+def test_run_job_month_end_is_for_the_whole_team(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, out, err = run(capsys, "run-job", "month-end", "--rotation", "data-oncall", "--dry-run")
+    assert code == 2 and out == ""
+    assert "month-end is for the whole team, not one rotation: run it without --rotation" in err
+
+
+@pytest.fixture
+def slack_env(fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> FakeSlack:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+    return fake_slack
+
+
+async def in_thread(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """The command as a shell runs it, while the fake Slack answers on this test's event loop."""
+    return await asyncio.to_thread(run, capsys, *argv)
+
+
+async def test_run_job_handoff_posts_once(capsys: pytest.CaptureFixture[str], slack_env: FakeSlack) -> None:
+    assert (await in_thread(capsys, "import", str(WEEK6)))[0] == 0
+    code, out, _ = await in_thread(capsys, "run-job", "handoff", "--at", "2026-11-24T12:00")
+    assert code == 0 and out == "handoff:data-oncall:2026-11-23: sent\n"
+    code, out, _ = await in_thread(capsys, "run-job", "handoff", "--at", "2026-11-24T12:00")
+    assert code == 0 and out == "handoff:data-oncall:2026-11-23: already sent\n"
+    [post] = slack_env.of("chat.postMessage")
+    assert post.args["channel"] == "#data-oncall" and "<@U0CAROL01>" in str(post.args["blocks"])
+
+
+async def declare_sev1(db: Path, at: datetime) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{db}")
+    try:
+        async with session_factory(engine)() as session:
+            await incidents.declare(
+                session,
+                key="cli-1",
+                pipeline="engagement",
+                severity="sev1",
+                summary="Kafka down",
+                link=None,
+                declared_by="carol",
+                channel="#data-oncall",
+                at=at,
+            )
+    finally:
+        await engine.dispose()
+
+
+async def test_run_job_incidents_escalates_what_is_due(
+    capsys: pytest.CaptureFixture[str], slack_env: FakeSlack, store: Path
+) -> None:
+    assert (await in_thread(capsys, "import", str(WEEK6)))[0] == 0
+    declared_at = datetime.now(UTC) - timedelta(minutes=6)
+    await declare_sev1(store, declared_at)
+    early = (declared_at + timedelta(minutes=4)).isoformat()
+    code, out, _ = await in_thread(capsys, "run-job", "incidents", "--at", early, "--dry-run")
+    assert code == 0 and out.startswith("Nothing to escalate at")
+    code, out, _ = await in_thread(capsys, "run-job", "incidents", "--dry-run")
+    expected = "#1 Engagement Pipeline (sev1): {} level 1, the escalation contacts: Infrastructure team\n"
+    assert code == 0 and out == expected.format("would call")
+    assert slack_env.of("chat.postMessage") == []
+    code, out, _ = await in_thread(capsys, "run-job", "incidents")
+    assert code == 0 and out == expected.format("called")
+    escalation = [p for p in slack_env.of("chat.postMessage") if "Escalated to level 1" in p.args["text"]]
+    assert len(escalation) == 1 and "thread_ts" in escalation[0].args
+    code, out, _ = await in_thread(capsys, "run-job", "incidents")
+    assert code == 0 and out.startswith("Nothing to escalate at")
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--rotation", "data-oncall", "--dry-run"], "incidents escalate by pipeline, not by rotation"),
+        (["--at", "2026-11-24T12:00"], "--at works only with --dry-run"),
+    ],
+)
+def test_run_job_incidents_refuses_what_does_not_apply(
+    capsys: pytest.CaptureFixture[str], argv: list[str], says: str
+) -> None:
+    imported(capsys)
+    code, _, err = run(capsys, "run-job", "incidents", *argv)
+    assert code == 2 and says in err

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.handoff import Handoff, handoffs_between, send_once
@@ -21,7 +23,7 @@ from bot.store.schedule import add_absence, add_override
 from bot.store.swaps import add_request, transition
 from bot.teamfile.loader import load_team_file
 from tests.slack.blocks_check import assert_valid_blocks
-from tests.slack.fakeslack import FakeSlack
+from tests.slack.fakeslack import DROP, FakeSlack, record_rate_limit_waits
 
 NY = ZoneInfo("America/New_York")
 WEEK6 = load_team_file(Path(__file__).resolve().parents[2] / "examples" / "week6-team.yaml")
@@ -135,13 +137,14 @@ async def slack(team: Sessions, fake_slack: FakeSlack) -> tuple[Sessions, FakeSl
     return team, fake_slack, settings
 
 
-async def send(sessions: Sessions, settings: Settings, owner: str = "replica-1") -> str:
+async def send(
+    sessions: Sessions, settings: Settings, owner: str = "replica-1", client: AsyncWebClient | None = None
+) -> str:
     handoff = await handoff_on(sessions, datetime(2026, 11, 23, 9, tzinfo=NY))
-    client = make_client(settings, token="xoxb-test")
     blocks = handoff_blocks(handoff, {p.id: p for p in WEEK6.people})
     return await send_once(
         sessions,
-        client,
+        client or make_client(settings, token="xoxb-test"),
         key=handoff.key,
         job="handoff",
         channel=handoff.channel,
@@ -180,7 +183,57 @@ async def test_a_post_failing_for_good_is_released_and_sent_later(
     assert len(fake.of("chat.postMessage")) == 4
 
 
-async def test_rate_limit_is_waited_out(slack: tuple[Sessions, FakeSlack, Settings]) -> None:
+async def test_rate_limit_is_waited_out(
+    slack: tuple[Sessions, FakeSlack, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
     sessions, fake, settings = slack
+    waits = record_rate_limit_waits(monkeypatch)
+    fake.retry_after = 3
     fake.fail("chat.postMessage", 429)
     assert await send(sessions, settings) == "sent"
+    assert len(waits) == 1 and 3 <= waits[0] < 4
+    first, second = fake.of("chat.postMessage")  # refused with 429, then posted
+    assert first.args == second.args
+    assert await send(sessions, settings) == "already sent"
+    assert len(fake.of("chat.postMessage")) == 2
+
+
+async def test_a_dropped_connection_releases_the_claim_and_says_why(
+    slack: tuple[Sessions, FakeSlack, Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    sessions, fake, settings = slack
+    fake.fail("chat.postMessage", DROP, times=3)  # the first try and both retries
+    assert await send(sessions, settings) == "failed: Server disconnected"
+    assert "will be tried again: Server disconnected" in caplog.text
+    assert await send(sessions, settings) == "sent"
+
+
+class BrokenConnection:
+    """A Web API client whose connection fails the way aiohttp does, after slack_sdk's retries."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def chat_postMessage(self, **message: object) -> None:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (TimeoutError(), "TimeoutError"),
+        (
+            aiohttp.ClientPayloadError("Response payload is not completed"),
+            "Response payload is not completed",
+        ),
+        (aiohttp.ServerDisconnectedError(), "Server disconnected"),
+    ],
+)
+async def test_a_connection_failing_for_good_gives_the_post_up_for_the_next_run(
+    slack: tuple[Sessions, FakeSlack, Settings], error: Exception, reason: str
+) -> None:
+    sessions, fake, settings = slack
+    broken = BrokenConnection(error)
+    assert await send(sessions, settings, client=broken) == f"failed: {reason}"  # type: ignore[arg-type]
+    assert await send(sessions, settings) == "sent"
+    assert len(fake.of("chat.postMessage")) == 1

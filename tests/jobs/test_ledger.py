@@ -41,3 +41,18 @@ async def test_an_abandoned_claim_is_taken_over_after_its_lease(session_maker: S
     assert await try_claim(session_maker, "died-mid-send")
     assert not await try_claim(session_maker, "b", NOW + timedelta(minutes=5))
     assert await try_claim(session_maker, "b", NOW + ledger.LEASE + timedelta(seconds=1))
+
+
+async def test_a_refused_post_is_held_until_its_time_and_a_second_refusal_is_known(
+    session_maker: Sessions,
+) -> None:
+    assert await try_claim(session_maker, "a")
+    later = NOW + timedelta(minutes=15)
+    async with session_maker() as session:
+        assert not await ledger.hold(session, key="handoff:ops:2026-11-23", until=later)
+        assert await ledger.held_until(session, "handoff:ops:2026-11-23") == later
+    assert not await try_claim(session_maker, "b", NOW + timedelta(minutes=14))
+    assert await try_claim(session_maker, "b", later)
+    async with session_maker() as session:
+        assert await ledger.hold(session, key="handoff:ops:2026-11-23", until=later + timedelta(minutes=15))
+        assert await ledger.sent(session, ["handoff:ops:2026-11-23"]) == set()

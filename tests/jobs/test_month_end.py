@@ -10,6 +10,7 @@ import pytest
 from bot.jobs.month_end import checklist_items, month_end_window
 from bot.runbooks.parse import load_runbook, parse_runbook
 from bot.schedule import CountryCalendar
+from bot.slack.blocks.checklist import OPTION_TEXT_LIMIT
 
 RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
 US = CountryCalendar("US")
@@ -33,8 +34,14 @@ def test_window_skips_weekends_and_holidays(year: int, month: int, expected: lis
 
 def test_items_come_from_the_runbook_checklist() -> None:
     items = checklist_items(load_runbook(RUNBOOKS, "profit.md"))
-    assert items[0] == "Revenue and expense records for the month are complete (upstream data landed)"
+    assert items[0] == "Revenue and expense records complete for the month (upstream data landed)"
     assert "Financial records completeness is above 99.5%" in items
+
+
+@pytest.mark.parametrize("runbook", sorted(p.name for p in RUNBOOKS.glob("*.md")))
+def test_every_checklist_item_fits_a_checkbox(runbook: str) -> None:
+    for item in checklist_items(load_runbook(RUNBOOKS, runbook)):
+        assert len(item) <= OPTION_TEXT_LIMIT, f"{runbook}: {item!r} is cut short in Slack"
 
 
 def test_without_a_checklist_the_slas_and_actions_are_used() -> None:

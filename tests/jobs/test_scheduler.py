@@ -1,4 +1,5 @@
-"""The rituals on a clock: on time across DST, once per handoff, caught up after a restart."""
+"""The rituals on a clock: on time across DST, once per post on any number of replicas, each part
+on its own, incidents escalated every minute, jobs rebuilt from the store."""
 
 from __future__ import annotations
 
@@ -9,31 +10,22 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from apscheduler.jobstores.memory import MemoryJobStore
 
-from bot.jobs.scheduler import Rituals, handoff_trigger
+from bot.jobs.scheduler import handoff_trigger
 from bot.schedule.model import Rotation
-from bot.services.oncall import TeamViews
+from bot.services import incidents
 from bot.services.teamfile import import_team
-from bot.settings import Settings
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
+from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
 from bot.teamfile.schema import Person, TeamFile
+from tests.jobs.conftest import ROOT, WEEK6, Clock, RitualsFor, Sessions
+from tests.jobs.simulation import simulate
 from tests.slack.fakeslack import WEEK5_USERS, FakeSlack
 
 NY = ZoneInfo("America/New_York")
-ROOT = Path(__file__).resolve().parents[2]
-Sessions = async_sessionmaker[AsyncSession]
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.mark.parametrize(
@@ -72,29 +64,38 @@ def test_triggers_keep_the_wall_time_across_dst(zone: str, after: datetime, expe
     assert [f.astimezone(ZoneInfo(zone)).replace(tzinfo=None) for f in fires] == expected
 
 
-@pytest.fixture
-async def rituals_for(session_maker: Sessions, fake_slack: FakeSlack):  # type: ignore[no-untyped-def]
-    async with session_maker() as session:
-        await import_team(
-            session, team=load_team_file(ROOT / "examples" / "week6-team.yaml"), actor="t", source="cli"
-        )
-    settings = Settings(_env_file=None, slack_api_url=fake_slack.url)  # type: ignore[call-arg]
-
-    def make(clock: Clock) -> Rituals:
-        # Without the one-second reuse of the team, each run sees what the test just wrote.
-        ctx = AppContext(settings, session_maker, clock, ROOT / "runbooks", TeamViews(recheck=0))
-        return Rituals(ctx, make_client(settings, token="xoxb-test"), grace=timedelta(hours=6))
-
-    return make
+async def import_file(sessions: Sessions, team: TeamFile) -> None:
+    async with sessions() as session:
+        await import_team(session, team=team, actor="t", source="cli")
 
 
-async def test_two_schedulers_race_and_post_once(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
-    clock = Clock(datetime(2026, 11, 16, 9, 0, 30, tzinfo=NY))
-    await asyncio.gather(rituals_for(clock).run_due(), rituals_for(clock).run_due())
-    assert len(fake_slack.of("chat.postMessage")) == 1
+async def test_two_processes_on_one_store_race_and_post_each_once(
+    rituals_for: RitualsFor, store_url: str, fake_slack: FakeSlack
+) -> None:
+    # The first day of November's month-end week: the handoff and four checklists, whose boxes
+    # both processes create at the same moment.
+    clock = Clock(datetime(2026, 11, 23, 9, 0, 30, tzinfo=NY))
+    engines = [create_engine(store_url), create_engine(store_url)]
+    try:
+        replicas = [rituals_for(clock, session_factory(engine)) for engine in engines]
+        outcomes = await asyncio.gather(*(r.run_due() for r in replicas for _ in range(2)))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sorted(o for run in outcomes for o in run) == ["already sent"] * 15 + ["sent"] * 5
+    texts = sorted(p.args["text"] for p in fake_slack.of("chat.postMessage"))
+    assert texts == [
+        "Handoff: data-oncall",
+        "Month-end checklist: Aggregated Data Pipeline",
+        "Month-end checklist: Engagement Pipeline",
+        "Month-end checklist: Growth Pipeline",
+        "Month-end checklist: Profit Pipeline",
+    ]
 
 
-async def test_restart_inside_the_grace_window_sends_once(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+async def test_restart_inside_the_grace_window_sends_once(
+    rituals_for: RitualsFor, fake_slack: FakeSlack
+) -> None:
     clock = Clock(datetime(2026, 11, 16, 14, tzinfo=NY))  # down since before the 09:00 handoff
     assert await rituals_for(clock).run_due(report_missed=True) == ["sent"]
     assert await rituals_for(clock).run_due(report_missed=True) == ["already sent"]
@@ -102,9 +103,7 @@ async def test_restart_inside_the_grace_window_sends_once(rituals_for, fake_slac
 
 
 async def test_restart_outside_the_grace_window_skips_with_a_log_line(
-    rituals_for,
-    fake_slack: FakeSlack,
-    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
+    rituals_for: RitualsFor, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = Clock(datetime(2026, 11, 16, 16, tzinfo=NY))  # seven hours late
     with caplog.at_level(logging.WARNING, logger="bot.jobs.scheduler"):
@@ -113,7 +112,9 @@ async def test_restart_outside_the_grace_window_skips_with_a_log_line(
     assert any("skipped handoff:data-oncall:2026-11-16" in r.getMessage() for r in caplog.records)
 
 
-async def test_slack_down_for_a_run_is_retried_on_the_next(rituals_for, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+async def test_slack_down_for_a_run_is_retried_on_the_next(
+    rituals_for: RitualsFor, fake_slack: FakeSlack
+) -> None:
     clock = Clock(datetime(2026, 11, 16, 9, 1, tzinfo=NY))
     fake_slack.fail("chat.postMessage", 500, times=3)
     rituals = rituals_for(clock)
@@ -122,15 +123,152 @@ async def test_slack_down_for_a_run_is_retried_on_the_next(rituals_for, fake_sla
     assert await rituals.run_due() == ["sent"]
 
 
-async def test_jobs_follow_the_store(rituals_for) -> None:  # type: ignore[no-untyped-def]
+async def test_jobs_follow_the_store_and_live_in_memory_only(rituals_for: RitualsFor, team: Sessions) -> None:
     rituals = rituals_for(Clock(datetime(2026, 11, 16, 12, tzinfo=NY)))
     await rituals.sync()
     [job] = [j for j in rituals.scheduler.get_jobs() if j.id.startswith("handoff:")]
-    assert job.id == "handoff:data-oncall" and "mon" in str(job.trigger)
+    assert job.id == "handoff:data-oncall" and "mon" in str(job.trigger) and "hour='9'" in str(job.trigger)
+    [rotation] = WEEK6.rotations
+    later = rotation.model_copy(update={"handoff": rotation.handoff.model_copy(update={"time": time(10)})})
+    london = rotation.model_copy(update={"name": "london", "timezone": "Europe/London"})
+    await import_file(team, WEEK6.model_copy(update={"rotations": [later, london]}))
+    await rituals.sync()
+    triggers = {j.id: j.trigger for j in rituals.scheduler.get_jobs()}
+    assert "hour='10'" in str(triggers["handoff:data-oncall"])
+    assert (
+        "hour='9'" in str(triggers["handoff:london"])
+        and str(triggers["handoff:london"].timezone) == "Europe/London"
+    )
+    # Nothing pickled: the only job store is the in-memory one.
+    stores = rituals.scheduler._jobstores
+    assert list(stores) == ["default"] and type(stores["default"]) is MemoryJobStore
 
 
-async def test_a_new_team_file_tells_those_whose_shifts_moved_once(  # type: ignore[no-untyped-def]
-    rituals_for, session_maker: Sessions, fake_slack: FakeSlack
+async def test_london_handoffs_stay_at_nine_across_both_clock_changes(
+    rituals_for: RitualsFor, team: Sessions, fake_slack: FakeSlack
+) -> None:
+    [rotation] = WEEK6.rotations
+    london = rotation.model_copy(update={"timezone": "Europe/London"})
+    await import_file(team, WEEK6.model_copy(update={"rotations": [london]}))
+    handoffs = []
+    # The UK's clocks go forward on Sunday 29 March 2026 and back on Sunday 25 October.
+    for start in (datetime(2026, 3, 16, tzinfo=LONDON), datetime(2026, 10, 12, tzinfo=LONDON)):
+        clock = Clock(start)
+        rituals = rituals_for(clock)
+        await rituals.sync()
+        sent = await simulate([rituals], clock, fake_slack, until=start + timedelta(weeks=3), tick=None)
+        handoffs += [p.at for p in sent if p.text == "Handoff: data-oncall"]
+    mondays = [(3, 16), (3, 23), (3, 30), (10, 12), (10, 19), (10, 26)]
+    assert [h.astimezone(LONDON).replace(tzinfo=None) for h in handoffs] == [
+        datetime(2026, month, day, 9) for month, day in mondays
+    ]
+    assert [h.astimezone(UTC).hour for h in handoffs] == [9, 9, 8, 8, 8, 9]
+
+
+async def test_a_part_that_fails_leaves_the_others_to_run(
+    rituals_for: RitualsFor,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> list[object]:
+        raise RuntimeError("reminders are broken")
+
+    monkeypatch.setattr("bot.jobs.posts.reminder_posts", broken)
+    rituals = rituals_for(Clock(datetime(2026, 11, 23, 9, 0, 30, tzinfo=NY)))
+    with caplog.at_level(logging.ERROR, logger="bot.jobs.scheduler"):
+        assert await rituals.run_due() == ["sent"] * 5  # the handoff and four checklists
+    [failure] = [r for r in caplog.records if r.name == "bot.jobs.scheduler"]
+    assert failure.getMessage() == "reminders failed; the other rituals go on"
+    assert failure.exc_info is not None and "reminders are broken" in str(failure.exc_info[1])
+
+
+async def declare_sev1(sessions: Sessions, at: datetime) -> None:
+    async with sessions() as session:
+        await incidents.declare(
+            session,
+            key="t-1",
+            pipeline="engagement",
+            severity="sev1",
+            summary="Kafka down",
+            link=None,
+            declared_by="carol",
+            channel="#data-oncall",
+            at=at,
+        )
+
+
+def escalations(fake: FakeSlack) -> list[str]:
+    return [
+        p.args["text"]
+        for p in fake.of("chat.postMessage")
+        if "thread_ts" in p.args and "Escalated to level 1" in p.args["text"]
+    ]
+
+
+async def test_the_tick_escalates_a_due_incident_even_when_the_posts_fail(
+    rituals_for: RitualsFor, team: Sessions, fake_slack: FakeSlack, runbooks: Path
+) -> None:
+    # 09:00 on the first day of the month-end week, with a runbook gone: its checklist cannot be
+    # drawn, and the rest still happens, the incident's escalation among it.
+    declared_at = datetime(2026, 11, 23, 8, 56, tzinfo=NY)
+    await declare_sev1(team, declared_at)
+    (runbooks / "profit.md").unlink()
+    clock = Clock(declared_at + timedelta(minutes=4, seconds=59))
+    rituals = rituals_for(clock)
+    await rituals.tick()
+    assert escalations(fake_slack) == []
+    clock.now = declared_at + timedelta(minutes=5)
+    await rituals.tick()
+    [escalation] = escalations(fake_slack)
+    assert "automatically: sev1 not acknowledged within 5 minutes" in escalation
+    texts = [p.args["text"] for p in fake_slack.of("chat.postMessage")]
+    assert "Handoff: data-oncall" in texts and "Month-end checklist: Growth Pipeline" in texts
+    assert "Runbook unreadable: Profit Pipeline" in texts
+
+
+async def test_start_escalates_at_once_what_fell_due_while_down(
+    rituals_for: RitualsFor, team: Sessions, fake_slack: FakeSlack
+) -> None:
+    declared_at = datetime(2026, 12, 8, 12, tzinfo=NY)
+    await declare_sev1(team, declared_at)
+    rituals = rituals_for(Clock(declared_at + timedelta(minutes=20)))
+    await rituals.start()
+    rituals.shutdown()
+    [escalation] = escalations(fake_slack)
+    assert "sev1 not acknowledged within 5 minutes" in escalation
+
+
+async def test_a_refused_post_is_logged_once_and_tried_again_every_quarter_hour(
+    rituals_for: RitualsFor, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_slack.refusals["chat.postMessage"] = "not_in_channel"
+    handoff = datetime(2026, 12, 7, 9, tzinfo=NY)
+    clock = Clock(handoff)
+    rituals = rituals_for(clock)
+    with caplog.at_level(logging.INFO, logger="bot.jobs.handoff"):
+        assert await rituals.run_due() == ["failed: not_in_channel"]
+        for minutes in range(1, 15):
+            clock.now = handoff + timedelta(minutes=minutes)
+            [outcome] = await rituals.run_due()
+            assert outcome == "held: Slack refused it; next try at 14:15 UTC"
+        assert len(fake_slack.of("chat.postMessage")) == 1
+        clock.now = handoff + timedelta(minutes=15)
+        assert await rituals.run_due() == ["failed: not_in_channel"]
+        assert len(fake_slack.of("chat.postMessage")) == 2
+        del fake_slack.refusals["chat.postMessage"]  # someone invited the bot
+        clock.now = handoff + timedelta(minutes=30)
+        assert await rituals.run_due() == ["sent"]
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [
+        "post handoff:data-oncall:2026-12-07 to #data-oncall refused by Slack: not_in_channel; "
+        "invite the bot to #data-oncall (/invite @oncall-bot)"
+    ]
+    assert len(fake_slack.of("chat.postMessage")) == 3
+
+
+async def test_a_new_team_file_tells_those_whose_shifts_moved_once(
+    rituals_for: RitualsFor, session_maker: Sessions, fake_slack: FakeSlack
 ) -> None:
     clock = Clock(datetime(2026, 12, 9, 12, tzinfo=NY))
     replicas = [rituals_for(clock), rituals_for(clock)]
@@ -180,13 +318,8 @@ async def test_a_new_team_file_tells_those_whose_shifts_moved_once(  # type: ign
 WEEK5 = load_team_file(ROOT / "examples" / "week5-team.yaml")  # every person by email only
 
 
-async def import_file(sessions: Sessions, team: TeamFile) -> None:
-    async with sessions() as session:
-        await import_team(session, team=team, actor="t", source="cli")
-
-
-async def test_start_finds_people_by_email_before_the_first_reminders(  # type: ignore[no-untyped-def]
-    rituals_for, session_maker: Sessions, fake_slack: FakeSlack
+async def test_start_finds_people_by_email_before_the_first_reminders(
+    rituals_for: RitualsFor, session_maker: Sessions, fake_slack: FakeSlack
 ) -> None:
     await import_file(session_maker, WEEK5)
     fake_slack.users_by_email = dict(WEEK5_USERS)
@@ -200,8 +333,8 @@ async def test_start_finds_people_by_email_before_the_first_reminders(  # type: 
     assert len(fake_slack.of("users.lookupByEmail")) == 4
 
 
-async def test_slack_refusing_lookups_breaks_neither_start_nor_tick(  # type: ignore[no-untyped-def]
-    rituals_for, session_maker: Sessions, fake_slack: FakeSlack
+async def test_slack_refusing_lookups_breaks_neither_start_nor_tick(
+    rituals_for: RitualsFor, session_maker: Sessions, fake_slack: FakeSlack
 ) -> None:
     await import_file(session_maker, WEEK5)
     fake_slack.refusals["users.lookupByEmail"] = "missing_scope"
@@ -221,8 +354,8 @@ async def test_slack_refusing_lookups_breaks_neither_start_nor_tick(  # type: ig
         rituals.shutdown()
 
 
-async def test_an_id_found_by_email_while_replicas_tell_a_new_team_file_tells_each_once(  # type: ignore[no-untyped-def]
-    rituals_for, session_maker: Sessions, fake_slack: FakeSlack
+async def test_an_id_found_by_email_while_replicas_tell_a_new_team_file_tells_each_once(
+    rituals_for: RitualsFor, session_maker: Sessions, fake_slack: FakeSlack
 ) -> None:
     await import_file(session_maker, WEEK5)
     fake_slack.users_by_email = dict(WEEK5_USERS)
@@ -243,8 +376,8 @@ async def test_an_id_found_by_email_while_replicas_tell_a_new_team_file_tells_ea
     assert await first.tell_roster_changes() == ["already sent"] * 4
 
 
-async def test_an_id_found_by_email_is_no_new_team_file(  # type: ignore[no-untyped-def]
-    rituals_for, session_maker: Sessions, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+async def test_an_id_found_by_email_is_no_new_team_file(
+    rituals_for: RitualsFor, session_maker: Sessions, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await import_file(session_maker, WEEK5)
     fake_slack.users_by_email = dict(WEEK5_USERS)

@@ -2,156 +2,201 @@
 itself, with their scheduler's jobs fired at the times their triggers give on an injected clock.
 
 November 2026 for the Week 6 team: the clocks go back on 1 November, Veterans Day and Thanksgiving
-fall in it, and its month-end week holds Thanksgiving.
+fall in it, and its month-end week holds Thanksgiving. December 2026: Christmas Eve (a company
+holiday) and Christmas Day move the month-end week's start to the 23rd, and New Year's Day moves
+the reminders before the first shift of 2027.
+
+Who is on call comes from the Week 6 plan by hand, not from the code under test: weekly shifts from
+Monday 5 January 2026, primary alice, bob, carol, david in turn, the next one as backup.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.jobs.scheduler import Rituals
-from bot.services.teamfile import import_team
 from bot.settings import Settings
-from bot.slack.server import Service, start_service
-from bot.teamfile.loader import load_team_file
+from bot.slack.server import start_service
+from tests.jobs.conftest import Clock, Sessions
+from tests.jobs.simulation import Sent, simulate
 from tests.slack.fakeslack import FakeSlack
 
 NY = ZoneInfo("America/New_York")
-ROOT = Path(__file__).resolve().parents[2]
-START, END = datetime(2026, 10, 30, tzinfo=NY), datetime(2026, 12, 1, tzinfo=NY)
-# The minute tick, run on the hour: a month of real minute ticks would take minutes, and what falls
-# due between ticks is sent by the next one anyway (the scheduler's own tests cover that).
-TICK = timedelta(hours=1)
+TICK = timedelta(hours=1)  # the minute tick, run on the hour (see `simulate`)
+SLACK_IDS = {"alice": "U0ALICE01", "bob": "U0BOB0001", "carol": "U0CAROL01", "david": "U0DAVID01"}
+CHECKLISTS = [
+    "Month-end checklist: Aggregated Data Pipeline",
+    "Month-end checklist: Engagement Pipeline",
+    "Month-end checklist: Growth Pipeline",
+    "Month-end checklist: Profit Pipeline",
+]
+# Who covers each holiday: the backup on duty, balanced over the year (fewest holidays first, the
+# backup among equals, else the next in rotation order after the primary). 2026 by the rule:
+# 19 Jan david, 16 Feb alice, 25 May bob, 19 Jun carol, 3 Jul carol, 4 Jul david (then carol, to
+# even the counts), 7 Sep alice, 12 Oct bob, 11 Nov bob, 26 Nov david, 24 Dec alice (david has 3,
+# alice 2), 25 Dec david (everyone at 3, the backup). 2027 starts from zero: the backup covers.
+COVERS = {
+    date(2026, 11, 11): "bob",
+    date(2026, 11, 26): "david",
+    date(2026, 12, 24): "alice",
+    date(2026, 12, 25): "david",
+    date(2027, 1, 1): "alice",
+}
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass(frozen=True)
-class Sent:
-    at: datetime  # the simulated time it went out, New York wall clock
-    channel: str
-    text: str
-    thread: bool
+def on_call(monday: date) -> tuple[str, str]:
+    """(primary, backup) of the Week 6 shift starting that Monday."""
+    members = ["alice", "bob", "carol", "david"]
+    k = (monday - date(2026, 1, 5)).days // 7
+    return members[k % 4], members[(k + 1) % 4]
 
 
-def next_fire(rituals: Rituals, after: datetime) -> tuple[datetime, list[str]] | None:
-    """The earliest time one of the replica's handoff jobs fires after `after`, and which do."""
-    fires: dict[datetime, list[str]] = {}
-    for job in rituals.scheduler.get_jobs():
-        if job.id.startswith("handoff:"):
-            at = job.trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
-            fires.setdefault(at, []).append(job.id)
-    return min(fires.items()) if fires else None
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=NY)
 
 
-async def simulate(replicas: list[Service], clock: Clock, fake: FakeSlack) -> list[Sent]:
-    """Step the shared clock from one job's time to the next, firing it on every replica at once."""
-    sent: list[Sent] = []
-    next_tick = clock.now + TICK
-    for _ in range(2_000):  # bounded: a month has about 770 hourly ticks
-        if clock.now >= END:
-            return sent
-        fires = [f for f in (next_fire(r.rituals, clock.now) for r in replicas) if f]
-        at, job_ids = min(fires, default=(next_tick, []))
-        if at >= next_tick:
-            at, job_ids = next_tick, ["tick"]
-            next_tick += TICK
-        clock.now = at
-        seen = len(fake.calls)
-        await asyncio.gather(*(_fire(r.rituals, job_id) for r in replicas for job_id in job_ids))
-        sent += [
-            Sent(at.astimezone(NY), c.args["channel"], c.args["text"], "thread_ts" in c.args)
-            for c in fake.calls[seen:]
-            if c.method == "chat.postMessage"
-        ]
-    raise AssertionError("the simulation did not reach the end of the month")
-
-
-async def _fire(rituals: Rituals, job_id: str) -> None:
-    job = rituals.scheduler.get_job(job_id)
-    assert job is not None, f"{job_id} is not scheduled"
-    await job.func()
+Serve = Callable[[datetime, datetime], Awaitable[list[Sent]]]
 
 
 @pytest.fixture
-async def month(
-    session_maker: async_sessionmaker[AsyncSession], fake_slack: FakeSlack, tmp_path: Path
-) -> list[Sent]:
-    async with session_maker() as session:
-        team = load_team_file(ROOT / "examples" / "week6-team.yaml")
-        await import_team(session, team=team, actor="t", source="cli")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        slack_bot_token="xoxb-test-token",
-        slack_signing_secret="test-secret",
-        slack_api_url=fake_slack.url,
-        runbooks_dir=ROOT / "runbooks",
-    )
-    clock = Clock(START)
-    replicas = [await start_service(settings, session_maker, clock=clock) for _ in range(2)]
-    for replica in replicas:
-        replica.rituals.scheduler.pause()  # the simulated clock fires the jobs, not the wall clock
-    try:
-        return await simulate(replicas, clock, fake_slack)
-    finally:
+def serve(team: Sessions, fake_slack: FakeSlack, runbooks: Path) -> Serve:
+    async def run(start: datetime, end: datetime) -> list[Sent]:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            slack_bot_token="xoxb-test-token",
+            slack_signing_secret="test-secret",
+            slack_api_url=fake_slack.url,
+            runbooks_dir=runbooks,
+        )
+        clock = Clock(start)
+        replicas = [await start_service(settings, team, clock=clock) for _ in range(2)]
         for replica in replicas:
-            replica.rituals.shutdown()
+            replica.rituals.scheduler.pause()  # the simulated clock fires the jobs, not the wall clock
+        try:
+            return await simulate([r.rituals for r in replicas], clock, fake_slack, until=end, tick=TICK)
+        finally:
+            for replica in replicas:
+                replica.rituals.shutdown()
+
+    return run
 
 
-def at(day: int, hour: int = 9) -> datetime:
-    return datetime(2026, 11, day, hour, tzinfo=NY)
+def reminders_of(month: list[Sent]) -> list[tuple[datetime, str]]:
+    return [(p.at, p.channel) for p in month if p.text.startswith("You are on call")]
 
 
-async def test_a_month_of_two_replicas_posts_everything_once_on_time(month: list[Sent]) -> None:
+def one(month: list[Sent], text: str, day: date) -> Sent:
+    [post] = [p for p in month if p.text == text and p.at.date() == day]
+    return post
+
+
+def assert_each_once(month: list[Sent]) -> None:
     assert [post for post, times in Counter(month).items() if times > 1] == []
 
-    handoffs = [(p.at, p.channel) for p in month if p.text == "Handoff: data-oncall"]
-    assert handoffs == [(at(day), "#data-oncall") for day in (2, 9, 16, 23, 30)]
-    assert handoffs[0][0].utcoffset() == timedelta(hours=-5)  # 14:00 UTC, not 13:00 as in October
+
+async def test_november_on_two_replicas_posts_everything_once_on_time(serve: Serve) -> None:
+    month = await serve(datetime(2026, 10, 30, tzinfo=NY), datetime(2026, 12, 1, tzinfo=NY))
+    assert_each_once(month)
+    mondays = [date(2026, 11, d) for d in (2, 9, 16, 23, 30)]
+
+    handoffs = [p for p in month if p.text == "Handoff: data-oncall"]
+    assert [(p.at, p.channel) for p in handoffs] == [(at(day), "#data-oncall") for day in mondays]
+    assert handoffs[0].at.utcoffset() == timedelta(hours=-5)  # 14:00 UTC, not 13:00 as in October
+    thanksgiving_week = handoffs[3].said
+    primary, backup = on_call(date(2026, 11, 23))
+    assert f"Incoming primary: @{primary.title()}" in thanksgiving_week
+    assert f"Incoming backup: @{backup.title()}" in thanksgiving_week
+    assert f"Thanksgiving Day: @{COVERS[date(2026, 11, 26)].title()} covers" in thanksgiving_week
 
     # The working day before each shift, at the handoff time: primary, then backup.
-    reminders = [(p.at, p.channel) for p in month if p.text.startswith("You are on call")]
-    assert reminders == [
-        (datetime(2026, 10, 30, 9, tzinfo=NY), "U0DAVID01"),
-        (datetime(2026, 10, 30, 9, tzinfo=NY), "U0ALICE01"),
-        (at(6), "U0ALICE01"),
-        (at(6), "U0BOB0001"),
-        (at(13), "U0BOB0001"),
-        (at(13), "U0CAROL01"),
-        (at(20), "U0CAROL01"),
-        (at(20), "U0DAVID01"),
-        (at(27), "U0DAVID01"),
-        (at(27), "U0ALICE01"),
+    fridays = [date(2026, 10, 30), *(date(2026, 11, d) for d in (6, 13, 20, 27))]
+    assert reminders_of(month) == [
+        (at(friday), SLACK_IDS[person])
+        for friday, monday in zip(fridays, mondays, strict=True)
+        for person in on_call(monday)
     ]
+    dm = next(p for p in month if p.channel == SLACK_IDS["carol"] and p.at == at(date(2026, 11, 20)))
+    assert "primary on call for data-oncall from Mon 23 Nov 09:00 EST to Mon 30 Nov 09:00 EST" in dm.said
 
-    notices = [(p.at, p.text) for p in month if p.text.startswith("Tomorrow")]
-    assert notices == [(at(10), "Tomorrow: Veterans Day"), (at(25), "Tomorrow: Thanksgiving Day")]
+    notices = [p for p in month if p.text.startswith("Tomorrow")]
+    assert [(p.at, p.text) for p in notices] == [
+        (at(date(2026, 11, 10)), "Tomorrow: Veterans Day"),
+        (at(date(2026, 11, 25)), "Tomorrow: Thanksgiving Day"),
+    ]
+    assert f"@{COVERS[date(2026, 11, 11)].title()} covers data-oncall" in notices[0].said
+    assert f"@{COVERS[date(2026, 11, 26)].title()} covers data-oncall" in notices[1].said
 
-    # Five business days before the end of November: the 23rd, Thanksgiving not counted.
+    # Started during October's closing week (26 to 30 October): its checklists still go out on the
+    # first business day of it the bot sees. November's start five business days before the end,
+    # Thanksgiving not counted: on the 23rd.
     checklists = [p for p in month if p.text.startswith("Month-end checklist")]
-    assert {p.at for p in checklists} == {at(23)}
-    assert sorted(p.text for p in checklists) == [
-        "Month-end checklist: Aggregated Data Pipeline",
-        "Month-end checklist: Engagement Pipeline",
-        "Month-end checklist: Growth Pipeline",
-        "Month-end checklist: Profit Pipeline",
-    ]
+    assert sorted((p.at, p.text) for p in checklists) == sorted(
+        (at(day), text) for day in (date(2026, 10, 30), date(2026, 11, 23)) for text in CHECKLISTS
+    )
+    profit = one(month, "Month-end checklist: Profit Pipeline", date(2026, 11, 23))
+    assert "Month-end checklist: Profit Pipeline, 2026-11" in profit.said
+    assert "Financial records completeness is above 99.5%" in profit.said
+    assert "Owners: @Alice (primary), @Bob (secondary)" in profit.said
+
     nudges = [p for p in month if p.text.startswith("Still open")]
     assert all(p.thread for p in nudges)
-    assert sorted(Counter(p.at for p in nudges).items()) == [(at(day), 4) for day in (24, 25, 27, 30)]
+    nudge_days = [date(2026, 10, 30), *(date(2026, 11, d) for d in (24, 25, 27, 30))]
+    assert sorted(Counter(p.at for p in nudges).items()) == [(at(day), 4) for day in nudge_days]
+    growth = one(month, "Still open: Growth Pipeline", date(2026, 11, 27))
+    assert "@Bob @Carol still open on Growth Pipeline" in growth.said
+    assert "• Status changes reconciled with the CRM" in growth.said
 
-    assert len(month) == len(handoffs) + len(reminders) + len(notices) + len(checklists) + len(nudges)
+    assert len(month) == len(handoffs) + len(reminders_of(month)) + len(notices) + len(checklists) + len(
+        nudges
+    )
+
+
+async def test_december_on_two_replicas_names_who_covers_christmas(serve: Serve) -> None:
+    month = await serve(datetime(2026, 12, 18, tzinfo=NY), datetime(2027, 1, 2, tzinfo=NY))
+    assert_each_once(month)
+    christmas_eve, christmas = date(2026, 12, 24), date(2026, 12, 25)
+
+    handoffs = [p for p in month if p.text == "Handoff: data-oncall"]
+    assert [p.at for p in handoffs] == [at(date(2026, 12, 21)), at(date(2026, 12, 28))]
+    before, after = handoffs
+    assert (
+        f"Thu 24 Dec 2026 Company holiday (Christmas Eve): @{COVERS[christmas_eve].title()} covers"
+        in before.said
+    )
+    assert f"Fri 25 Dec 2026 Christmas Day: @{COVERS[christmas].title()} covers" in before.said
+    outgoing, incoming = on_call(date(2026, 12, 21)), on_call(date(2026, 12, 28))
+    assert f"Outgoing: @{outgoing[0].title()} primary, @{outgoing[1].title()} backup" in after.said
+    assert f"Incoming primary: @{incoming[0].title()}" in after.said
+    assert f"Incoming backup: @{incoming[1].title()}" in after.said
+
+    # The week's start moves to Wednesday the 23rd: the 24th and 25th are the team's holidays.
+    checklists = [p for p in month if p.text.startswith("Month-end checklist")]
+    assert sorted((p.at, p.text) for p in checklists) == [(at(date(2026, 12, 23)), t) for t in CHECKLISTS]
+    nudges = [p for p in month if p.text.startswith("Still open")]
+    assert sorted(Counter(p.at for p in nudges).items()) == [
+        (at(date(2026, 12, d)), 4) for d in (28, 29, 30, 31)
+    ]
+
+    # The day before each holiday, at the handoff time, even when that day is a holiday itself.
+    notices = [(p.at, p.text, p.said) for p in month if p.text.startswith("Tomorrow")]
+    assert [(when, text) for when, text, _ in notices] == [
+        (at(date(2026, 12, 23)), "Tomorrow: Company holiday (Christmas Eve)"),
+        (at(christmas_eve), "Tomorrow: Christmas Day"),
+        (at(date(2026, 12, 31)), "Tomorrow: New Year's Day"),
+    ]
+    covers = [COVERS[christmas_eve], COVERS[christmas], COVERS[date(2027, 1, 1)]]
+    for (_, _, said), person in zip(notices, covers, strict=True):
+        assert f"@{person.title()} covers data-oncall for the day" in said
+
+    # The working day before the shift of the 28th is the 23rd; before 4 January, the 31st.
+    assert reminders_of(month) == [
+        (at(date(2026, 12, 18)), SLACK_IDS[p]) for p in on_call(date(2026, 12, 21))
+    ] + [(at(date(2026, 12, 23)), SLACK_IDS[p]) for p in incoming] + [
+        (at(date(2026, 12, 31)), SLACK_IDS[p]) for p in on_call(date(2027, 1, 4))
+    ]
+    assert len(month) == len(handoffs) + len(checklists) + len(nudges) + len(notices) + 6

@@ -6,11 +6,16 @@ import json
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from itertools import count
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl
 
+import pytest
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
+from slack_sdk.http_retry import builtin_async_handlers
+
+DROP = -1  # a failure status that closes the connection without an answer
 
 # The Slack accounts of the Week 5 team (examples/week5-team.yaml names everyone by email only).
 WEEK5_USERS = {
@@ -30,7 +35,8 @@ class Call:
 
 @dataclass
 class FakeSlack:
-    """Record of calls, plus queued failures: `fail("chat.postMessage", 500)` fails the next such call.
+    """Record of calls, plus queued failures: `fail("chat.postMessage", 500)` fails the next such call
+    (`DROP` instead of a status closes the connection; a 429 asks to wait `retry_after` seconds).
 
     `users_by_email` is the workspace users.lookupByEmail knows (email -> user id); `refusals` maps a
     method to the error Slack answers it with, e.g. {"users.lookupByEmail": "missing_scope"}.
@@ -40,6 +46,7 @@ class FakeSlack:
     failures: defaultdict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
     users_by_email: dict[str, str] = field(default_factory=dict)
     refusals: dict[str, str] = field(default_factory=dict)
+    retry_after: int = 0
     server: TestServer | None = None
     socket: web.WebSocketResponse | None = None  # the app's Socket Mode connection, once it is open
     _ts: Any = field(default_factory=lambda: count(1))
@@ -72,8 +79,12 @@ class FakeSlack:
                     args[key] = json.loads(args[key])
         self.calls.append(Call(method, args, dict(request.headers)))
         status = self.failures[method].popleft() if self.failures[method] else 0
+        if status == DROP:
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()
         if status:
-            headers = {"Retry-After": "0"} if status == 429 else {}
+            headers = {"Retry-After": str(self.retry_after)} if status == 429 else {}
             return web.json_response(
                 {"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"},
                 status=status,
@@ -130,3 +141,14 @@ class FakeSlack:
     async def close(self) -> None:
         if self.server is not None:
             await self.server.close()
+
+
+def record_rate_limit_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The seconds slack_sdk's rate-limit retry waits, recorded instead of slept."""
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(builtin_async_handlers, "asyncio", SimpleNamespace(sleep=sleep))
+    return waits

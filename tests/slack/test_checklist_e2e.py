@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 
-from bot.jobs.posts import month_end_posts
+from bot.jobs.checklist_posts import investor_pipelines, month_end_posts
 from bot.slack.actions.checklist import tick
 from bot.slack.context import AppContext
 from bot.store import checklists
@@ -23,17 +23,20 @@ PERIOD = "2026-11"
 
 
 async def checklist_message(ctx: AppContext) -> list[dict]:  # type: ignore[type-arg]
-
+    """The month-end checklists as the first day of the window posts them; the Profit one's blocks."""
+    posts = []
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
-        posts = await month_end_posts(
-            session,
-            view=view,
-            runbooks_dir=ctx.runbooks_dir,
-            business_days=5,
-            since=datetime(2026, 11, 23, 8, tzinfo=NY),
-            until=datetime(2026, 11, 23, 10, tzinfo=NY),
-        )
+        for pipeline in investor_pipelines(view):
+            posts += await month_end_posts(
+                session,
+                view=view,
+                pipeline=pipeline,
+                runbooks_dir=ctx.runbooks_dir,
+                business_days=5,
+                since=datetime(2026, 11, 23, 8, tzinfo=NY),
+                until=datetime(2026, 11, 23, 10, tzinfo=NY),
+            )
         await session.commit()
     [profit] = [p for p in posts if p.key == f"month-end:profit:{PERIOD}"]
     assert_valid_blocks(profit.blocks)

@@ -7,10 +7,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.settings import MissingSetting, Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
-from bot.slack.client import Backoff, ServerErrorRetryHandler, make_client
+from bot.slack.client import Backoff, ServerErrorRetryHandler, make_client, refusal_hint
 from bot.slack.context import AppContext
 from bot.slack.server import identify
-from tests.slack.fakeslack import FakeSlack
+from tests.slack.fakeslack import DROP, FakeSlack, record_rate_limit_waits
 
 
 async def test_calls_reach_the_configured_url(settings: Settings, fake_slack: FakeSlack) -> None:
@@ -21,8 +21,20 @@ async def test_calls_reach_the_configured_url(settings: Settings, fake_slack: Fa
     assert call.headers["Authorization"] == "Bearer xoxb-test"
 
 
-async def test_rate_limit_is_retried(settings: Settings, fake_slack: FakeSlack) -> None:
+async def test_rate_limit_waits_as_long_as_slack_asks(
+    settings: Settings, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits = record_rate_limit_waits(monkeypatch)
+    fake_slack.retry_after = 3
     fake_slack.fail("chat.postMessage", 429)
+    answer = await make_client(settings, token="x").chat_postMessage(channel="C1", text="hi")
+    assert answer["ok"] and len(fake_slack.of("chat.postMessage")) == 2
+    [wait] = waits
+    assert 3 <= wait < 4  # Retry-After, and up to a second more so replicas do not retry in step
+
+
+async def test_a_dropped_connection_is_retried(settings: Settings, fake_slack: FakeSlack) -> None:
+    fake_slack.fail("chat.postMessage", DROP)
     answer = await make_client(settings, token="x").chat_postMessage(channel="C1", text="hi")
     assert answer["ok"] and len(fake_slack.of("chat.postMessage")) == 2
 
@@ -60,6 +72,26 @@ def test_the_first_wait_is_a_setting(settings: Settings) -> None:
 async def test_identity_comes_from_one_auth_test(settings: Settings, fake_slack: FakeSlack) -> None:
     identity = await identify(settings)
     assert identity.bot_user_id == "U0ONCALLBOT" and len(fake_slack.of("auth.test")) == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        ("not_in_channel", "invite the bot to #data-oncall"),
+        ("channel_not_found", "check that #data-oncall exists"),
+        ("is_archived", "#data-oncall is archived"),
+        ("invalid_auth", "SLACK_BOT_TOKEN"),
+        ("account_inactive", "SLACK_BOT_TOKEN"),
+    ],
+)
+def test_refusals_no_retry_changes_say_what_to_do(error: str, says: str) -> None:
+    hint = refusal_hint(error, "#data-oncall")
+    assert hint is not None and says in hint
+
+
+@pytest.mark.parametrize("error", ["ratelimited", "fatal_error", "internal_error"])
+def test_other_failures_are_worth_trying_again(error: str) -> None:
+    assert refusal_hint(error, "#data-oncall") is None
 
 
 @pytest.mark.parametrize("token", [None, "xoxb-your-bot-token", "", "changeme"])

@@ -24,6 +24,10 @@ def _option(entry: Entry, period: str) -> dict[str, Any]:
     }
 
 
+def _owners(pipeline: Pipeline, people: Mapping[str, Person]) -> str:
+    return f"{who(pipeline.primary, people)} (primary), {who(pipeline.secondary, people)} (secondary)"
+
+
 def checklist_blocks(
     pipeline: Pipeline, period: str, items: Sequence[Entry], people: Mapping[str, Person], zone: str
 ) -> Blocks:
@@ -33,31 +37,48 @@ def checklist_blocks(
         else f":black_square_button: {escape(e.text)}"
         for e in items
     ]
-    options = [_option(e, period) for e in items]
-    checkboxes: dict[str, Any] = {
-        "type": "checkboxes",
-        "action_id": ActionId.TICK_CHECKLIST.value,
-        "options": options,
-    }
-    ticked = [_option(e, period) for e in items if e.ticked_by]
-    if ticked:
-        checkboxes["initial_options"] = ticked
-    owners = f"{who(pipeline.primary, people)} (primary), {who(pipeline.secondary, people)} (secondary)"
-    return [
+    blocks = [
         header(f"Month-end checklist: {pipeline.name}, {period}"),
         section("\n".join(lines) or "_No checklist items in the runbook._"),
-        {"type": "actions", "block_id": f"checklist|{period}|{pipeline.key}", "elements": [checkboxes]},
-        context(f"Owners: {owners}. I'll list what is still open here every business day until month end."),
+    ]
+    if items:  # Slack refuses a checkboxes element without options
+        checkboxes: dict[str, Any] = {
+            "type": "checkboxes",
+            "action_id": ActionId.TICK_CHECKLIST.value,
+            "options": [_option(e, period) for e in items],
+        }
+        if ticked := [_option(e, period) for e in items if e.ticked_by]:
+            checkboxes["initial_options"] = ticked
+        block_id = f"checklist|{period}|{pipeline.key}"
+        blocks.append({"type": "actions", "block_id": block_id, "elements": [checkboxes]})
+    note = " I'll list what is still open here every business day until all is done or the month ends."
+    blocks.append(context(f"Owners: {_owners(pipeline, people)}.{note if items else ''}"))
+    return blocks
+
+
+def unreadable_checklist_blocks(
+    pipeline: Pipeline, period: str, problem: str, people: Mapping[str, Person]
+) -> Blocks:
+    """In place of a checklist whose runbook cannot be read: the team learns it has nothing to tick."""
+    return [
+        header(f"Month-end checklist: {pipeline.name}, {period}"),
+        section(
+            f":warning: The runbook could not be read, so there is nothing to tick yet: {escape(problem)}\n"
+            "The checklist follows once the runbook is fixed."
+        ),
+        context(f"Owners: {_owners(pipeline, people)}."),
     ]
 
 
 def nudge_blocks(pipeline: Pipeline, items: Sequence[Entry], people: Mapping[str, Person]) -> Blocks:
-    open_items = [e for e in items if not e.ticked_by]
-    if not open_items:
-        return [section(f":white_check_mark: Everything on the {escape(pipeline.name)} checklist is done.")]
+    """The daily reply in the checklist's thread: what is still open, to the pipeline's owners."""
     owners = f"{who(pipeline.primary, people)} {who(pipeline.secondary, people)}"
-    lines = "\n".join(f"• {escape(e.text)}" for e in open_items)
+    lines = "\n".join(f"• {escape(e.text)}" for e in items if not e.ticked_by)
     return [section(f"{owners} still open on *{escape(pipeline.name)}*:\n{lines}")]
+
+
+def all_done_blocks(pipeline: Pipeline) -> Blocks:
+    return [section(f":white_check_mark: Everything on the {escape(pipeline.name)} checklist is done.")]
 
 
 def checklist_state_blocks(

@@ -1,0 +1,105 @@
+"""The month-end posts of an investor-facing pipeline: its checklist, drawn from its runbook, and a
+daily reply in the checklist's thread with what is still open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.jobs.model import Post
+from bot.jobs.month_end import MonthEndDay, checklist_items, window_days
+from bot.runbooks.parse import RunbookError, load_runbook
+from bot.schedule.model import Rotation
+from bot.services.oncall import TeamView
+from bot.slack.blocks.checklist import (
+    all_done_blocks,
+    checklist_blocks,
+    nudge_blocks,
+    unreadable_checklist_blocks,
+)
+from bot.store import checklists
+from bot.store.checklists import Entry
+from bot.teamfile.schema import Pipeline
+
+
+def investor_pipelines(view: TeamView) -> list[Pipeline]:
+    return [p for p in view.file.pipelines if p.investor_facing]
+
+
+async def month_end_posts(
+    session: AsyncSession,
+    *,
+    view: TeamView,
+    pipeline: Pipeline,
+    runbooks_dir: Path,
+    business_days: int,
+    since: datetime,
+    until: datetime,
+) -> list[Post]:
+    """A pipeline's month-end posts on the window's business days in (since, until]: its checklist on
+    any of them until it is sent (the ledger keeps it once, so a bot down on the first day still posts
+    it), and from the second day a reply in its thread with what is still open, until all is done.
+
+    The month-end week is the team's, not a rotation's: it follows the first rotation's zone, handoff
+    time and channel.
+    """
+    rotation = next(iter(view.rotations.values()), None)
+    if rotation is None:
+        return []
+    days_off = {h.day for year in (since.year, until.year) for h in view.calendar.holidays_in(year)}
+    days = window_days(
+        since=since,
+        until=until,
+        zone=rotation.timezone,
+        at=rotation.handoff_time,
+        days_off=days_off,
+        business_days=business_days,
+    )
+    posts = []
+    for day in days:
+        posts += await _month_end_day(session, view, runbooks_dir, day, pipeline, rotation)
+    return posts
+
+
+async def _month_end_day(
+    session: AsyncSession,
+    view: TeamView,
+    runbooks_dir: Path,
+    day: MonthEndDay,
+    pipeline: Pipeline,
+    rotation: Rotation,
+) -> list[Post]:
+    key = f"month-end:{pipeline.key}:{day.period}"
+    channel = view.config(rotation.name).channel
+    post = partial(Post, job="month-end", rotation=rotation.name, channel=channel, due=day.send_at)
+    try:
+        items = await _items(session, runbooks_dir, day.period, pipeline)
+    except RunbookError as error:
+        # Under a key of its own: the checklist itself still follows once the runbook is fixed.
+        blocks = unreadable_checklist_blocks(pipeline, day.period, str(error), view.people)
+        return [post(key=f"{key}:unreadable", blocks=blocks, text=f"Runbook unreadable: {pipeline.name}")]
+    blocks = checklist_blocks(pipeline, day.period, items, view.people, view.file.timezone)
+    checklist = post(key=key, blocks=blocks, text=f"Month-end checklist: {pipeline.name}")
+    if day.first or not items:  # nothing to tick, nothing to remind of
+        return [checklist]
+    if all(e.ticked_by for e in items):  # said once, under its own key; then the replies stop
+        done = all_done_blocks(pipeline)
+        return [
+            checklist,
+            post(key=f"{key}:done", blocks=done, text=f"All done: {pipeline.name}", thread_of=key),
+        ]
+    still_open = nudge_blocks(pipeline, items, view.people)
+    text = f"Still open: {pipeline.name}"
+    return [checklist, post(key=f"{key}:{day.day}", blocks=still_open, text=text, thread_of=key)]
+
+
+async def _items(session: AsyncSession, runbooks_dir: Path, period: str, pipeline: Pipeline) -> list[Entry]:
+    """The month's boxes, drawn from the runbook the first time they are asked for."""
+    if items := await checklists.entries(session, period=period, pipeline=pipeline.key):
+        return items
+    texts = checklist_items(load_runbook(runbooks_dir, pipeline.runbook)) if pipeline.runbook else []
+    await checklists.ensure_items(session, period=period, pipeline=pipeline.key, texts=texts)
+    return await checklists.entries(session, period=period, pipeline=pipeline.key)
