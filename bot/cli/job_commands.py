@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from bot.cli.args import in_zone, iso_instant
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
-from bot.jobs.incidents import due_escalations, escalate_due, policy_of
+from bot.jobs.incidents import ESCALATION_JOB, due_escalations, escalate_due, policy_of
 from bot.jobs.posts import JOBS, job_posts, send_post
 from bot.services.oncall import NoTeam, UnknownRotation, load_view
 from bot.settings import Settings
@@ -18,15 +18,13 @@ from bot.slack.client import make_client
 from bot.slack.context import AppContext
 from bot.slack.render import render_blocks
 
-INCIDENTS = "incidents"
-
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     cmd = commands.add_parser(
         "run-job",
         help="run a scheduled post once by hand (obeys the post ledger), or escalate the incidents due",
     )
-    cmd.add_argument("job", choices=(*JOBS, INCIDENTS), help="the job to run")
+    cmd.add_argument("job", choices=(*JOBS, ESCALATION_JOB), help="the job to run")
     cmd.add_argument("--rotation", help="one rotation by name (default: all); not for month-end or incidents")
     cmd.add_argument("--at", type=iso_instant, help="as if it were this time (default: now); the team's zone")
     cmd.add_argument("--dry-run", action="store_true", help="print what it would post and change nothing")
@@ -34,7 +32,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def run_job(args: argparse.Namespace, settings: Settings) -> None:
-    if args.job == INCIDENTS:
+    if args.job == ESCALATION_JOB:
         return await run_incidents(args, settings)
     if args.job == "month-end" and args.rotation:
         raise UsageError("month-end is for the whole team, not one rotation: run it without --rotation")

@@ -24,6 +24,8 @@ from bot.store import incidents as store
 
 log = logging.getLogger(__name__)
 
+ESCALATION_JOB = "incidents"  # its name for run-job, beside the scheduled posts
+
 
 def policy_of(settings: Settings) -> Policy:
     return Policy.from_minutes(

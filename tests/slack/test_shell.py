@@ -181,3 +181,19 @@ async def test_tick_the_month_end_checklist(ctx: AppContext) -> None:
     assert "[2] ☑ Financial records completeness" in ticked
     unticked = after(ticked, "↻ #data-oncall (updated):")
     assert "🔲 Financial records completeness is above 99.5%" in unticked
+
+
+async def test_the_clock_moves_and_an_unacknowledged_incident_escalates(ctx: AppContext) -> None:
+    out = await drive(
+        ctx,
+        "clock 2026-12-08T12:00\n/incident growth sev1 numbers are zero\nrun-job incidents\n"
+        "clock +5m\nrun-job incidents\nclock now\nclock next tuesday\nclock 9999-12-31T23:59\nclock +2d\n",
+    )
+    assert "The shell's clock: Tue 08 Dec 2026 12:00 EST, standing still" in out
+    assert "Nothing to escalate now." in after(out, "Incident #1")
+    escalated = after(out, "The shell's clock: Tue 08 Dec 2026 12:05 EST")
+    assert "(escalated: #1)" in escalated
+    assert "→ #data-oncall, in the thread:" in escalated and "not acknowledged within 5 min" in escalated
+    back = after(escalated, "(the real time)")  # `clock now`
+    assert back.count("Usage: clock [") == 2  # neither prose nor the year 9999
+    assert "The shell's clock: Thu 10 Dec 2026 12:00 EST, standing still" in back  # +2d from the real time

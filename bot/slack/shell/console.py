@@ -9,18 +9,21 @@ import re
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any, TextIO
 from urllib.parse import urlencode
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.jobs.incidents import ESCALATION_JOB, escalate_due
 from bot.jobs.posts import JOBS, job_posts, send_post
 from bot.services.oncall import load_view
 from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.slack.context import AppContext
 from bot.slack.render import Button, render_blocks
 from bot.slack.shell.client import RecordingClient, fresh_id
+from bot.slack.shell.clock import ShellClock
 from bot.slack.shell.forms import CANCEL, CLEAR, Filler, find_person
 from bot.slack.shell.modal import FormDesk
 from bot.slack.shell.posts import HERE, audience
@@ -34,7 +37,9 @@ Type what you would type in Slack: /oncall now, /oncall schedule, /runbook growt
   as PERSON    act as someone else of the team, by id or name (as bob); the buttons shown stay pressable
   posts        the recent messages with buttons; `show N` shows post N again, to press its buttons
   home         your App Home
-  run-job JOB  what a scheduled job posts now ({"|".join(JOBS)}); only once, as the ledger says
+  run-job JOB  what a scheduled job posts now ({"|".join(JOBS)}); only once, as the ledger says;
+               `run-job {ESCALATION_JOB}` escalates the unacknowledged incidents that are due
+  clock TIME   the shell's time: `clock 2026-12-24T08:55`, `clock +15m` (or h, d), `clock now`
   help         this text;  quit (or Ctrl-D) leaves
 Forms (/swap, /incident, Resolve) ask for each field in turn: type a line, or pick by number; an empty
 line keeps what is shown or skips an optional field, `{CLEAR}` empties one, `{CANCEL}` closes the form.
@@ -48,11 +53,13 @@ class Shell:
         self, ctx: AppContext, people: Sequence[Person], person: Person, zone: str, inp: TextIO, out: TextIO
     ) -> None:
         """Acting as `person`; `zone` is the team's, for people with none of their own."""
-        self.ctx, self.people, self.zone, self.inp = ctx, people, zone, inp
+        self.clock = ShellClock(ctx.clock, zone)
+        self.ctx = replace(ctx, clock=self.clock)  # the handlers read the time the user set
+        self.people, self.zone, self.inp = people, zone, inp
         self.screen = Screen(out, {p.slack_id: p.name for p in people if p.slack_id})
         self.become(person)
         self.client = RecordingClient(self.screen.on_api_call)
-        self.app: AsyncApp = create_app(ctx, client=self.client, identity=LOCAL_IDENTITY, verify=False)
+        self.app: AsyncApp = create_app(self.ctx, client=self.client, identity=LOCAL_IDENTITY, verify=False)
         self.app.middleware(self._stay_local)
         self.desk = FormDesk(self.screen, self.read, self.submit)
 
@@ -191,10 +198,18 @@ class Shell:
         await self.dispatch(json.dumps(event), "application/json")
 
     async def run_job(self, job: str) -> None:
-        if job not in JOBS:
-            self.say(f"Usage: run-job {'|'.join(JOBS)}")
+        if job not in (*JOBS, ESCALATION_JOB):
+            self.say(f"Usage: run-job {'|'.join((*JOBS, ESCALATION_JOB))}")
             return
         at = self.ctx.clock()
+        if job == ESCALATION_JOB:
+            escalated = await escalate_due(self.ctx, self.client, now=at)
+            self.say(
+                f"(escalated: {', '.join(f'#{i}' for i in escalated)})"
+                if escalated
+                else "Nothing to escalate now."
+            )
+            return
         async with self.ctx.sessions() as session:
             view = await self.ctx.views.load(session)
             posts = await job_posts(
@@ -269,6 +284,8 @@ class Shell:
             await self.home()
         elif word == "run-job":
             await self.run_job(rest)
+        elif word == "clock":
+            self.say(self.clock.set(rest))
         else:
             self.say(f"Not understood: {line!r}. Type `help` to see what works here, e.g. /oncall now.")
 
