@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule import resolve, shifts
 from bot.schedule.model import Override, Reason, Rotation, ScheduleInputs, Segment
-from bot.services.absences import local_span
 from bot.services.oncall import TeamView, schedule_inputs
 from bot.services.swap_plan import PROPOSED_SEQ, Change, Duty, Mode, Span, describe, duties, plan, problems
 from bot.store import audit
@@ -84,13 +83,12 @@ async def duties_of(
     return sorted(found, key=lambda d: d.span.start)
 
 
-async def duty_on(session: AsyncSession, *, view: TeamView, person: Person, day: date) -> Duty | None:
-    """ "My shift containing that date": the one holding most of the local day (ties: the later)."""
-    local = Span(*local_span(day, day, zone_of(person, view)))
-    found = await duties_of(session, view=view, person=person.id, start=local.start, end=local.end)
+async def duty_during(session: AsyncSession, *, view: TeamView, person: str, span: Span) -> Duty | None:
+    """ "My shift" around a stretch of time: the one holding most of it (ties: the later)."""
+    found = await duties_of(session, view=view, person=person, start=span.start, end=span.end)
 
     def share(duty: Duty) -> tuple[timedelta, datetime]:
-        part = duty.span.clip(local)
+        part = duty.span.clip(span)
         return (part.end - part.start if part else timedelta(0), duty.span.start)
 
     return max(found, key=share, default=None)
@@ -260,7 +258,12 @@ async def requests_of(
     session: AsyncSession, *, person: str, at: datetime
 ) -> tuple[list[SwapRequest], list[SwapRequest]]:
     """(what a person asked for, pending or applied and not over; what waits for their answer)."""
-    found = await store.involving(session, person=person, states=["pending", "approved"], ending_after=at)
+    found = await store.not_over(session, states=["pending", "approved"], after=at, person=person)
     mine = [r for r in found if r.requester == person]
     waiting = [r for r in found if r.teammate == person and r.state == "pending"]
     return mine, waiting
+
+
+async def everyones_requests(session: AsyncSession, *, at: datetime) -> list[SwapRequest]:
+    """Every request still pending, or applied and not over: what an admin may cancel or reverse."""
+    return await store.not_over(session, states=["pending", "approved"], after=at)

@@ -174,15 +174,16 @@ async def overlapping(
     return [_request(r) for r in await session.scalars(query.order_by(SwapRequestRow.id))]
 
 
-async def involving(
-    session: AsyncSession, *, person: str, states: Collection[State], ending_after: datetime
+async def not_over(
+    session: AsyncSession, *, states: Collection[State], after: datetime, person: str | None = None
 ) -> list[SwapRequest]:
-    """A person's requests, made or received, in these states and not over yet."""
+    """Requests in these states with time left after `after`; with `person`, only theirs, made or received."""
     query = select(SwapRequestRow).where(
-        or_(SwapRequestRow.requester_id == person, SwapRequestRow.teammate_id == person),
         SwapRequestRow.state.in_(list(states)),
-        or_(SwapRequestRow.give_ends_at > ending_after, SwapRequestRow.take_ends_at > ending_after),
+        or_(SwapRequestRow.give_ends_at > after, SwapRequestRow.take_ends_at > after),
     )
+    if person is not None:
+        query = query.where(or_(SwapRequestRow.requester_id == person, SwapRequestRow.teammate_id == person))
     return [_request(r) for r in await session.scalars(query.order_by(SwapRequestRow.id))]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from bot.schedule.model import Override, Reason, Role
 from bot.services import swap_decisions as decide
 from bot.services.oncall import TeamView, load_view, on_call
 from bot.services.swap_plan import Span
-from bot.services.swaps import Proposal, SwapRefused, duty_on, next_duty, request_swap, requests_of
+from bot.services.swaps import Proposal, SwapRefused, duty_during, next_duty, request_swap, requests_of
 from bot.services.teamfile import import_team
 from bot.store import audit
 from bot.store.models import OverrideRow
@@ -85,7 +85,8 @@ async def overrides(session: AsyncSession) -> int:
 
 async def test_shifts_are_found_by_date_and_by_what_comes_next(session: AsyncSession, team: TeamView) -> None:
     alice = team.people["alice"]
-    mine = await duty_on(session, view=team, person=alice, day=date(2027, 3, 1))
+    day = Span(datetime(2027, 3, 1, tzinfo=NY), datetime(2027, 3, 2, tzinfo=NY))
+    mine = await duty_during(session, view=team, person=alice.id, span=day)
     assert mine is not None and mine.span == WEEK_ALICE and mine.roles == (Role.PRIMARY,)
     # Bob is backup in Alice's week; his next shift that does not overlap hers is his primary week.
     theirs = await next_duty(

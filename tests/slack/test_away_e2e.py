@@ -59,6 +59,9 @@ async def test_primary_away_moves_the_shift_and_tells_those_affected(
         ("away 2026-12-01 2027-06-01", "at most 90 days"),
         ("away tomorrow", "Usage: `/oncall away"),
         ("away 2026-12-40 2026-12-41", "Usage: `/oncall away"),
+        ("away 9999-12-30 9999-12-31", "in the years 1970 to 2200"),
+        ("away cancel 3000000000", "Usage: `/oncall away cancel <id>`"),
+        ("away cancel 100000000000000000000", "Usage: `/oncall away cancel <id>`"),
     ],
 )
 async def test_bad_absences_are_refused(slack: SlackDriver, text: str, says: str) -> None:

@@ -225,7 +225,10 @@ async def test_approve_racing_decline_ends_one_way(slack: SlackDriver, ctx: AppC
         (f"<@{CAROL}|carol> 2027-02-28..2027-03-01 cover", "has already started"),
         (f"<@{STRANGER}|zed> 2027-03-01", "is not in the team file"),
         (f"<@{CAROL}|carol> 2027-03-10", "You have no shift on 2027-03-10"),
-        (f"<@{CAROL}|carol> 2027-03-09..2027-03-02", "comes before the first"),
+        (f"<@{CAROL}|carol> 2027-03-09..2027-03-02", "comes before the start"),
+        (f"<@{CAROL}|carol> 9999-12-31", "in the years 1970 to 2200"),
+        ("cancel 3000000000", "Usage: `/swap cancel <id>`"),
+        ("cancel 100000000000000000000", "Usage: `/swap cancel <id>`"),
         ("carol 2027-03-01", "Start with the teammate"),
         (f"<@{CAROL}|carol> soon", "is not a date"),
     ],
@@ -408,3 +411,18 @@ async def test_app_home_lists_what_waits_for_me(slack: SlackDriver, ctx: AppCont
     home = json.loads(home) if isinstance(home, str) else home
     assert_valid_blocks(home["blocks"], surface="home")
     assert "Swap request #1 from <@U0ALICE01>" in str(home["blocks"])
+
+
+async def test_admins_list_everyones_swaps(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"<@{DAVID}|david> 2027-03-08 cover", user=BOB, teammate=DAVID)
+    assert "Only admins" in str((await slack.command("/swap", "list all", user=CAROL))["blocks"])
+    listed = await slack.command("/swap", "list all", user=ALICE)
+    assert_valid_blocks(listed["blocks"])
+    assert "*Pending*" in str(listed["blocks"]) and "#1 (pending): <@U0DAVID01> covers" in str(
+        listed["blocks"]
+    )
+    await press(slack, dm, "Approve", user=DAVID)
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    listed = await slack.command("/swap", "list all", user=ALICE)
+    assert "*Applied*" in str(listed["blocks"]) and "#1 (approved)" in str(listed["blocks"])
+    assert "*Pending*" not in str(listed["blocks"])

@@ -26,8 +26,10 @@ HELP = """\
 *`/swap`* — hand a shift to a teammate, or trade one with them. They get Approve / Decline buttons.
 • `/swap` — a form: the teammate, one of your shifts, one of theirs or cover only, part of it, a reason
 • `/swap @bob 2026-12-14 [reason]` — trade your shift on that date for Bob's next shift
-• `/swap @bob 2026-12-14 cover [reason]` — Bob takes your shift; `2026-12-14..2026-12-16` for only those days
-• `/swap list` — requests you made and those waiting for you
+• `/swap @bob 2026-12-14 cover [reason]` — Bob takes your shift
+• `/swap @bob 2026-12-14..2026-12-16 cover` — only those days of your shift
+• `/swap @bob 2026-12-14T09:00..2026-12-14T18:00 cover` — only those hours (in your time zone)
+• `/swap list` — requests you made and those waiting for you; admins: `/swap list all` for everyone's
 • `/swap cancel <id>` — withdraw your request; admins: cancel anyone's, or reverse an applied swap
 A request expires when the earliest shift in it starts."""
 
@@ -183,6 +185,20 @@ def list_blocks(
                 ),
             ]
     return blocks
+
+
+def everyone_blocks(swaps: Sequence[SwapRequest], people: People, zone: str) -> Blocks:
+    """`/swap list all` for admins: every pending and applied swap not over yet, with its id."""
+    pending = [s for s in swaps if s.state == "pending"]
+    applied = [s for s in swaps if s.state == "approved"]
+    if not swaps:
+        return [section("No swap is pending, and no applied swap has time left.")]
+    blocks: Blocks = []
+    for title, found in (("Pending", pending), ("Applied", applied)):
+        if found:
+            lines = "\n".join(_listed(s, people, zone) for s in found[:40])
+            blocks.append(section(f"*{title}*\n{lines}"))
+    return [*blocks, context("`/swap cancel <id>` withdraws a pending request or reverses an applied swap.")]
 
 
 def waiting_line(swap: SwapRequest, people: People, zone: str) -> str:
