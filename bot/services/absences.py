@@ -80,6 +80,7 @@ async def record_absence(
     last: date,
     reason: str,
     actor: str,
+    source: str,
     at: datetime,
 ) -> AbsenceRecorded:
     """Store an absence of whole local days and say who covers what because of it."""
@@ -94,7 +95,7 @@ async def record_absence(
         raise AbsenceRefused("it overlaps an absence already recorded (`/oncall away list`)")
     before = await _segments(session, view, person.id, start, end)
     absence_id = await add_absence(
-        session, person=person.id, start=start, end=end, reason=reason, actor=actor, source="slack", at=at
+        session, person=person.id, start=start, end=end, reason=reason, actor=actor, source=source, at=at
     )
     after = await _segments(session, view, person.id, start, end)
     covers = [
@@ -105,7 +106,7 @@ async def record_absence(
     ]
     detail = f"{start.isoformat()} to {end.isoformat()} {reason}".strip()
     await audit.record(
-        session, actor=actor, source="slack", action="absence.add", subject=person.id, detail=detail, at=at
+        session, actor=actor, source=source, action="absence.add", subject=person.id, detail=detail, at=at
     )
     return AbsenceRecorded(absence_id, person, start, end, covers)
 
@@ -115,7 +116,9 @@ async def upcoming(session: AsyncSession, *, person: str, at: datetime) -> list[
     return await absences_overlapping(session, start=at, end=at + timedelta(days=3650), people=[person])
 
 
-async def cancel(session: AsyncSession, *, absence_id: int, actor: Person, at: datetime) -> Absence:
+async def cancel(
+    session: AsyncSession, *, absence_id: int, actor: Person, at: datetime, source: str
+) -> Absence:
     """Remove an absence of one's own (admins: anyone's)."""
     row = await session.scalar(select(AbsenceRow).where(AbsenceRow.id == absence_id))
     if row is None:
@@ -128,7 +131,7 @@ async def cancel(session: AsyncSession, *, absence_id: int, actor: Person, at: d
     await audit.record(
         session,
         actor=actor.id,
-        source="slack",
+        source=source,
         action="absence.cancel",
         subject=row.person_id,
         detail=f"#{absence_id}",
@@ -146,6 +149,7 @@ async def volunteer(
     at: datetime,
     channel: str,
     ts: str,
+    source: str,
 ) -> None:
     """Take an offered backup stretch: the first volunteer wins, and only someone free to take it."""
     if at >= offer.deadline:
@@ -176,11 +180,11 @@ async def volunteer(
         Reason.VOLUNTEER,
         note=f"volunteered for absence #{offer.absence}",
     )
-    await add_override(session, override=cover, actor=person.id, source="slack", at=at)
+    await add_override(session, override=cover, actor=person.id, source=source, at=at)
     await audit.record(
         session,
         actor=person.id,
-        source="slack",
+        source=source,
         action="absence.volunteer",
         subject=offer.rotation,
         detail=f"#{offer.absence}",

@@ -97,7 +97,7 @@ async def approve(
     swap_id: int,
     person: Person,
     at: datetime,
-    source: str = "slack",
+    source: str,
 ) -> Decided:
     """Apply a request: its overrides are written with the state change, by the one click that wins."""
     swap = await _pending_answer(session, swap_id, person, at)
@@ -166,7 +166,7 @@ async def _audit(
 
 
 async def decline(
-    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str = "slack"
+    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str
 ) -> Decided:
     """Turn a request down; the schedule stays as it is."""
     swap = await _pending_answer(session, swap_id, person, at)
@@ -178,7 +178,7 @@ async def decline(
 
 
 async def cancel(
-    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str = "slack"
+    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str
 ) -> Decided:
     """Withdraw a pending request of one's own (admins: anyone's); an admin cancelling an applied one
     reverses it."""
@@ -199,7 +199,7 @@ async def cancel(
 
 
 async def reverse(
-    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str = "slack"
+    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str
 ) -> Decided:
     """Undo an applied swap (admins only) by removing its overrides; the audit keeps which ones."""
     if not person.admin:

@@ -100,7 +100,9 @@ async def test_exchange_approved_changes_the_schedule_with_reasons(
 ) -> None:
     swap = await ask(session, team, "alice", "carol", WEEK_ALICE, WEEK_CAROL)
     assert swap.state == "pending" and swap.expires_at == WEEK_ALICE.start
-    decided = await decide.approve(session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW)
+    decided = await decide.approve(
+        session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW, source="slack"
+    )
     assert decided.swap.state == "approved" and len(decided.swap.override_ids) == 2
     assert await holders(session, monday(2)) == ("carol", "bob", Reason.SWAP)
     assert await holders(session, monday(16)) == ("alice", "david", Reason.SWAP)
@@ -112,7 +114,9 @@ async def test_exchange_approved_changes_the_schedule_with_reasons(
 
 async def test_exchange_with_ones_own_backup_keeps_two_people(session: AsyncSession, team: TeamView) -> None:
     swap = await ask(session, team, "alice", "bob", WEEK_ALICE, WEEK_BOB)
-    await decide.approve(session, view=team, swap_id=swap.id, person=team.people["bob"], at=NOW)
+    await decide.approve(
+        session, view=team, swap_id=swap.id, person=team.people["bob"], at=NOW, source="slack"
+    )
     assert (await holders(session, monday(2)))[:2] == ("bob", "alice")
     assert (await holders(session, monday(9)))[:2] == ("alice", "carol")
 
@@ -174,10 +178,14 @@ async def test_only_the_teammate_answers_and_a_decided_request_stays_decided(
 ) -> None:
     swap = await ask(session, team, "alice", "carol", WEEK_ALICE)
     with pytest.raises(decide.NotYours):
-        await decide.approve(session, view=team, swap_id=swap.id, person=team.people["david"], at=NOW)
-    await decide.decline(session, swap_id=swap.id, person=team.people["carol"], at=NOW)
+        await decide.approve(
+            session, view=team, swap_id=swap.id, person=team.people["david"], at=NOW, source="slack"
+        )
+    await decide.decline(session, swap_id=swap.id, person=team.people["carol"], at=NOW, source="slack")
     with pytest.raises(decide.SwapClosed, match="declined already"):
-        await decide.approve(session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW)
+        await decide.approve(
+            session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW, source="slack"
+        )
     assert await overrides(session) == 0
     assert await holders(session, monday(2)) == ("alice", "bob", Reason.ROTATION)
 
@@ -185,11 +193,15 @@ async def test_only_the_teammate_answers_and_a_decided_request_stays_decided(
 async def test_cancel_and_who_may(session: AsyncSession, team: TeamView) -> None:
     swap = await ask(session, team, "alice", "carol", WEEK_ALICE)
     with pytest.raises(SwapRefused, match="not yours"):
-        await decide.cancel(session, swap_id=swap.id, person=team.people["bob"], at=NOW)
-    cancelled = await decide.cancel(session, swap_id=swap.id, person=team.people["alice"], at=NOW)
+        await decide.cancel(session, swap_id=swap.id, person=team.people["bob"], at=NOW, source="slack")
+    cancelled = await decide.cancel(
+        session, swap_id=swap.id, person=team.people["alice"], at=NOW, source="slack"
+    )
     assert cancelled.swap.state == "cancelled"
     with pytest.raises(decide.SwapClosed, match="cancelled already"):
-        await decide.approve(session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW)
+        await decide.approve(
+            session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW, source="slack"
+        )
     mine, waiting = await requests_of(session, person="carol", at=NOW)
     assert (mine, waiting) == ([], [])
 
@@ -206,19 +218,25 @@ async def test_expiry_at_the_earliest_start(session: AsyncSession, team: TeamVie
 async def test_a_click_after_the_start_finds_it_expired(session: AsyncSession, team: TeamView) -> None:
     swap = await ask(session, team, "alice", "carol", WEEK_ALICE)
     with pytest.raises(decide.SwapClosed, match="expired already"):
-        await decide.approve(session, view=team, swap_id=swap.id, person=team.people["carol"], at=monday(1))
+        await decide.approve(
+            session, view=team, swap_id=swap.id, person=team.people["carol"], at=monday(1), source="slack"
+        )
     assert await overrides(session) == 0
 
 
 async def test_admin_reverses_an_applied_swap(session: AsyncSession, team: TeamView) -> None:
     swap = await ask(session, team, "bob", "david", WEEK_BOB)
-    await decide.approve(session, view=team, swap_id=swap.id, person=team.people["david"], at=NOW)
+    await decide.approve(
+        session, view=team, swap_id=swap.id, person=team.people["david"], at=NOW, source="slack"
+    )
     assert await holders(session, monday(9)) == ("david", "carol", Reason.SWAP)
     with pytest.raises(SwapRefused, match="ask an admin"):
-        await decide.cancel(session, swap_id=swap.id, person=team.people["bob"], at=NOW)
+        await decide.cancel(session, swap_id=swap.id, person=team.people["bob"], at=NOW, source="slack")
     with pytest.raises(SwapRefused, match="only admins"):
-        await decide.reverse(session, swap_id=swap.id, person=team.people["bob"], at=NOW)
-    reversed_ = await decide.cancel(session, swap_id=swap.id, person=team.people["alice"], at=NOW)
+        await decide.reverse(session, swap_id=swap.id, person=team.people["bob"], at=NOW, source="slack")
+    reversed_ = await decide.cancel(
+        session, swap_id=swap.id, person=team.people["alice"], at=NOW, source="slack"
+    )
     assert reversed_.swap.state == "reversed" and await overrides(session) == 0
     assert await holders(session, monday(9)) == ("bob", "carol", Reason.ROTATION)
     [entry] = await audit.recent(session, limit=1)
@@ -233,7 +251,9 @@ async def test_double_approval_applies_once(
     async def approve() -> str:
         async with session_maker() as other:
             try:
-                await decide.approve(other, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW)
+                await decide.approve(
+                    other, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW, source="slack"
+                )
             except decide.SwapClosed as error:
                 return str(error)
             return "won"
@@ -253,9 +273,11 @@ async def test_approve_racing_decline_ends_one_way(
         async with session_maker() as other:
             try:
                 if approve:
-                    await decide.approve(other, view=team, swap_id=swap.id, person=carol, at=NOW)
+                    await decide.approve(
+                        other, view=team, swap_id=swap.id, person=carol, at=NOW, source="slack"
+                    )
                 else:
-                    await decide.decline(other, swap_id=swap.id, person=carol, at=NOW)
+                    await decide.decline(other, swap_id=swap.id, person=carol, at=NOW, source="slack")
             except decide.SwapClosed:
                 return "lost"
             return "approved" if approve else "declined"

@@ -36,7 +36,14 @@ async def take(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient, re
             return
         try:
             await absences.volunteer(
-                session, view=view, offer=offer, person=person, at=ctx.clock(), channel=channel, ts=ts
+                session,
+                view=view,
+                offer=offer,
+                person=person,
+                at=ctx.clock(),
+                channel=channel,
+                ts=ts,
+                source=ctx.source,
             )
         except absences.AbsenceRefused as error:
             await respond(

@@ -212,7 +212,9 @@ async def _away(
         if request.away == "list":
             return absences_list_blocks(await absences.upcoming(session, person=me.id, at=at), zone)
         if request.away == "cancel":
-            gone = await absences.cancel(session, absence_id=request.absence_id or 0, actor=me, at=at)
+            gone = await absences.cancel(
+                session, absence_id=request.absence_id or 0, actor=me, at=at, source=ctx.source
+            )
             ctx.views.invalidate()
             return [section(f"Cancelled absence #{gone.id}. The schedule is back as it was.")]
         target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
@@ -229,6 +231,7 @@ async def _away(
             last=request.last,
             reason=request.query,
             actor=me.id,
+            source=ctx.source,
             at=at,
         )
     except absences.AbsenceRefused as error:

@@ -88,7 +88,7 @@ async def _request(
         teammate=teammate,
         proposal=proposal,
         reason=ask.reason,
-        source="slack",
+        source=ctx.source,
         at=at,
     )
     follow_ups.append(lambda: swap_messages.send_request(ctx, client, view, swap, changes))
@@ -113,7 +113,9 @@ async def _cancel(
     swap_id: int,
     follow_ups: list[FollowUp],
 ) -> Blocks:
-    decided = await swap_decisions.cancel(session, swap_id=swap_id, person=me, at=ctx.clock())
+    decided = await swap_decisions.cancel(
+        session, swap_id=swap_id, person=me, at=ctx.clock(), source=ctx.source
+    )
     ctx.views.invalidate()
     follow_ups.append(lambda: swap_messages.announce(client, view, decided))
     if decided.swap.state == "reversed":

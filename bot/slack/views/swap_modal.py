@@ -50,7 +50,7 @@ async def submitted(ctx: AppContext, ack: AsyncAck, body: dict[str, Any], client
                 teammate=teammate,
                 proposal=proposal,
                 reason=form.reason,
-                source="slack",
+                source=ctx.source,
                 at=ctx.clock(),
             )
         except SwapRefused as error:
