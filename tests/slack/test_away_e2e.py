@@ -97,6 +97,10 @@ async def test_history_shows_who_changed_what(slack: SlackDriver) -> None:
     assert_valid_blocks(answer["blocks"])
     text = text_of(answer)
     assert f"<@{CAROL}> (slack) absence.add `carol`" in text
+    # The absence's times in the detail are shown on each reader's clock, not as UTC.
+    start = int(datetime(2026, 12, 21, tzinfo=NY).timestamp())
+    assert f"absence.add `carol` <!date^{start}^" in text and "Mon 21 Dec 00:00 EST" in text
+    assert "+00:00" not in text
     assert text.count("(import)") == 2  # the two before it: the team file's import
     assert "at most 50" in text_of(await slack.command("/oncall", "history 500", user=ALICE))
 
