@@ -46,7 +46,9 @@ class Decided:
 
 def _proposal(swap: SwapRequest) -> Proposal:
     take = Span(swap.take_start, swap.take_end) if swap.take_start and swap.take_end else None
-    return Proposal(swap.rotation, swap.mode, Span(swap.give_start, swap.give_end), take)
+    return Proposal(
+        swap.rotation, swap.mode, Span(swap.give_start, swap.give_end), take, shift_start=swap.shift_start
+    )
 
 
 async def _load(session: AsyncSession, swap_id: int) -> SwapRequest:

@@ -41,7 +41,8 @@ class Proposal:
     mode: Mode
     give: Span  # the requester's shift, or the part of it asked for
     take: Span | None = None
-    shift: Span | None = None  # the whole shift `give` is part of: a started one is not swapped at all
+    # Of the whole shift `give` is part of (None: `give` is whole); a started shift is not swapped at all.
+    shift_start: datetime | None = None
 
 
 def zone_of(person: Person, view: TeamView) -> str:
@@ -121,9 +122,10 @@ def _basic_rules(
     if proposal.mode == "exchange" and proposal.take is None:
         raise SwapRefused(f"pick one of {teammate.name}'s shifts, or cover only", field="theirs")
     when = when_in(zone_of(requester, view))
-    for span, field in ((proposal.shift or proposal.give, "mine"), (proposal.take, "theirs")):
-        if span is not None and span.start <= at:
-            raise SwapRefused(f"the shift from {when(span.start)} has already started", field=field)
+    theirs = proposal.take.start if proposal.take else None
+    for start, field in ((proposal.shift_start or proposal.give.start, "mine"), (theirs, "theirs")):
+        if start is not None and start <= at:
+            raise SwapRefused(f"the shift from {when(start)} has already started", field=field)
     if proposal.take is not None and proposal.take.overlaps(proposal.give):
         raise SwapRefused(
             "the two shifts overlap; pick one of theirs that does not, or cover only", field="theirs"
@@ -236,6 +238,7 @@ async def request_swap(
         mode=proposal.mode,
         give=(give.start, give.end),
         take=(take.start, take.end) if take else None,
+        shift_start=proposal.shift_start or give.start,
         reason=reason,
         actor=requester.id,
         source=source,

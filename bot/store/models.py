@@ -266,13 +266,14 @@ class SwapRequestRow(Base):
     give_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     take_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the teammate's (exchange)
     take_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shift_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)  # of the whole shift `give` is part of
     reason: Mapped[str] = mapped_column(String(200), default="")
     # pending, approved, declined, cancelled, expired, reversed
     state: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16))
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the earliest start in it
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the earliest shift start in it
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     dm_channel: Mapped[str | None] = mapped_column(String(80))  # the teammate's request message

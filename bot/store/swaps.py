@@ -28,6 +28,7 @@ class SwapRequest:
     give_end: datetime
     take_start: datetime | None  # the teammate's time the requester takes (exchange only)
     take_end: datetime | None
+    shift_start: datetime  # of the requester's whole shift, which `give` may be only part of
     reason: str
     state: State
     created_at: datetime
@@ -56,6 +57,7 @@ def _request(row: SwapRequestRow) -> SwapRequest:
         give_end=row.give_ends_at,
         take_start=row.take_starts_at,
         take_end=row.take_ends_at,
+        shift_start=row.shift_starts_at,
         reason=row.reason,
         state=row.state,  # type: ignore[arg-type]
         created_at=row.created_at,
@@ -77,12 +79,14 @@ async def add_request(
     mode: Mode,
     give: tuple[datetime, datetime],
     take: tuple[datetime, datetime] | None,
+    shift_start: datetime,
     reason: str,
     actor: str,
     source: str,
     at: datetime,
 ) -> SwapRequest:
-    """Store a pending request; it expires when the earliest time in it starts."""
+    """Store a pending request; it expires when the earliest shift in it starts, so a request for
+    part of a shift cannot be approved once that shift is under way."""
     row = SwapRequestRow(
         rotation=rotation,
         requester_id=requester,
@@ -92,12 +96,13 @@ async def add_request(
         give_ends_at=give[1],
         take_starts_at=take[0] if take else None,
         take_ends_at=take[1] if take else None,
+        shift_starts_at=shift_start,
         reason=reason,
         state="pending",
         created_at=at,
         created_by=actor,
         source=source,
-        expires_at=min(give[0], take[0]) if take else give[0],
+        expires_at=min(shift_start, take[0]) if take else shift_start,
         override_ids=[],
     )
     session.add(row)

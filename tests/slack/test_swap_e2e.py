@@ -426,3 +426,57 @@ async def test_admins_list_everyones_swaps(slack: SlackDriver, ctx: AppContext) 
     listed = await slack.command("/swap", "list all", user=ALICE)
     assert "*Applied*" in str(listed["blocks"]) and "#1 (approved)" in str(listed["blocks"])
     assert "*Pending*" not in str(listed["blocks"])
+
+
+async def test_part_of_a_shift_expires_when_the_whole_shift_starts(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-04..2027-03-05 cover")
+    assert f"Answer before <!date^{int(FIRST_SHIFT.timestamp())}^" in str(dm.args["blocks"])
+    object.__setattr__(ctx, "clock", lambda: datetime(2027, 3, 2, 12, tzinfo=NY))  # day 2 of Alice's shift
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: bool(messages(slack, "Swap request expired")))
+    assert ephemeral(slack) == ["Swap request #1 is expired; it can no longer be approved or declined."]
+    [update] = slack.fake.of("chat.update")
+    assert "expired: its first shift started" in str(update.args["blocks"])
+    assert not buttons(update.args["blocks"])
+    assert await holders(ctx, datetime(2027, 3, 4, 12, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
+
+
+async def test_an_approved_swap_of_some_hours_by_text(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-03T09:00..2027-03-03T18:00 cover")
+    assert "becomes primary" in str(dm.args["blocks"])
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    assert await holders(ctx, datetime(2027, 3, 3, 8, 59, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
+    assert await holders(ctx, datetime(2027, 3, 3, 9, tzinfo=NY)) == ("carol", "bob", Reason.SWAP)
+    assert await holders(ctx, datetime(2027, 3, 3, 17, 59, tzinfo=NY)) == ("carol", "bob", Reason.SWAP)
+    assert await holders(ctx, datetime(2027, 3, 3, 18, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
+
+
+async def test_an_approved_swap_of_part_of_a_shift_by_the_form(slack: SlackDriver, ctx: AppContext) -> None:
+    view = await opened_form(slack)
+    mine = options(view, "mine")["Mon 01 Mar 09:00 → Mon 08 Mar 09:00 · primary"]
+    values = {
+        "teammate": chosen("david"),
+        "mine": chosen(mine),
+        "theirs": chosen("cover"),
+        "part_from": {
+            "type": "datetimepicker",
+            "selected_date_time": int(datetime(2027, 3, 4, 12, tzinfo=NY).timestamp()),
+        },
+        "part_until": {
+            "type": "datetimepicker",
+            "selected_date_time": int(datetime(2027, 3, 5, 8, tzinfo=NY).timestamp()),
+        },
+    }
+    assert await submit(slack, view_submission(view, values, user=ALICE)) == {}
+    await wait_for(lambda: any(c.args["channel"] == DAVID for c in slack.fake.of("chat.postMessage")))
+    [dm] = [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == DAVID]
+    await remembered(ctx)
+    await press(slack, dm, "Approve", user=DAVID)
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    assert await holders(ctx, datetime(2027, 3, 4, 11, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
+    assert await holders(ctx, datetime(2027, 3, 4, 12, tzinfo=NY)) == ("david", "bob", Reason.SWAP)
+    assert await holders(ctx, datetime(2027, 3, 5, 7, tzinfo=NY)) == ("david", "bob", Reason.SWAP)
+    assert await holders(ctx, datetime(2027, 3, 5, 8, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)

@@ -80,7 +80,9 @@ async def _request(
                 f"add `cover` to ask them to take yours."
             )
         take = theirs.span
-    proposal = Proposal(mine.rotation, "cover" if ask.cover else "exchange", give, take, shift=mine.span)
+    proposal = Proposal(
+        mine.rotation, "cover" if ask.cover else "exchange", give, take, shift_start=mine.span.start
+    )
     swap, changes = await request_swap(
         session,
         view=view,
