@@ -18,7 +18,7 @@ from bot.services.swap_plan import Change, Span
 from bot.services.swaps import Proposal, SwapRefused, check_swap
 from bot.store import audit
 from bot.store import swaps as store
-from bot.store.schedule import add_override
+from bot.store.schedule import add_override, end_overrides
 from bot.store.swaps import State, SwapRequest
 from bot.teamfile.schema import Person
 
@@ -203,7 +203,7 @@ async def cancel(
 async def reverse(
     session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str
 ) -> Decided:
-    """Undo an applied swap (admins only) by removing its overrides; the audit keeps which ones."""
+    """Undo an applied swap (admins only) from `at` on; what already happened stays in the schedule."""
     if not person.admin:
         raise SwapRefused("only admins reverse an applied swap")
     swap = await _load(session, swap_id)
@@ -213,10 +213,9 @@ async def reverse(
         raise SwapRefused(f"swap #{swap_id} is over already; there is nothing left to reverse")
     if not await _move(session, swap, "reversed", by=person.id, at=at, unexpired=False):
         raise await _lost(session, swap_id)
-    await store.delete_overrides(session, override_ids=swap.override_ids)
-    await _audit(
-        session, swap, "swap.reverse", person.id, source, at, f"removed overrides {_ids(swap.override_ids)}"
-    )
+    ended, removed = await end_overrides(session, override_ids=swap.override_ids, at=at)
+    detail = f"undone from {at.isoformat()}: overrides {_ids(ended)} ended then, {_ids(removed)} removed"
+    await _audit(session, swap, "swap.reverse", person.id, source, at, detail)
     await session.commit()
     return Decided(await _load(session, swap.id))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule.model import Absence, Override, Reason, Role
@@ -38,6 +38,25 @@ async def overrides_overlapping(
         )
         for r in rows
     ]
+
+
+async def end_overrides(
+    session: AsyncSession, *, override_ids: Collection[int], at: datetime
+) -> tuple[list[int], list[int]]:
+    """Take overrides out of the schedule from `at` on, keeping the past as it was: those under way
+    end at `at`, those still to come are removed. The ids (ended, removed)."""
+    rows = await session.scalars(
+        select(OverrideRow).where(OverrideRow.id.in_(list(override_ids)), OverrideRow.ends_at > at)
+    )
+    found = list(rows)
+    ended = [r.id for r in found if r.starts_at < at]
+    removed = [r.id for r in found if r.starts_at >= at]
+    if ended:
+        await session.execute(update(OverrideRow).where(OverrideRow.id.in_(ended)).values(ends_at=at))
+    if removed:
+        await session.execute(delete(OverrideRow).where(OverrideRow.id.in_(removed)))
+    await bump_revision(session)
+    return ended, removed
 
 
 async def _insert(session: AsyncSession, row: AbsenceRow | OverrideRow) -> int:

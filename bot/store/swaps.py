@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import OverrideRow, SwapRequestRow
-from bot.store.team import bump_revision
+from bot.store.models import SwapRequestRow
 
 Mode = Literal["exchange", "cover"]
 State = Literal["pending", "approved", "declined", "cancelled", "expired", "reversed"]
@@ -152,12 +151,6 @@ async def remember_overrides(session: AsyncSession, *, swap_id: int, override_id
     await session.execute(
         update(SwapRequestRow).where(SwapRequestRow.id == swap_id).values(override_ids=list(override_ids))
     )
-
-
-async def delete_overrides(session: AsyncSession, *, override_ids: Collection[int]) -> None:
-    """Remove overrides a swap wrote; the schedule falls back to whatever else applies."""
-    await session.execute(delete(OverrideRow).where(OverrideRow.id.in_(list(override_ids))))
-    await bump_revision(session)
 
 
 async def overlapping(

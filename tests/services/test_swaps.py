@@ -240,7 +240,32 @@ async def test_admin_reverses_an_applied_swap(session: AsyncSession, team: TeamV
     assert reversed_.swap.state == "reversed" and await overrides(session) == 0
     assert await holders(session, monday(9)) == ("bob", "carol", Reason.ROTATION)
     [entry] = await audit.recent(session, limit=1)
-    assert (entry.action, entry.actor) == ("swap.reverse", "alice") and "removed overrides #" in entry.detail
+    assert (entry.action, entry.actor) == (
+        "swap.reverse",
+        "alice",
+    ) and "none ended then, #1 removed" in entry.detail
+
+
+async def test_reversing_a_swap_under_way_keeps_its_past(session: AsyncSession, team: TeamView) -> None:
+    swap = await ask(session, team, "bob", "david", WEEK_BOB)
+    await decide.approve(
+        session, view=team, swap_id=swap.id, person=team.people["david"], at=NOW, source="slack"
+    )
+    halfway = monday(10) + timedelta(hours=3)
+    reversed_ = await decide.reverse(
+        session, swap_id=swap.id, person=team.people["alice"], at=halfway, source="slack"
+    )
+    assert reversed_.swap.state == "reversed" and await overrides(session) == 1
+    assert await holders(session, monday(9)) == ("david", "carol", Reason.SWAP)
+    assert await holders(session, halfway - timedelta(seconds=1)) == ("david", "carol", Reason.SWAP)
+    assert await holders(session, halfway) == ("bob", "carol", Reason.ROTATION)
+    assert await holders(session, monday(12)) == ("bob", "carol", Reason.ROTATION)
+    [entry] = await audit.recent(session, limit=1)
+    assert entry.detail.endswith(f"undone from {halfway.isoformat()}: overrides #1 ended then, none removed")
+    with pytest.raises(decide.SwapClosed, match="reversed already"):
+        await decide.reverse(
+            session, swap_id=swap.id, person=team.people["alice"], at=halfway, source="slack"
+        )
 
 
 async def test_double_approval_applies_once(

@@ -273,7 +273,27 @@ async def test_admin_reverses_an_applied_swap(slack: SlackDriver, ctx: AppContex
     assert sorted(c.args["channel"] for c in messages(slack, "Swap reversed")) == ["#data-oncall", BOB, DAVID]
     assert await holders(ctx, BOB_WEEK) == ("bob", "carol", Reason.ROTATION)
     history = str((await slack.command("/oncall", "history 1", user=BOB))["blocks"])
-    assert "swap.reverse `swap #1`" in history and "removed overrides #" in history
+    assert "swap.reverse `swap #1`" in history and "overrides none ended then, #1 removed" in history
+    update = slack.fake.of("chat.update")[-1]
+    assert "was reversed by <@U0ALICE01>" in str(update.args["blocks"])
+    assert "back as before the swap from <!date^" in str(update.args["blocks"])
+    assert "Nothing changed" not in str(update.args["blocks"])
+
+
+async def test_admin_reverses_a_swap_under_way_and_the_past_stays(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    dm = await requested(slack, ctx, f"<@{DAVID}|david> 2027-03-08 cover", user=BOB, teammate=DAVID)
+    await press(slack, dm, "Approve", user=DAVID)
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    halfway = datetime(2027, 3, 10, 12, tzinfo=NY)
+    object.__setattr__(ctx, "clock", lambda: halfway)
+    assert "Reversed swap #1" in str((await slack.command("/swap", "cancel 1", user=ALICE))["blocks"])
+    await wait_for(lambda: len(messages(slack, "Swap reversed")) == 3)
+    since = f"back as before it from <!date^{int(halfway.timestamp())}^"
+    assert all(since in str(c.args["blocks"]) for c in messages(slack, "Swap reversed"))
+    assert await holders(ctx, datetime(2027, 3, 9, 12, tzinfo=NY)) == ("david", "carol", Reason.SWAP)
+    assert await holders(ctx, datetime(2027, 3, 11, 12, tzinfo=NY)) == ("bob", "carol", Reason.ROTATION)
 
 
 def view_submission(view: dict[str, Any], values: dict[str, Any], *, user: str) -> str:

@@ -57,6 +57,12 @@ def what(swap: SwapRequest, people: People, zone: str) -> str:
     return f"{requester}'s time {give} for {teammate}'s time {span(swap.take_start, swap.take_end, zone)}"
 
 
+def back_from(swap: SwapRequest, zone: str) -> str:
+    """When a reversed swap stopped counting: when it was reversed, or its start if that came later."""
+    start = min(s for s, _ in swap.spans)
+    return slack_time(max(swap.decided_at or start, start), zone)
+
+
 def _reason(swap: SwapRequest) -> str:
     return f"\n*Reason:* {escape(swap.reason)}" if swap.reason else ""
 
@@ -101,6 +107,8 @@ def decided_blocks(swap: SwapRequest, people: People, zone: str, changes: Sequen
             text = f":wastebasket: Swap request #{swap.id} was cancelled by {by}"
         case "reversed":
             text = f":leftwards_arrow_with_hook: Swap #{swap.id} was reversed by {by}"
+            after = f"The schedule is back as before the swap from {back_from(swap, zone)}."
+            return [section(f"{text}.\n~{what(swap, people, zone)}~"), context(after)]
         case _:
             text = f"Swap request #{swap.id} is {swap.state}"
     return [section(f"{text}.\n~{what(swap, people, zone)}~"), context("Nothing changed in the schedule.")]
@@ -154,7 +162,7 @@ def reversed_blocks(swap: SwapRequest, people: People, zone: str) -> Blocks:
     return [
         section(
             f":leftwards_arrow_with_hook: {who(swap.decided_by, people)} reversed swap #{swap.id}; "
-            f"the schedule is back as it was before it.\n~{what(swap, people, zone)}~"
+            f"the schedule is back as before it from {back_from(swap, zone)}.\n~{what(swap, people, zone)}~"
         )
     ]
 

@@ -123,7 +123,8 @@ async def _cancel(
     if decided.swap.state == "reversed":
         return [
             section(
-                f"Reversed swap #{swap_id}: its overrides are removed; both people and the channel are told."
+                f"Reversed swap #{swap_id}: from now on the schedule is back as before it (what already "
+                "happened stays as it was); both people and the channel are told."
             )
         ]
     return [section(f"Cancelled swap request #{swap_id}; its Approve and Decline buttons are gone.")]
