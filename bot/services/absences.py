@@ -15,7 +15,7 @@ from bot.schedule.model import Absence, Override, Reason, Role, Segment
 from bot.services.oncall import TeamView, schedule_inputs
 from bot.store import audit, ledger
 from bot.store.models import AbsenceRow
-from bot.store.schedule import absences_overlapping, add_absence, add_override
+from bot.store.schedule import absences_overlapping, add_absence, add_override, lock_rotations
 from bot.store.team import bump_revision
 from bot.teamfile.schema import Person
 
@@ -91,6 +91,8 @@ async def record_absence(
     start, end = local_span(first, last, person.timezone or view.file.timezone)
     if end <= at:
         raise AbsenceRefused("that absence is already over")
+    # Another change to these rotations at the same time waits here, so neither checks a stale schedule.
+    await lock_rotations(session, [r.name for r in view.rotations.values() if person.id in r.members])
     if await absences_overlapping(session, start=start, end=end, people=[person.id]):
         raise AbsenceRefused("it overlaps an absence already recorded (`/oncall away list`)")
     before = await _segments(session, view, person.id, start, end)

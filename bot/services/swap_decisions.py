@@ -18,7 +18,7 @@ from bot.services.swap_plan import Change, Span
 from bot.services.swaps import Proposal, SwapRefused, check_swap
 from bot.store import audit
 from bot.store import swaps as store
-from bot.store.schedule import add_override, end_overrides
+from bot.store.schedule import add_override, end_overrides, lock_rotations
 from bot.store.swaps import State, SwapRequest
 from bot.teamfile.schema import Person
 
@@ -70,8 +70,10 @@ async def _lost(session: AsyncSession, swap_id: int) -> SwapRefused:
 async def _move(
     session: AsyncSession, swap: SwapRequest, to: State, *, by: str, at: datetime, unexpired: bool
 ) -> bool:
-    """The compare-and-set; a writer SQLite could not wait for counts as having lost the race."""
+    """The compare-and-set, with the rotation held until commit so that decisions, requests and
+    absences in it are checked one at a time; a writer SQLite could not wait for lost the race."""
     try:
+        await lock_rotations(session, [swap.rotation])
         return await store.transition(
             session, swap_id=swap.id, from_state=swap.state, to_state=to, by=by, at=at, unexpired=unexpired
         )

@@ -15,7 +15,7 @@ from bot.services.oncall import TeamView, schedule_inputs
 from bot.services.swap_plan import PROPOSED_SEQ, Change, Duty, Mode, Span, describe, duties, plan, problems
 from bot.store import audit
 from bot.store import swaps as store
-from bot.store.schedule import absences_overlapping, overrides_overlapping
+from bot.store.schedule import absences_overlapping, lock_rotations, overrides_overlapping
 from bot.store.swaps import SwapRequest
 from bot.teamfile.schema import Person
 
@@ -226,9 +226,14 @@ async def request_swap(
     at: datetime,
 ) -> tuple[SwapRequest, list[Change]]:
     """Check and store a pending request (committed), with the changes it would make."""
-    changes = await check_swap(
-        session, view=view, requester=requester, teammate=teammate, proposal=proposal, at=at
-    )
+    await lock_rotations(session, [proposal.rotation])  # a request sent at the same time waits here
+    try:
+        changes = await check_swap(
+            session, view=view, requester=requester, teammate=teammate, proposal=proposal, at=at
+        )
+    except SwapRefused:
+        await session.rollback()
+        raise
     give, take = proposal.give, proposal.take
     swap = await store.add_request(
         session,

@@ -9,8 +9,22 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule.model import Absence, Override, Reason, Role
-from bot.store.models import AbsenceRow, OverrideRow
+from bot.store.models import AbsenceRow, OverrideRow, RotationRow
 from bot.store.team import bump_revision
+
+
+async def lock_rotations(session: AsyncSession, names: Collection[str]) -> None:
+    """Hold these rotations until the transaction ends, so that changes to one rotation's schedule are
+    checked and written one at a time; call it before reading what the checks need.
+
+    A no-op UPDATE of the rotation's row rather than SELECT ... FOR UPDATE: SQLite has no row locks,
+    and its driver begins a transaction only at the first write, so on SQLite only a write makes a
+    second writer wait here (busy timeout) instead of after its checks. Sorted, so two never deadlock.
+    """
+    for name in sorted(set(names)):
+        await session.execute(
+            update(RotationRow).where(RotationRow.name == name).values(name=RotationRow.name)
+        )
 
 
 async def absences_overlapping(

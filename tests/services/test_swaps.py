@@ -22,7 +22,7 @@ from bot.services.teamfile import import_team
 from bot.store import audit
 from bot.store.models import OverrideRow
 from bot.store.schedule import add_absence, add_override
-from bot.store.swaps import SwapRequest, get_request
+from bot.store.swaps import SwapRequest, get_request, not_over
 from bot.teamfile.loader import load_team_file
 
 NY = ZoneInfo("America/New_York")
@@ -314,3 +314,22 @@ async def test_approve_racing_decline_ends_one_way(
         final = await get_request(fresh, swap.id)
         assert final is not None and final.state == winner
         assert await overrides(fresh) == (2 if winner == "approved" else 0)
+
+
+async def test_two_conflicting_requests_at_once_store_one(
+    session_maker: async_sessionmaker[AsyncSession], team: TeamView
+) -> None:
+    async def request(teammate: str) -> str:
+        async with session_maker() as other:
+            try:
+                await ask(other, team, "alice", teammate, WEEK_ALICE)
+            except SwapRefused as error:
+                return str(error)
+            return "stored"
+
+    outcomes = await asyncio.gather(request("carol"), request("david"))
+    assert outcomes.count("stored") == 1, outcomes
+    [refused] = [o for o in outcomes if o != "stored"]
+    assert "overlaps swap request #" in refused and "still waiting for an answer" in refused
+    async with session_maker() as fresh:
+        assert len(await not_over(fresh, states=["pending"], after=NOW)) == 1
