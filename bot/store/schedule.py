@@ -35,7 +35,44 @@ async def absences_overlapping(
     if people is not None:
         query = query.where(AbsenceRow.person_id.in_(list(people)))
     rows = await session.scalars(query.order_by(AbsenceRow.starts_at, AbsenceRow.id))
-    return [Absence(r.person_id, r.starts_at, r.ends_at, r.reason, r.id) for r in rows]
+    return [_absence(r) for r in rows]
+
+
+def _absence(row: AbsenceRow) -> Absence:
+    return Absence(row.person_id, row.starts_at, row.ends_at, row.reason, row.id)
+
+
+def _override(row: OverrideRow) -> Override:
+    return Override(
+        row.rotation,
+        Role(row.role),
+        row.person_id,
+        row.starts_at,
+        row.ends_at,
+        Reason(row.reason),
+        row.id,
+        row.note,
+    )
+
+
+async def get_absence(session: AsyncSession, absence_id: int) -> Absence | None:
+    row = await session.get(AbsenceRow, absence_id, populate_existing=True)
+    return _absence(row) if row else None
+
+
+async def end_absence(session: AsyncSession, *, absence_id: int, at: datetime) -> bool:
+    """Take an absence back from `at` on, keeping its past: one not started yet is removed (True),
+    one under way ends at `at`. Bumps the revision."""
+    row = await session.get(AbsenceRow, absence_id)
+    assert row is not None and row.ends_at > at
+    removed = row.starts_at >= at
+    if removed:
+        await session.delete(row)
+    else:
+        row.ends_at = at
+    await session.flush()
+    await bump_revision(session)
+    return removed
 
 
 async def overrides_overlapping(
@@ -45,13 +82,13 @@ async def overrides_overlapping(
     query = select(OverrideRow).where(OverrideRow.ends_at > start, OverrideRow.starts_at < end)
     if rotation is not None:
         query = query.where(OverrideRow.rotation == rotation)
-    rows = await session.scalars(query.order_by(OverrideRow.id))
-    return [
-        Override(
-            r.rotation, Role(r.role), r.person_id, r.starts_at, r.ends_at, Reason(r.reason), r.id, r.note
-        )
-        for r in rows
-    ]
+    return [_override(r) for r in await session.scalars(query.order_by(OverrideRow.id))]
+
+
+async def volunteers_for(session: AsyncSession, absence_id: int) -> list[Override]:
+    """The overrides volunteers took because of an absence, oldest first."""
+    query = select(OverrideRow).where(OverrideRow.absence_id == absence_id).order_by(OverrideRow.id)
+    return [_override(r) for r in await session.scalars(query)]
 
 
 async def end_overrides(
@@ -111,8 +148,11 @@ async def add_override(
     actor: str,
     source: str,
     at: datetime,
+    absence: int | None = None,
 ) -> int:
-    """Store an override; its id, which orders it after every older one. Bumps the revision."""
+    """Store an override; its id, which orders it after every older one. Bumps the revision.
+
+    `absence`: the absence a volunteer covers for, so the override goes with it."""
     row = OverrideRow(
         rotation=override.rotation,
         role=override.role.value,
@@ -124,5 +164,6 @@ async def add_override(
         created_at=at,
         created_by=actor,
         source=source,
+        absence_id=absence,
     )
     return await _insert(session, row)
