@@ -27,6 +27,7 @@ from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver
 from tests.slack.fakeslack import Call
 from tests.slack.signing import event_body
+from tests.slack.team_edits import living_in
 
 STRANGER = "U0STRANGER"
 # Wednesday of David's primary week (Alice backup); then Alice/Bob, Bob/Carol, Carol/David, David/Alice.
@@ -500,3 +501,55 @@ async def test_an_approved_swap_of_part_of_a_shift_by_the_form(slack: SlackDrive
     assert await holders(ctx, datetime(2027, 3, 4, 12, tzinfo=NY)) == ("david", "bob", Reason.SWAP)
     assert await holders(ctx, datetime(2027, 3, 5, 7, tzinfo=NY)) == ("david", "bob", Reason.SWAP)
     assert await holders(ctx, datetime(2027, 3, 5, 8, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
+
+
+async def test_a_teammate_in_another_zone_reads_the_times_on_their_own_clock(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await living_in(ctx, "carol", "Europe/London")
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    text = str(dm.args["blocks"])
+    # Slack shows each reader the date tokens in their zone; the fallback is written in Carol's.
+    assert (
+        f"<!date^{int(FIRST_SHIFT.timestamp())}^{{date_short_pretty}} {{time}}|Mon 01 Mar 14:00 GMT>" in text
+    )
+    assert "EST" not in text
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    [channel] = [c for c in messages(slack, "Swap approved") if c.args["channel"] == "#data-oncall"]
+    assert "Mon 01 Mar 09:00 EST" in str(channel.args["blocks"])  # the rotation's clock in its channel
+
+
+async def test_an_admin_cancels_someone_elses_request_and_the_requester_is_told(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    dm = await requested(slack, ctx, f"<@{DAVID}|david> 2027-03-08 cover", user=BOB, teammate=DAVID)
+    answer = await slack.command("/swap", "cancel 1", user=ALICE)
+    assert "Cancelled swap request #1" in str(answer["blocks"])
+    await wait_for(lambda: bool(messages(slack, "Swap request cancelled")))
+    [told] = messages(slack, "Swap request cancelled")
+    assert told.args["channel"] == BOB and "was cancelled by <@U0ALICE01>" in str(told.args["blocks"])
+    [update] = slack.fake.of("chat.update")
+    assert update.args["channel"] == DAVID and not buttons(update.args["blocks"])
+    await press(slack, dm, "Approve", user=DAVID)
+    await wait_for(lambda: bool(ephemeral(slack)))
+    assert await holders(ctx, BOB_WEEK) == ("bob", "carol", Reason.ROTATION)
+
+
+async def test_app_home_and_the_calendar_feed_show_an_applied_swap(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    assert (
+        await slack.post(event_body({"type": "app_home_opened", "user": CAROL, "tab": "home"}))
+    ).status == 200
+    await wait_for(lambda: bool(slack.fake.of("views.publish")))
+    home = slack.fake.of("views.publish")[0].args["view"]
+    home = json.loads(home) if isinstance(home, str) else home
+    assert "swap: covers for Alice (swap #1)" in str(home["blocks"])
+    links = str((await slack.command("/oncall", "calendar", user=CAROL))["blocks"])
+    [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
+    feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")
+    assert "On call (primary)\\, data-oncall: Carol" in feed and "covers for Alice (swap #1)" in feed
