@@ -71,7 +71,8 @@ async def _move(
     session: AsyncSession, swap: SwapRequest, to: State, *, by: str, at: datetime, unexpired: bool
 ) -> bool:
     """The compare-and-set, with the rotation held until commit so that decisions, requests and
-    absences in it are checked one at a time; a writer SQLite could not wait for lost the race."""
+    absences in it are checked one at a time; a writer SQLite could not wait for counts as having
+    lost the race."""
     try:
         await lock_rotations(session, [swap.rotation])
         return await store.transition(

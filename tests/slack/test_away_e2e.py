@@ -237,6 +237,12 @@ async def wait_for(check: Callable[[], bool]) -> None:
     raise AssertionError("the app did not send what was expected")
 
 
+def all_valid(slack: SlackDriver) -> None:
+    for call in slack.fake.calls:
+        if call.method in ("chat.postMessage", "chat.update"):
+            assert_valid_blocks(call.args["blocks"])
+
+
 def labels(blocks: list[dict[str, Any]]) -> list[str]:
     return [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
 
@@ -275,6 +281,7 @@ async def test_each_stretch_has_its_dates_and_a_volunteer_keeps_the_rest_of_the_
     )
     done = await press(slack, button["action_id"], json_of(second, taken), ALICE)
     assert labels(done["blocks"]) == [] and str(done["blocks"]).count("volunteered as backup") == 2
+    all_valid(slack)
 
 
 def json_of(label: str, blocks_holder: dict[str, Any]) -> str:
@@ -328,6 +335,7 @@ async def test_cancelling_an_absence_tells_everyone_who_covers_now_and_closes_th
     assert await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup") == ("bob", Reason.ROTATION)
     client = make_client(settings)
     assert await close_expired_volunteer_calls(ctx, client, datetime(2026, 12, 9, tzinfo=NY)) == []
+    all_valid(slack)
     history = text_of(await slack.command("/oncall", "history 5", user=ALICE))
     assert "absence.cancel `bob` #1 removed" in history and "absence.no_volunteer" not in history
     late = await press(slack, action_id, value, ALICE)
@@ -362,6 +370,7 @@ async def test_cancelling_an_absence_under_way_keeps_its_past(slack: SlackDriver
     assert await holder(ctx, datetime(2026, 12, 9, 6, tzinfo=NY), "primary") == ("bob", Reason.ABSENCE)
     assert await holder(ctx, midway, "primary") == ("alice", Reason.ROTATION)
     assert await holder(ctx, datetime(2026, 12, 10, 12, tzinfo=NY), "primary") == ("alice", Reason.ROTATION)
+    all_valid(slack)
     assert "no absence recorded" in text_of(await slack.command("/oncall", "away list", user=ALICE))
     assert "is over already" in text_of(await slack.command("/oncall", "away cancel 1", user=ALICE))
     history = text_of(await slack.command("/oncall", "history 1", user=ALICE))
