@@ -243,7 +243,7 @@ async def request_swap(
         mode=proposal.mode,
         give=(give.start, give.end),
         take=(take.start, take.end) if take else None,
-        shift_start=proposal.shift_start or give.start,
+        shift_start=proposal.shift_start,
         reason=reason,
         actor=requester.id,
         source=source,

@@ -78,14 +78,16 @@ async def add_request(
     mode: Mode,
     give: tuple[datetime, datetime],
     take: tuple[datetime, datetime] | None,
-    shift_start: datetime,
     reason: str,
     actor: str,
     source: str,
     at: datetime,
+    shift_start: datetime | None = None,
 ) -> SwapRequest:
     """Store a pending request; it expires when the earliest shift in it starts, so a request for
-    part of a shift cannot be approved once that shift is under way."""
+    part of a shift (starting at `shift_start`; None: `give` is whole) cannot be approved once that
+    shift is under way."""
+    shift_start = shift_start or give[0]
     row = SwapRequestRow(
         rotation=rotation,
         requester_id=requester,
