@@ -76,6 +76,7 @@ async def run_shell(args: argparse.Namespace, settings: Settings) -> None:
             sessions=sessions,
             clock=lambda: datetime.now(UTC),
             runbooks_dir=settings.runbooks_dir,
+            source="shell",
         )
         try:
             await shell(ctx, as_person=args.person, stdin=sys.stdin, stdout=sys.stdout)

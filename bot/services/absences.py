@@ -1,49 +1,43 @@
-"""Absences recorded from Slack: who is away, and who covers because of it."""
+"""Absences recorded from Slack: who is away, who covers because of it, and taking one back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule import resolve
-from bot.schedule.model import Absence, Override, Reason, Role, Segment
+from bot.schedule.model import Absence, Rotation, Segment
+from bot.services.handovers import handovers
 from bot.services.oncall import TeamView, schedule_inputs
-from bot.store import audit, ledger
-from bot.store.models import AbsenceRow
-from bot.store.schedule import absences_overlapping, add_absence, add_override
-from bot.store.team import bump_revision
+from bot.store import audit
+from bot.store import volunteer_calls as calls
+from bot.store.schedule import (
+    absences_overlapping,
+    add_absence,
+    end_absence,
+    end_overrides,
+    get_absence,
+    lock_rotations,
+    volunteers_for,
+)
+from bot.store.volunteer_calls import VolunteerCall
 from bot.teamfile.schema import Person
 
 MAX_DAYS = 90
 
 
-class VolunteerOffer(BaseModel):
-    """The button value of an "I'll cover" call: which backup stretch, until when it is open."""
-
-    absence: int
-    rotation: str
-    start: datetime
-    end: datetime
-    deadline: datetime
-
-    @property
-    def key(self) -> str:
-        return f"volunteer:{self.absence}:{self.rotation}:{self.start.isoformat()}"
-
-
 class AbsenceRefused(ValueError):
-    """The absence cannot be recorded as asked; the message says why."""
+    """The absence cannot be recorded or taken back as asked; the message says why."""
 
 
 @dataclass(frozen=True)
 class Cover:
     rotation: str
-    segment: Segment  # a stretch someone now holds because of the absence
+    segment: Segment  # who holds a stretch because of the absence
+    otherwise: Segment  # who holds it without the absence
 
 
 @dataclass(frozen=True)
@@ -55,20 +49,51 @@ class AbsenceRecorded:
     covers: list[Cover]
 
 
+@dataclass(frozen=True)
+class AbsenceCancelled:
+    absence: Absence  # as it was recorded
+    kept_until: datetime | None  # it was under way: its past stays, up to here; None: removed outright
+    covers: list[Cover]  # over the part taken back: `segment` covers no more, `otherwise` holds it again
+    calls: list[VolunteerCall]  # its "I'll cover" calls, closed now
+
+
 def local_span(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
     """Whole local days, `last` included, as a half-open interval."""
     tz = ZoneInfo(zone)
     return datetime.combine(first, time(), tz), datetime.combine(last + timedelta(days=1), time(), tz)
 
 
-async def _segments(
-    session: AsyncSession, view: TeamView, person: str, start: datetime, end: datetime
-) -> dict[str, list[Segment]]:
-    found = {}
-    for rotation in (r for r in view.rotations.values() if person in r.members):
-        inputs = await schedule_inputs(session, view=view, rotation=rotation, start=start, end=end)
-        found[rotation.name] = resolve(rotation, start, end, inputs).segments
-    return found
+def rotations_of(view: TeamView, person: str) -> list[Rotation]:
+    return [r for r in view.rotations.values() if person in r.members]
+
+
+async def covers_because_of(
+    session: AsyncSession,
+    *,
+    view: TeamView,
+    absence: Absence,
+    start: datetime,
+    end: datetime,
+    rotation: str | None = None,
+) -> list[Cover]:
+    """Who holds a role over [start, end) because of the absence, its volunteers included: the
+    schedule as it is against the same schedule without them."""
+    volunteers = {o.seq for o in await volunteers_for(session, absence.id or 0)}
+    covers = []
+    for rot in rotations_of(view, absence.person):
+        if rotation is not None and rot.name != rotation:
+            continue
+        inputs = await schedule_inputs(session, view=view, rotation=rot, start=start, end=end)
+        without = replace(
+            inputs,
+            absences=[a for a in inputs.absences if a.id != absence.id],
+            overrides=[o for o in inputs.overrides if o.seq not in volunteers],
+        )
+        changed = handovers(
+            resolve(rot, start, end, without).segments, resolve(rot, start, end, inputs).segments
+        )
+        covers += [Cover(rot.name, h.after, h.before) for h in changed]
+    return covers
 
 
 async def record_absence(
@@ -80,6 +105,7 @@ async def record_absence(
     last: date,
     reason: str,
     actor: str,
+    source: str,
     at: datetime,
 ) -> AbsenceRecorded:
     """Store an absence of whole local days and say who covers what because of it."""
@@ -90,22 +116,18 @@ async def record_absence(
     start, end = local_span(first, last, person.timezone or view.file.timezone)
     if end <= at:
         raise AbsenceRefused("that absence is already over")
+    # Another change to these rotations at the same time waits here, so neither checks a stale schedule.
+    await lock_rotations(session, [r.name for r in rotations_of(view, person.id)])
     if await absences_overlapping(session, start=start, end=end, people=[person.id]):
         raise AbsenceRefused("it overlaps an absence already recorded (`/oncall away list`)")
-    before = await _segments(session, view, person.id, start, end)
     absence_id = await add_absence(
-        session, person=person.id, start=start, end=end, reason=reason, actor=actor, source="slack", at=at
+        session, person=person.id, start=start, end=end, reason=reason, actor=actor, source=source, at=at
     )
-    after = await _segments(session, view, person.id, start, end)
-    covers = [
-        Cover(rotation, s)
-        for rotation, segments in after.items()
-        for s in segments
-        if s.reason is Reason.ABSENCE and s not in before.get(rotation, []) and s.person
-    ]
-    detail = f"{start.isoformat()} to {end.isoformat()} {reason}".strip()
+    absence = Absence(person.id, start, end, reason, absence_id)
+    covers = await covers_because_of(session, view=view, absence=absence, start=start, end=end)
+    detail = f"#{absence_id}: {start.isoformat()} to {end.isoformat()} {reason}".strip()
     await audit.record(
-        session, actor=actor, source="slack", action="absence.add", subject=person.id, detail=detail, at=at
+        session, actor=actor, source=source, action="absence.add", subject=person.id, detail=detail, at=at
     )
     return AbsenceRecorded(absence_id, person, start, end, covers)
 
@@ -115,75 +137,45 @@ async def upcoming(session: AsyncSession, *, person: str, at: datetime) -> list[
     return await absences_overlapping(session, start=at, end=at + timedelta(days=3650), people=[person])
 
 
-async def cancel(session: AsyncSession, *, absence_id: int, actor: Person, at: datetime) -> Absence:
-    """Remove an absence of one's own (admins: anyone's)."""
-    row = await session.scalar(select(AbsenceRow).where(AbsenceRow.id == absence_id))
-    if row is None:
+async def _own(session: AsyncSession, absence_id: int, actor: Person, at: datetime) -> Absence:
+    """The absence, if `actor` may take it back now."""
+    absence = await get_absence(session, absence_id)
+    if absence is None:
         raise AbsenceRefused(f"there is no absence #{absence_id}")
-    if row.person_id != actor.id and not actor.admin:
+    if absence.person != actor.id and not actor.admin:
         raise AbsenceRefused(f"absence #{absence_id} is not yours; only admins cancel someone else's")
-    absence = Absence(row.person_id, row.starts_at, row.ends_at, row.reason, row.id)
-    await session.execute(delete(AbsenceRow).where(AbsenceRow.id == absence_id))
-    await bump_revision(session)
-    await audit.record(
-        session,
-        actor=actor.id,
-        source="slack",
-        action="absence.cancel",
-        subject=row.person_id,
-        detail=f"#{absence_id}",
-        at=at,
-    )
+    if absence.end <= at:
+        raise AbsenceRefused(f"absence #{absence_id} is over already; the past stays as it was")
     return absence
 
 
-async def volunteer(
-    session: AsyncSession,
-    *,
-    view: TeamView,
-    offer: VolunteerOffer,
-    person: Person,
-    at: datetime,
-    channel: str,
-    ts: str,
-) -> None:
-    """Take an offered backup stretch: the first volunteer wins, and only someone free to take it."""
-    if at >= offer.deadline:
-        raise AbsenceRefused("this call for a volunteer has closed; the schedule stays as announced")
-    rotation = view.rotations.get(offer.rotation)
-    absent = await session.scalar(select(AbsenceRow.person_id).where(AbsenceRow.id == offer.absence))
-    if rotation is None or absent is None:
-        raise AbsenceRefused("that absence or rotation no longer exists")
-    if person.id not in rotation.members or person.id == absent:
-        raise AbsenceRefused(f"only another member of {rotation.name} can cover this")
-    if await absences_overlapping(session, start=offer.start, end=offer.end, people=[person.id]):
-        raise AbsenceRefused("you are away during that time yourself")
-    inputs = await schedule_inputs(session, view=view, rotation=rotation, start=offer.start, end=offer.end)
-    if any(
-        s.person == person.id and s.role is Role.PRIMARY
-        for s in resolve(rotation, offer.start, offer.end, inputs).segments
-    ):
-        raise AbsenceRefused("you are primary during that time; a backup must be someone else")
-    if not await ledger.claim(session, key=offer.key, job="volunteer", owner=person.id, now=at):
-        raise AbsenceRefused("someone else volunteered first")
-    await ledger.mark_sent(session, key=offer.key, channel=channel, ts=ts, now=at)
-    cover = Override(
-        offer.rotation,
-        Role.BACKUP,
-        person.id,
-        offer.start,
-        offer.end,
-        Reason.VOLUNTEER,
-        note=f"volunteered for absence #{offer.absence}",
+async def cancel(
+    session: AsyncSession, *, view: TeamView, absence_id: int, actor: Person, at: datetime, source: str
+) -> AbsenceCancelled:
+    """Take back an absence of one's own (admins: anyone's) from now on: one under way keeps its past.
+    Its volunteers' covers go or end with it, and its calls for a volunteer close."""
+    absence = await _own(session, absence_id, actor, at)
+    await lock_rotations(session, [r.name for r in rotations_of(view, absence.person)])
+    covers = await covers_because_of(
+        session, view=view, absence=absence, start=max(absence.start, at), end=absence.end
     )
-    await add_override(session, override=cover, actor=person.id, source="slack", at=at)
+    await end_overrides(
+        session, override_ids=[o.seq for o in await volunteers_for(session, absence_id)], at=at
+    )
+    found = await calls.calls_of(session, absence=absence_id)
+    for call in found:
+        await calls.close(session, call_id=call.id, at=at)
+    removed = await end_absence(session, absence_id=absence_id, at=at)
+    detail = (
+        f"#{absence_id} removed" if removed else f"#{absence_id} ended at {at.isoformat()}, its past kept"
+    )
     await audit.record(
         session,
-        actor=person.id,
-        source="slack",
-        action="absence.volunteer",
-        subject=offer.rotation,
-        detail=f"#{offer.absence}",
+        actor=actor.id,
+        source=source,
+        action="absence.cancel",
+        subject=absence.person,
+        detail=detail,
         at=at,
     )
-    await session.commit()
+    return AbsenceCancelled(absence, None if removed else at, covers, found)

@@ -18,7 +18,7 @@ from bot.services.swap_plan import Change, Span
 from bot.services.swaps import Proposal, SwapRefused, check_swap
 from bot.store import audit
 from bot.store import swaps as store
-from bot.store.schedule import add_override
+from bot.store.schedule import add_override, end_overrides, lock_rotations
 from bot.store.swaps import State, SwapRequest
 from bot.teamfile.schema import Person
 
@@ -46,7 +46,9 @@ class Decided:
 
 def _proposal(swap: SwapRequest) -> Proposal:
     take = Span(swap.take_start, swap.take_end) if swap.take_start and swap.take_end else None
-    return Proposal(swap.rotation, swap.mode, Span(swap.give_start, swap.give_end), take)
+    return Proposal(
+        swap.rotation, swap.mode, Span(swap.give_start, swap.give_end), take, shift_start=swap.shift_start
+    )
 
 
 async def _load(session: AsyncSession, swap_id: int) -> SwapRequest:
@@ -68,8 +70,11 @@ async def _lost(session: AsyncSession, swap_id: int) -> SwapRefused:
 async def _move(
     session: AsyncSession, swap: SwapRequest, to: State, *, by: str, at: datetime, unexpired: bool
 ) -> bool:
-    """The compare-and-set; a writer SQLite could not wait for counts as having lost the race."""
+    """The compare-and-set, with the rotation held until commit so that decisions, requests and
+    absences in it are checked one at a time; a writer SQLite could not wait for counts as having
+    lost the race."""
     try:
+        await lock_rotations(session, [swap.rotation])
         return await store.transition(
             session, swap_id=swap.id, from_state=swap.state, to_state=to, by=by, at=at, unexpired=unexpired
         )
@@ -97,7 +102,7 @@ async def approve(
     swap_id: int,
     person: Person,
     at: datetime,
-    source: str = "slack",
+    source: str,
 ) -> Decided:
     """Apply a request: its overrides are written with the state change, by the one click that wins."""
     swap = await _pending_answer(session, swap_id, person, at)
@@ -166,7 +171,7 @@ async def _audit(
 
 
 async def decline(
-    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str = "slack"
+    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str
 ) -> Decided:
     """Turn a request down; the schedule stays as it is."""
     swap = await _pending_answer(session, swap_id, person, at)
@@ -178,7 +183,7 @@ async def decline(
 
 
 async def cancel(
-    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str = "slack"
+    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str
 ) -> Decided:
     """Withdraw a pending request of one's own (admins: anyone's); an admin cancelling an applied one
     reverses it."""
@@ -199,9 +204,9 @@ async def cancel(
 
 
 async def reverse(
-    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str = "slack"
+    session: AsyncSession, *, swap_id: int, person: Person, at: datetime, source: str
 ) -> Decided:
-    """Undo an applied swap (admins only) by removing its overrides; the audit keeps which ones."""
+    """Undo an applied swap (admins only) from `at` on; what already happened stays in the schedule."""
     if not person.admin:
         raise SwapRefused("only admins reverse an applied swap")
     swap = await _load(session, swap_id)
@@ -211,10 +216,9 @@ async def reverse(
         raise SwapRefused(f"swap #{swap_id} is over already; there is nothing left to reverse")
     if not await _move(session, swap, "reversed", by=person.id, at=at, unexpired=False):
         raise await _lost(session, swap_id)
-    await store.delete_overrides(session, override_ids=swap.override_ids)
-    await _audit(
-        session, swap, "swap.reverse", person.id, source, at, f"removed overrides {_ids(swap.override_ids)}"
-    )
+    ended, removed = await end_overrides(session, override_ids=swap.override_ids, at=at)
+    detail = f"undone from {at.isoformat()}: overrides {_ids(ended)} ended then, {_ids(removed)} removed"
+    await _audit(session, swap, "swap.reverse", person.id, source, at, detail)
     await session.commit()
     return Decided(await _load(session, swap.id))
 

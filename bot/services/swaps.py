@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule import resolve, shifts
 from bot.schedule.model import Override, Reason, Rotation, ScheduleInputs, Segment
-from bot.services.absences import local_span
 from bot.services.oncall import TeamView, schedule_inputs
 from bot.services.swap_plan import PROPOSED_SEQ, Change, Duty, Mode, Span, describe, duties, plan, problems
 from bot.store import audit
 from bot.store import swaps as store
-from bot.store.schedule import absences_overlapping, overrides_overlapping
+from bot.store.schedule import absences_overlapping, lock_rotations, overrides_overlapping
 from bot.store.swaps import SwapRequest
 from bot.teamfile.schema import Person
 
@@ -42,7 +41,8 @@ class Proposal:
     mode: Mode
     give: Span  # the requester's shift, or the part of it asked for
     take: Span | None = None
-    shift: Span | None = None  # the whole shift `give` is part of: a started one is not swapped at all
+    # Of the whole shift `give` is part of (None: `give` is whole); a started shift is not swapped at all.
+    shift_start: datetime | None = None
 
 
 def zone_of(person: Person, view: TeamView) -> str:
@@ -84,13 +84,12 @@ async def duties_of(
     return sorted(found, key=lambda d: d.span.start)
 
 
-async def duty_on(session: AsyncSession, *, view: TeamView, person: Person, day: date) -> Duty | None:
-    """ "My shift containing that date": the one holding most of the local day (ties: the later)."""
-    local = Span(*local_span(day, day, zone_of(person, view)))
-    found = await duties_of(session, view=view, person=person.id, start=local.start, end=local.end)
+async def duty_during(session: AsyncSession, *, view: TeamView, person: str, span: Span) -> Duty | None:
+    """ "My shift" around a stretch of time: the one holding most of it (ties: the later)."""
+    found = await duties_of(session, view=view, person=person, start=span.start, end=span.end)
 
     def share(duty: Duty) -> tuple[timedelta, datetime]:
-        part = duty.span.clip(local)
+        part = duty.span.clip(span)
         return (part.end - part.start if part else timedelta(0), duty.span.start)
 
     return max(found, key=share, default=None)
@@ -123,9 +122,10 @@ def _basic_rules(
     if proposal.mode == "exchange" and proposal.take is None:
         raise SwapRefused(f"pick one of {teammate.name}'s shifts, or cover only", field="theirs")
     when = when_in(zone_of(requester, view))
-    for span, field in ((proposal.shift or proposal.give, "mine"), (proposal.take, "theirs")):
-        if span is not None and span.start <= at:
-            raise SwapRefused(f"the shift from {when(span.start)} has already started", field=field)
+    theirs = proposal.take.start if proposal.take else None
+    for start, field in ((proposal.shift_start or proposal.give.start, "mine"), (theirs, "theirs")):
+        if start is not None and start <= at:
+            raise SwapRefused(f"the shift from {when(start)} has already started", field=field)
     if proposal.take is not None and proposal.take.overlaps(proposal.give):
         raise SwapRefused(
             "the two shifts overlap; pick one of theirs that does not, or cover only", field="theirs"
@@ -226,9 +226,14 @@ async def request_swap(
     at: datetime,
 ) -> tuple[SwapRequest, list[Change]]:
     """Check and store a pending request (committed), with the changes it would make."""
-    changes = await check_swap(
-        session, view=view, requester=requester, teammate=teammate, proposal=proposal, at=at
-    )
+    await lock_rotations(session, [proposal.rotation])  # a request sent at the same time waits here
+    try:
+        changes = await check_swap(
+            session, view=view, requester=requester, teammate=teammate, proposal=proposal, at=at
+        )
+    except SwapRefused:
+        await session.rollback()
+        raise
     give, take = proposal.give, proposal.take
     swap = await store.add_request(
         session,
@@ -238,6 +243,7 @@ async def request_swap(
         mode=proposal.mode,
         give=(give.start, give.end),
         take=(take.start, take.end) if take else None,
+        shift_start=proposal.shift_start,
         reason=reason,
         actor=requester.id,
         source=source,
@@ -260,7 +266,12 @@ async def requests_of(
     session: AsyncSession, *, person: str, at: datetime
 ) -> tuple[list[SwapRequest], list[SwapRequest]]:
     """(what a person asked for, pending or applied and not over; what waits for their answer)."""
-    found = await store.involving(session, person=person, states=["pending", "approved"], ending_after=at)
+    found = await store.not_over(session, states=["pending", "approved"], after=at, person=person)
     mine = [r for r in found if r.requester == person]
     waiting = [r for r in found if r.teammate == person and r.state == "pending"]
     return mine, waiting
+
+
+async def everyones_requests(session: AsyncSession, *, at: datetime) -> list[SwapRequest]:
+    """Every request still pending, or applied and not over: what an admin may cancel or reverse."""
+    return await store.not_over(session, states=["pending", "approved"], after=at)

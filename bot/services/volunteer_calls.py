@@ -1,7 +1,8 @@
 """Calls for a volunteer when an absence made the engine pick a backup, and their deadline.
 
-The channel is asked first; the first volunteer wins (see absences.volunteer). When the deadline
-passes with a stretch nobody took, the engine's choice stands and is announced, once.
+The channel is asked first; the first volunteer for a stretch wins, recorded as an override tied to
+the absence. When the deadline passes with a stretch nobody took, the engine's choice stands and is
+announced, once.
 """
 
 from __future__ import annotations
@@ -10,28 +11,58 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule import resolve
-from bot.schedule.model import Role, Segment
-from bot.services.absences import AbsenceRecorded, VolunteerOffer
+from bot.schedule.model import Absence, Override, Reason, Role, Segment
+from bot.services.absences import AbsenceRecorded, AbsenceRefused, Cover, covers_because_of
+from bot.services.handovers import Handover, handovers
 from bot.services.oncall import TeamView, schedule_inputs
-from bot.store import audit, ledger
+from bot.store import audit
 from bot.store import volunteer_calls as store
-from bot.store.models import AbsenceRow
+from bot.store.schedule import absences_overlapping, add_override, get_absence, lock_rotations, volunteers_for
 from bot.store.volunteer_calls import VolunteerCall
+from bot.teamfile.schema import Person
 
 VOLUNTEER_WINDOW = timedelta(hours=24)  # open until the absence starts, at most this long
 SCHEDULER = "scheduler"
+
+
+class VolunteerOffer(BaseModel):
+    """The button value of an "I'll cover" call: which backup stretch, until when it is open."""
+
+    absence: int
+    rotation: str
+    start: datetime
+    end: datetime
+    deadline: datetime
+
+
+@dataclass(frozen=True)
+class CallPost:
+    """What a call's channel post shows: who covers now, who volunteered, what is still offered."""
+
+    call: VolunteerCall
+    absent: str
+    covers: list[Cover]
+    taken: list[tuple[VolunteerOffer, str]]  # each stretch taken, with its volunteer
+    open: list[VolunteerOffer]  # still offered; empty once the call is closed
+
+
+@dataclass(frozen=True)
+class Volunteered:
+    post: CallPost  # as it stands after this volunteer
+    offer: VolunteerOffer
+    volunteer: str
+    changes: list[Handover]  # every role over the stretch that changed hands because of it
 
 
 @dataclass(frozen=True)
 class Unclaimed:
     """A call closed with stretches nobody took: who the engine keeps as backup over each."""
 
-    call: VolunteerCall
-    absent: str  # the person whose absence it was
+    post: CallPost
     stands: list[Segment]
 
 
@@ -61,11 +92,12 @@ async def open_calls(
     view: TeamView,
     recorded: AbsenceRecorded,
     offers: Mapping[str, Sequence[VolunteerOffer]],
-) -> None:
-    """Store the calls with the absence, before the channel is asked."""
+) -> dict[str, int]:
+    """Store the calls with the absence, before the channel is asked; their ids by rotation."""
+    opened = {}
     for rotation, found in offers.items():
         if found:
-            await store.add_call(
+            opened[rotation] = await store.add_call(
                 session,
                 absence=recorded.id,
                 rotation=rotation,
@@ -73,48 +105,126 @@ async def open_calls(
                 deadline=found[0].deadline,
                 offers=[offer.model_dump(mode="json") for offer in found],
             )
+    return opened
 
 
-async def _engine_backups(
-    session: AsyncSession, view: TeamView, offers: Sequence[VolunteerOffer]
-) -> list[Segment]:
-    stands = []
-    for offer in offers:
-        rotation = view.rotations.get(offer.rotation)
-        if rotation is None:
-            continue
-        inputs = await schedule_inputs(
-            session, view=view, rotation=rotation, start=offer.start, end=offer.end
+async def call_post(
+    session: AsyncSession, *, view: TeamView, call: VolunteerCall, absence: Absence
+) -> CallPost:
+    """A call's post as things stand: the covers with every volunteer so far, and what is left."""
+    covers = await covers_because_of(
+        session, view=view, absence=absence, start=absence.start, end=absence.end, rotation=call.rotation
+    )
+    taken_by = {
+        o.start: o.person for o in await volunteers_for(session, call.absence) if o.rotation == call.rotation
+    }
+    offers = [VolunteerOffer.model_validate(o) for o in call.offers]
+    taken = [(o, taken_by[o.start]) for o in offers if o.start in taken_by]
+    left = [o for o in offers if o.start not in taken_by] if call.state == "open" else []
+    return CallPost(call, absence.person, covers, taken, left)
+
+
+async def _holders(session: AsyncSession, view: TeamView, offer: VolunteerOffer) -> list[Segment]:
+    """Who holds each role over an offered stretch now."""
+    rotation = view.rotations[offer.rotation]
+    inputs = await schedule_inputs(session, view=view, rotation=rotation, start=offer.start, end=offer.end)
+    return resolve(rotation, offer.start, offer.end, inputs).segments
+
+
+async def _open_offer(
+    session: AsyncSession, view: TeamView, offer: VolunteerOffer, person: Person, at: datetime
+) -> tuple[VolunteerCall, Absence, VolunteerOffer]:
+    """The call, its absence and the stretch as stored, if `person` may take it now."""
+    rotation = view.rotations.get(offer.rotation)
+    found = await store.calls_of(session, absence=offer.absence, rotation=offer.rotation)
+    absence = await get_absence(session, offer.absence)
+    if rotation is None or not found or absence is None:
+        raise AbsenceRefused("that absence was taken back, so no cover is needed any more")
+    call = found[0]
+    if call.state != "open" or at >= call.deadline:
+        raise AbsenceRefused("this call for a volunteer has closed; the schedule stays as announced")
+    stored = next(
+        (o for o in map(VolunteerOffer.model_validate, call.offers) if o.start == offer.start), None
+    )
+    if stored is None:
+        raise AbsenceRefused("that stretch is not one this call offers")
+    if person.id not in rotation.members or person.id == absence.person:
+        raise AbsenceRefused(f"only another member of {rotation.name} can cover this")
+    taken = await volunteers_for(session, absence.id or 0)
+    if any(o.rotation == stored.rotation and o.start == stored.start for o in taken):
+        raise AbsenceRefused("someone else volunteered first")
+    if await absences_overlapping(session, start=stored.start, end=stored.end, people=[person.id]):
+        raise AbsenceRefused("you are away during that time yourself")
+    return call, absence, stored
+
+
+async def volunteer(
+    session: AsyncSession, *, view: TeamView, offer: VolunteerOffer, person: Person, at: datetime, source: str
+) -> Volunteered:
+    """Take an offered backup stretch: the first volunteer wins, and only someone free to take it.
+    The check and the override are one transaction, with the rotation held, so a crash leaves nothing
+    half done and two clicks at once are decided one after the other."""
+    await lock_rotations(session, [offer.rotation])
+    call, absence, stored = await _open_offer(session, view, offer, person, at)
+    before = await _holders(session, view, stored)
+    if any(s.person == person.id and s.role is Role.PRIMARY for s in before):
+        raise AbsenceRefused("you are primary during that time; a backup must be someone else")
+    cover = Override(
+        stored.rotation,
+        Role.BACKUP,
+        person.id,
+        stored.start,
+        stored.end,
+        Reason.VOLUNTEER,
+        note=f"volunteered for absence #{stored.absence}",
+    )
+    await add_override(session, override=cover, actor=person.id, source=source, at=at, absence=stored.absence)
+    await audit.record(
+        session,
+        actor=person.id,
+        source=source,
+        action="absence.volunteer",
+        subject=stored.rotation,
+        detail=f"#{stored.absence}: backup {stored.start.isoformat()} to {stored.end.isoformat()}",
+        at=at,
+    )
+    changes = handovers(before, await _holders(session, view, stored))
+    post = await call_post(session, view=view, call=call, absence=absence)
+    await session.commit()
+    return Volunteered(post, stored, person.id, changes)
+
+
+async def _close(
+    session: AsyncSession, view: TeamView, call: VolunteerCall, at: datetime
+) -> Unclaimed | None:
+    """Close one call past its deadline, if no one else did; with what nobody took."""
+    await lock_rotations(session, [call.rotation])  # a volunteer clicking right now goes first, or after
+    if not await store.close(session, call_id=call.id, at=at):
+        await session.rollback()
+        return None
+    absence = await get_absence(session, call.absence)
+    assert absence is not None  # a call goes with its absence
+    [closed] = await store.calls_of(session, absence=call.absence, rotation=call.rotation)
+    post = await call_post(session, view=view, call=closed, absence=absence)
+    taken = {o.start for o, _ in post.taken}
+    untaken = [o for o in map(VolunteerOffer.model_validate, call.offers) if o.start not in taken]
+    stands = [s for o in untaken for s in await _holders(session, view, o) if s.role is Role.BACKUP]
+    if stands:
+        names = ", ".join(sorted({s.person or "nobody" for s in stands}))
+        await audit.record(
+            session,
+            actor=SCHEDULER,
+            source=SCHEDULER,
+            action="absence.no_volunteer",
+            subject=call.rotation,
+            detail=f"#{call.absence}: nobody volunteered; backup stays {names}",
+            at=at,
         )
-        segments = resolve(rotation, offer.start, offer.end, inputs).segments
-        stands += [s for s in segments if s.role is Role.BACKUP]
-    return stands
+    await session.commit()
+    return Unclaimed(post, stands) if stands else None
 
 
 async def close_due(session: AsyncSession, *, view: TeamView, at: datetime) -> list[Unclaimed]:
     """Close every call past its deadline, once; those with a stretch nobody volunteered for."""
-    unclaimed = []
-    for call in await store.due(session, at=at):
-        if not await store.close(session, call_id=call.id, at=at):
-            await session.rollback()
-            continue
-        offers = [VolunteerOffer.model_validate(o) for o in call.offers]
-        taken = await ledger.sent_keys(session, [o.key for o in offers])
-        untaken = [o for o in offers if o.key not in taken]
-        stands = await _engine_backups(session, view, untaken)
-        absent = await session.scalar(select(AbsenceRow.person_id).where(AbsenceRow.id == call.absence))
-        if stands:
-            names = ", ".join(sorted({s.person or "nobody" for s in stands}))
-            await audit.record(
-                session,
-                actor=SCHEDULER,
-                source=SCHEDULER,
-                action="absence.no_volunteer",
-                subject=call.rotation,
-                detail=f"#{call.absence}: nobody volunteered; backup stays {names}",
-                at=at,
-            )
-        await session.commit()
-        if stands and absent:
-            unclaimed.append(Unclaimed(call, absent, stands))
-    return unclaimed
+    closed = [await _close(session, view, call, at) for call in await store.due(session, at=at)]
+    return [c for c in closed if c is not None]

@@ -20,3 +20,4 @@ class AppContext:
     clock: Callable[[], datetime]  # aware UTC; tests pass a fixed one
     runbooks_dir: Path
     views: TeamViews = field(default_factory=TeamViews)  # the team, cached between requests
+    source: str = "slack"  # where changes come from, as the audit log names it: slack, shell

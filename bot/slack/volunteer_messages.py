@@ -1,23 +1,78 @@
-"""Closing "I'll cover" calls at their deadline: the channel hears once that the bot's choice stands."""
+"""Telling the channel about "I'll cover" calls, after the store has the change: where each post went,
+the post rebuilt as volunteers take stretches, and once at the deadline that the bot's choice stands."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import volunteer_calls
-from bot.services.oncall import NoTeam
-from bot.slack.blocks.absences import no_volunteer_blocks
+from bot.services.oncall import NoTeam, TeamView
+from bot.services.volunteer_calls import CallPost, Volunteered
+from bot.slack.blocks.absences import no_volunteer_blocks, volunteer_call_blocks, volunteered_notice_blocks
 from bot.slack.context import AppContext
+from bot.store.volunteer_calls import remember_post as store_post
 
 log = logging.getLogger(__name__)
+Blocks = list[dict[str, Any]]
+
+
+def _zone(view: TeamView, rotation: str) -> str:
+    found = view.rotations.get(rotation)
+    return found.timezone if found else view.file.timezone
+
+
+async def _send(
+    client: AsyncWebClient, channel: str, blocks: Blocks, text: str, ts: str | None = None
+) -> None:
+    """Post (or with `ts` update) one message; a failure is logged, never raised: the change is stored."""
+    try:
+        if ts:
+            await client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
+        else:
+            await client.chat_postMessage(channel=channel, blocks=blocks, text=text)
+    except (SlackApiError, OSError) as error:
+        log.error("could not tell %s about a call for a volunteer: %s", channel, error)
+
+
+async def remember_post(ctx: AppContext, *, call: int, channel: str, ts: str) -> None:
+    """Where a call's post went, so later volunteers and the deadline update it in place."""
+    async with ctx.sessions() as session:
+        await store_post(session, call_id=call, channel=channel, ts=ts)
+        await session.commit()
+
+
+async def update_post(client: AsyncWebClient, view: TeamView, post: CallPost, where: tuple[str, str]) -> None:
+    """The call's post as things stand, in place: the covers, who volunteered, what is still offered."""
+    blocks = volunteer_call_blocks(
+        post.absent, post.covers, view.people, _zone(view, post.call.rotation), post.open, post.taken
+    )
+    await _send(client, where[0], blocks, "Who covers while someone is away", ts=where[1])
+
+
+async def show_volunteer(
+    client: AsyncWebClient, view: TeamView, done: Volunteered, clicked: tuple[str, str]
+) -> None:
+    """After a volunteer: the post rebuilt, and whoever's shifts that changed (the bot's backup pick)
+    told how."""
+    call = done.post.call
+    await update_post(client, view, done.post, (call.channel, call.ts) if call.ts else clicked)
+    changed = {h.before.person for h in done.changes} | {h.after.person for h in done.changes}
+    for person_id in sorted(p for p in changed if p and p != done.volunteer):
+        person = view.people.get(person_id)
+        if person and person.slack_id:
+            zone = person.timezone or _zone(view, call.rotation)
+            blocks = volunteered_notice_blocks(done, person_id, view.people, zone)
+            await _send(client, person.slack_id, blocks, "A volunteer changed your shifts")
 
 
 async def close_expired_volunteer_calls(ctx: AppContext, client: AsyncWebClient, now: datetime) -> list[int]:
-    """Close every call past its deadline (stored first), then announce the stretches nobody took."""
+    """Close every call past its deadline (stored first); where nobody volunteered, the post loses its
+    buttons and the channel hears once who stays backup."""
     async with ctx.sessions() as session:
         try:
             view = await ctx.views.load(session)
@@ -25,13 +80,11 @@ async def close_expired_volunteer_calls(ctx: AppContext, client: AsyncWebClient,
             return []
         unclaimed = await volunteer_calls.close_due(session, view=view, at=now)
     for closed in unclaimed:
-        rotation = view.rotations.get(closed.call.rotation)
-        zone = rotation.timezone if rotation else view.file.timezone
-        blocks = no_volunteer_blocks(closed.absent, closed.stands, view.people, zone)
-        try:
-            await client.chat_postMessage(
-                channel=closed.call.channel, blocks=blocks, text="Nobody volunteered"
-            )
-        except (SlackApiError, OSError) as error:
-            log.error("could not announce the closed call %s: %s", closed.call.id, error)
-    return [closed.call.id for closed in unclaimed]
+        call = closed.post.call
+        if call.ts:
+            await update_post(client, view, closed.post, (call.channel, call.ts))
+        blocks = no_volunteer_blocks(
+            closed.post.absent, closed.stands, view.people, _zone(view, call.rotation)
+        )
+        await _send(client, call.channel, blocks, "Nobody volunteered")
+    return [closed.post.call.id for closed in unclaimed]

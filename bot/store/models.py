@@ -146,6 +146,10 @@ class OverrideRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16))
+    # A volunteer's cover for an absence: it goes (or ends) with the absence.
+    absence_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("absences.id", ondelete="CASCADE"), index=True
+    )
 
 
 class AuditRow(Base):
@@ -266,13 +270,14 @@ class SwapRequestRow(Base):
     give_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     take_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the teammate's (exchange)
     take_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shift_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)  # of the whole shift `give` is part of
     reason: Mapped[str] = mapped_column(String(200), default="")
     # pending, approved, declined, cancelled, expired, reversed
     state: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16))
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the earliest start in it
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the earliest shift start in it
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     dm_channel: Mapped[str | None] = mapped_column(String(80))  # the teammate's request message
@@ -295,6 +300,7 @@ class VolunteerCallRow(Base):
     offers: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the offered stretches, as posted
     state: Mapped[str] = mapped_column(String(10))  # open, closed
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ts: Mapped[str | None] = mapped_column(String(32))  # the channel post asking, once sent
 
 
 class EmailLookupRow(Base):

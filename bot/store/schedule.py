@@ -5,12 +5,26 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule.model import Absence, Override, Reason, Role
-from bot.store.models import AbsenceRow, OverrideRow
+from bot.store.models import AbsenceRow, OverrideRow, RotationRow
 from bot.store.team import bump_revision
+
+
+async def lock_rotations(session: AsyncSession, names: Collection[str]) -> None:
+    """Hold these rotations until the transaction ends, so that changes to one rotation's schedule are
+    checked and written one at a time; call it before reading what the checks need.
+
+    A no-op UPDATE of the rotation's row rather than SELECT ... FOR UPDATE: SQLite has no row locks,
+    and its driver begins a transaction only at the first write, so on SQLite only a write makes a
+    second writer wait here (busy timeout) instead of after its checks. Sorted, so two never deadlock.
+    """
+    for name in sorted(set(names)):
+        await session.execute(
+            update(RotationRow).where(RotationRow.name == name).values(name=RotationRow.name)
+        )
 
 
 async def absences_overlapping(
@@ -21,7 +35,44 @@ async def absences_overlapping(
     if people is not None:
         query = query.where(AbsenceRow.person_id.in_(list(people)))
     rows = await session.scalars(query.order_by(AbsenceRow.starts_at, AbsenceRow.id))
-    return [Absence(r.person_id, r.starts_at, r.ends_at, r.reason, r.id) for r in rows]
+    return [_absence(r) for r in rows]
+
+
+def _absence(row: AbsenceRow) -> Absence:
+    return Absence(row.person_id, row.starts_at, row.ends_at, row.reason, row.id)
+
+
+def _override(row: OverrideRow) -> Override:
+    return Override(
+        row.rotation,
+        Role(row.role),
+        row.person_id,
+        row.starts_at,
+        row.ends_at,
+        Reason(row.reason),
+        row.id,
+        row.note,
+    )
+
+
+async def get_absence(session: AsyncSession, absence_id: int) -> Absence | None:
+    row = await session.get(AbsenceRow, absence_id, populate_existing=True)
+    return _absence(row) if row else None
+
+
+async def end_absence(session: AsyncSession, *, absence_id: int, at: datetime) -> bool:
+    """Take an absence back from `at` on, keeping its past: one not started yet is removed (True),
+    one under way ends at `at`. Bumps the revision."""
+    row = await session.get(AbsenceRow, absence_id)
+    assert row is not None and row.ends_at > at
+    removed = row.starts_at >= at
+    if removed:
+        await session.delete(row)
+    else:
+        row.ends_at = at
+    await session.flush()
+    await bump_revision(session)
+    return removed
 
 
 async def overrides_overlapping(
@@ -31,13 +82,32 @@ async def overrides_overlapping(
     query = select(OverrideRow).where(OverrideRow.ends_at > start, OverrideRow.starts_at < end)
     if rotation is not None:
         query = query.where(OverrideRow.rotation == rotation)
-    rows = await session.scalars(query.order_by(OverrideRow.id))
-    return [
-        Override(
-            r.rotation, Role(r.role), r.person_id, r.starts_at, r.ends_at, Reason(r.reason), r.id, r.note
-        )
-        for r in rows
-    ]
+    return [_override(r) for r in await session.scalars(query.order_by(OverrideRow.id))]
+
+
+async def volunteers_for(session: AsyncSession, absence_id: int) -> list[Override]:
+    """The overrides volunteers took because of an absence, oldest first."""
+    query = select(OverrideRow).where(OverrideRow.absence_id == absence_id).order_by(OverrideRow.id)
+    return [_override(r) for r in await session.scalars(query)]
+
+
+async def end_overrides(
+    session: AsyncSession, *, override_ids: Collection[int], at: datetime
+) -> tuple[list[int], list[int]]:
+    """Take overrides out of the schedule from `at` on, keeping the past as it was: those under way
+    end at `at`, those still to come are removed. The ids (ended, removed)."""
+    rows = await session.scalars(
+        select(OverrideRow).where(OverrideRow.id.in_(list(override_ids)), OverrideRow.ends_at > at)
+    )
+    found = list(rows)
+    ended = [r.id for r in found if r.starts_at < at]
+    removed = [r.id for r in found if r.starts_at >= at]
+    if ended:
+        await session.execute(update(OverrideRow).where(OverrideRow.id.in_(ended)).values(ends_at=at))
+    if removed:
+        await session.execute(delete(OverrideRow).where(OverrideRow.id.in_(removed)))
+    await bump_revision(session)
+    return ended, removed
 
 
 async def _insert(session: AsyncSession, row: AbsenceRow | OverrideRow) -> int:
@@ -78,8 +148,11 @@ async def add_override(
     actor: str,
     source: str,
     at: datetime,
+    absence: int | None = None,
 ) -> int:
-    """Store an override; its id, which orders it after every older one. Bumps the revision."""
+    """Store an override; its id, which orders it after every older one. Bumps the revision.
+
+    `absence`: the absence a volunteer covers for, so the override goes with it."""
     row = OverrideRow(
         rotation=override.rotation,
         role=override.role.value,
@@ -91,5 +164,6 @@ async def add_override(
         created_at=at,
         created_by=actor,
         source=source,
+        absence_id=absence,
     )
     return await _insert(session, row)

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import OverrideRow, SwapRequestRow
-from bot.store.team import bump_revision
+from bot.store.models import SwapRequestRow
 
 Mode = Literal["exchange", "cover"]
 State = Literal["pending", "approved", "declined", "cancelled", "expired", "reversed"]
@@ -28,6 +27,7 @@ class SwapRequest:
     give_end: datetime
     take_start: datetime | None  # the teammate's time the requester takes (exchange only)
     take_end: datetime | None
+    shift_start: datetime  # of the requester's whole shift, which `give` may be only part of
     reason: str
     state: State
     created_at: datetime
@@ -56,6 +56,7 @@ def _request(row: SwapRequestRow) -> SwapRequest:
         give_end=row.give_ends_at,
         take_start=row.take_starts_at,
         take_end=row.take_ends_at,
+        shift_start=row.shift_starts_at,
         reason=row.reason,
         state=row.state,  # type: ignore[arg-type]
         created_at=row.created_at,
@@ -81,8 +82,12 @@ async def add_request(
     actor: str,
     source: str,
     at: datetime,
+    shift_start: datetime | None = None,
 ) -> SwapRequest:
-    """Store a pending request; it expires when the earliest time in it starts."""
+    """Store a pending request; it expires when the earliest shift in it starts, so a request for
+    part of a shift (starting at `shift_start`; None: `give` is whole) cannot be approved once that
+    shift is under way."""
+    shift_start = shift_start or give[0]
     row = SwapRequestRow(
         rotation=rotation,
         requester_id=requester,
@@ -92,12 +97,13 @@ async def add_request(
         give_ends_at=give[1],
         take_starts_at=take[0] if take else None,
         take_ends_at=take[1] if take else None,
+        shift_starts_at=shift_start,
         reason=reason,
         state="pending",
         created_at=at,
         created_by=actor,
         source=source,
-        expires_at=min(give[0], take[0]) if take else give[0],
+        expires_at=min(shift_start, take[0]) if take else shift_start,
         override_ids=[],
     )
     session.add(row)
@@ -149,12 +155,6 @@ async def remember_overrides(session: AsyncSession, *, swap_id: int, override_id
     )
 
 
-async def delete_overrides(session: AsyncSession, *, override_ids: Collection[int]) -> None:
-    """Remove overrides a swap wrote; the schedule falls back to whatever else applies."""
-    await session.execute(delete(OverrideRow).where(OverrideRow.id.in_(list(override_ids))))
-    await bump_revision(session)
-
-
 async def overlapping(
     session: AsyncSession,
     *,
@@ -174,15 +174,16 @@ async def overlapping(
     return [_request(r) for r in await session.scalars(query.order_by(SwapRequestRow.id))]
 
 
-async def involving(
-    session: AsyncSession, *, person: str, states: Collection[State], ending_after: datetime
+async def not_over(
+    session: AsyncSession, *, states: Collection[State], after: datetime, person: str | None = None
 ) -> list[SwapRequest]:
-    """A person's requests, made or received, in these states and not over yet."""
+    """Requests in these states with time left after `after`; with `person`, only theirs, made or received."""
     query = select(SwapRequestRow).where(
-        or_(SwapRequestRow.requester_id == person, SwapRequestRow.teammate_id == person),
         SwapRequestRow.state.in_(list(states)),
-        or_(SwapRequestRow.give_ends_at > ending_after, SwapRequestRow.take_ends_at > ending_after),
+        or_(SwapRequestRow.give_ends_at > after, SwapRequestRow.take_ends_at > after),
     )
+    if person is not None:
+        query = query.where(or_(SwapRequestRow.requester_id == person, SwapRequestRow.teammate_id == person))
     return [_request(r) for r in await session.scalars(query.order_by(SwapRequestRow.id))]
 
 

@@ -1,11 +1,11 @@
-"""Open "I'll cover" calls: stored with the absence, closed once when their deadline passes."""
+"""Open "I'll cover" calls: stored with the absence, closed once at their deadline or when it is cancelled."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,21 @@ class VolunteerCall:
     channel: str
     deadline: datetime
     offers: tuple[dict[str, Any], ...]  # each offered stretch, as its button carried it
+    state: Literal["open", "closed"] = "open"
+    ts: str | None = None  # the channel post, once sent
+
+
+def _call(row: VolunteerCallRow) -> VolunteerCall:
+    return VolunteerCall(
+        row.id,
+        row.absence_id,
+        row.rotation,
+        row.channel,
+        row.deadline,
+        tuple(row.offers or ()),
+        "closed" if row.state == "closed" else "open",
+        row.ts,
+    )
 
 
 async def add_call(
@@ -45,13 +60,30 @@ async def add_call(
     return row.id
 
 
+async def remember_post(session: AsyncSession, *, call_id: int, channel: str, ts: str) -> None:
+    """Where the channel post asking went (Slack answers with the channel's id), to update it later."""
+    await session.execute(
+        update(VolunteerCallRow).where(VolunteerCallRow.id == call_id).values(channel=channel, ts=ts)
+    )
+
+
+async def calls_of(
+    session: AsyncSession, *, absence: int, rotation: str | None = None
+) -> list[VolunteerCall]:
+    """An absence's calls (in one rotation), as they are now."""
+    query = select(VolunteerCallRow).where(VolunteerCallRow.absence_id == absence)
+    if rotation is not None:
+        query = query.where(VolunteerCallRow.rotation == rotation)
+    rows = await session.scalars(
+        query.order_by(VolunteerCallRow.id).execution_options(populate_existing=True)
+    )
+    return [_call(r) for r in rows]
+
+
 async def due(session: AsyncSession, *, at: datetime) -> list[VolunteerCall]:
     """Open calls whose deadline has passed."""
     query = select(VolunteerCallRow).where(VolunteerCallRow.state == "open", VolunteerCallRow.deadline <= at)
-    return [
-        VolunteerCall(r.id, r.absence_id, r.rotation, r.channel, r.deadline, tuple(r.offers or ()))
-        for r in await session.scalars(query.order_by(VolunteerCallRow.id))
-    ]
+    return [_call(r) for r in await session.scalars(query.order_by(VolunteerCallRow.id))]
 
 
 async def close(session: AsyncSession, *, call_id: int, at: datetime) -> bool:

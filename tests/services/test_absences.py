@@ -17,8 +17,13 @@ BOB = Person(id="bob", name="Bob")
 
 def recorded(starts_in: timedelta, *roles: Role) -> AbsenceRecorded:
     start = NOW + starts_in
+    end = start + timedelta(days=2)
     covers = [
-        Cover("ops", Segment("ops", role, "carol", start, start + timedelta(days=2), Reason.ABSENCE))
+        Cover(
+            "ops",
+            Segment("ops", role, "carol", start, end, Reason.ABSENCE),
+            Segment("ops", role, "bob", start, end, Reason.ROTATION),
+        )
         for role in roles
     ]
     return AbsenceRecorded(7, BOB, start, start + timedelta(days=2), covers)

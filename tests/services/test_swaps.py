@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,12 +17,12 @@ from bot.schedule.model import Override, Reason, Role
 from bot.services import swap_decisions as decide
 from bot.services.oncall import TeamView, load_view, on_call
 from bot.services.swap_plan import Span
-from bot.services.swaps import Proposal, SwapRefused, duty_on, next_duty, request_swap, requests_of
+from bot.services.swaps import Proposal, SwapRefused, duty_during, next_duty, request_swap, requests_of
 from bot.services.teamfile import import_team
 from bot.store import audit
 from bot.store.models import OverrideRow
 from bot.store.schedule import add_absence, add_override
-from bot.store.swaps import SwapRequest, get_request
+from bot.store.swaps import SwapRequest, get_request, not_over
 from bot.teamfile.loader import load_team_file
 
 NY = ZoneInfo("America/New_York")
@@ -85,7 +85,8 @@ async def overrides(session: AsyncSession) -> int:
 
 async def test_shifts_are_found_by_date_and_by_what_comes_next(session: AsyncSession, team: TeamView) -> None:
     alice = team.people["alice"]
-    mine = await duty_on(session, view=team, person=alice, day=date(2027, 3, 1))
+    day = Span(datetime(2027, 3, 1, tzinfo=NY), datetime(2027, 3, 2, tzinfo=NY))
+    mine = await duty_during(session, view=team, person=alice.id, span=day)
     assert mine is not None and mine.span == WEEK_ALICE and mine.roles == (Role.PRIMARY,)
     # Bob is backup in Alice's week; his next shift that does not overlap hers is his primary week.
     theirs = await next_duty(
@@ -99,7 +100,9 @@ async def test_exchange_approved_changes_the_schedule_with_reasons(
 ) -> None:
     swap = await ask(session, team, "alice", "carol", WEEK_ALICE, WEEK_CAROL)
     assert swap.state == "pending" and swap.expires_at == WEEK_ALICE.start
-    decided = await decide.approve(session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW)
+    decided = await decide.approve(
+        session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW, source="slack"
+    )
     assert decided.swap.state == "approved" and len(decided.swap.override_ids) == 2
     assert await holders(session, monday(2)) == ("carol", "bob", Reason.SWAP)
     assert await holders(session, monday(16)) == ("alice", "david", Reason.SWAP)
@@ -111,7 +114,9 @@ async def test_exchange_approved_changes_the_schedule_with_reasons(
 
 async def test_exchange_with_ones_own_backup_keeps_two_people(session: AsyncSession, team: TeamView) -> None:
     swap = await ask(session, team, "alice", "bob", WEEK_ALICE, WEEK_BOB)
-    await decide.approve(session, view=team, swap_id=swap.id, person=team.people["bob"], at=NOW)
+    await decide.approve(
+        session, view=team, swap_id=swap.id, person=team.people["bob"], at=NOW, source="slack"
+    )
     assert (await holders(session, monday(2)))[:2] == ("bob", "alice")
     assert (await holders(session, monday(9)))[:2] == ("alice", "carol")
 
@@ -173,10 +178,14 @@ async def test_only_the_teammate_answers_and_a_decided_request_stays_decided(
 ) -> None:
     swap = await ask(session, team, "alice", "carol", WEEK_ALICE)
     with pytest.raises(decide.NotYours):
-        await decide.approve(session, view=team, swap_id=swap.id, person=team.people["david"], at=NOW)
-    await decide.decline(session, swap_id=swap.id, person=team.people["carol"], at=NOW)
+        await decide.approve(
+            session, view=team, swap_id=swap.id, person=team.people["david"], at=NOW, source="slack"
+        )
+    await decide.decline(session, swap_id=swap.id, person=team.people["carol"], at=NOW, source="slack")
     with pytest.raises(decide.SwapClosed, match="declined already"):
-        await decide.approve(session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW)
+        await decide.approve(
+            session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW, source="slack"
+        )
     assert await overrides(session) == 0
     assert await holders(session, monday(2)) == ("alice", "bob", Reason.ROTATION)
 
@@ -184,11 +193,15 @@ async def test_only_the_teammate_answers_and_a_decided_request_stays_decided(
 async def test_cancel_and_who_may(session: AsyncSession, team: TeamView) -> None:
     swap = await ask(session, team, "alice", "carol", WEEK_ALICE)
     with pytest.raises(SwapRefused, match="not yours"):
-        await decide.cancel(session, swap_id=swap.id, person=team.people["bob"], at=NOW)
-    cancelled = await decide.cancel(session, swap_id=swap.id, person=team.people["alice"], at=NOW)
+        await decide.cancel(session, swap_id=swap.id, person=team.people["bob"], at=NOW, source="slack")
+    cancelled = await decide.cancel(
+        session, swap_id=swap.id, person=team.people["alice"], at=NOW, source="slack"
+    )
     assert cancelled.swap.state == "cancelled"
     with pytest.raises(decide.SwapClosed, match="cancelled already"):
-        await decide.approve(session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW)
+        await decide.approve(
+            session, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW, source="slack"
+        )
     mine, waiting = await requests_of(session, person="carol", at=NOW)
     assert (mine, waiting) == ([], [])
 
@@ -205,23 +218,54 @@ async def test_expiry_at_the_earliest_start(session: AsyncSession, team: TeamVie
 async def test_a_click_after_the_start_finds_it_expired(session: AsyncSession, team: TeamView) -> None:
     swap = await ask(session, team, "alice", "carol", WEEK_ALICE)
     with pytest.raises(decide.SwapClosed, match="expired already"):
-        await decide.approve(session, view=team, swap_id=swap.id, person=team.people["carol"], at=monday(1))
+        await decide.approve(
+            session, view=team, swap_id=swap.id, person=team.people["carol"], at=monday(1), source="slack"
+        )
     assert await overrides(session) == 0
 
 
 async def test_admin_reverses_an_applied_swap(session: AsyncSession, team: TeamView) -> None:
     swap = await ask(session, team, "bob", "david", WEEK_BOB)
-    await decide.approve(session, view=team, swap_id=swap.id, person=team.people["david"], at=NOW)
+    await decide.approve(
+        session, view=team, swap_id=swap.id, person=team.people["david"], at=NOW, source="slack"
+    )
     assert await holders(session, monday(9)) == ("david", "carol", Reason.SWAP)
     with pytest.raises(SwapRefused, match="ask an admin"):
-        await decide.cancel(session, swap_id=swap.id, person=team.people["bob"], at=NOW)
+        await decide.cancel(session, swap_id=swap.id, person=team.people["bob"], at=NOW, source="slack")
     with pytest.raises(SwapRefused, match="only admins"):
-        await decide.reverse(session, swap_id=swap.id, person=team.people["bob"], at=NOW)
-    reversed_ = await decide.cancel(session, swap_id=swap.id, person=team.people["alice"], at=NOW)
+        await decide.reverse(session, swap_id=swap.id, person=team.people["bob"], at=NOW, source="slack")
+    reversed_ = await decide.cancel(
+        session, swap_id=swap.id, person=team.people["alice"], at=NOW, source="slack"
+    )
     assert reversed_.swap.state == "reversed" and await overrides(session) == 0
     assert await holders(session, monday(9)) == ("bob", "carol", Reason.ROTATION)
     [entry] = await audit.recent(session, limit=1)
-    assert (entry.action, entry.actor) == ("swap.reverse", "alice") and "removed overrides #" in entry.detail
+    assert (entry.action, entry.actor) == (
+        "swap.reverse",
+        "alice",
+    ) and "none ended then, #1 removed" in entry.detail
+
+
+async def test_reversing_a_swap_under_way_keeps_its_past(session: AsyncSession, team: TeamView) -> None:
+    swap = await ask(session, team, "bob", "david", WEEK_BOB)
+    await decide.approve(
+        session, view=team, swap_id=swap.id, person=team.people["david"], at=NOW, source="slack"
+    )
+    halfway = monday(10) + timedelta(hours=3)
+    reversed_ = await decide.reverse(
+        session, swap_id=swap.id, person=team.people["alice"], at=halfway, source="slack"
+    )
+    assert reversed_.swap.state == "reversed" and await overrides(session) == 1
+    assert await holders(session, monday(9)) == ("david", "carol", Reason.SWAP)
+    assert await holders(session, halfway - timedelta(seconds=1)) == ("david", "carol", Reason.SWAP)
+    assert await holders(session, halfway) == ("bob", "carol", Reason.ROTATION)
+    assert await holders(session, monday(12)) == ("bob", "carol", Reason.ROTATION)
+    [entry] = await audit.recent(session, limit=1)
+    assert entry.detail.endswith(f"undone from {halfway.isoformat()}: overrides #1 ended then, none removed")
+    with pytest.raises(decide.SwapClosed, match="reversed already"):
+        await decide.reverse(
+            session, swap_id=swap.id, person=team.people["alice"], at=halfway, source="slack"
+        )
 
 
 async def test_double_approval_applies_once(
@@ -232,7 +276,9 @@ async def test_double_approval_applies_once(
     async def approve() -> str:
         async with session_maker() as other:
             try:
-                await decide.approve(other, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW)
+                await decide.approve(
+                    other, view=team, swap_id=swap.id, person=team.people["carol"], at=NOW, source="slack"
+                )
             except decide.SwapClosed as error:
                 return str(error)
             return "won"
@@ -252,9 +298,11 @@ async def test_approve_racing_decline_ends_one_way(
         async with session_maker() as other:
             try:
                 if approve:
-                    await decide.approve(other, view=team, swap_id=swap.id, person=carol, at=NOW)
+                    await decide.approve(
+                        other, view=team, swap_id=swap.id, person=carol, at=NOW, source="slack"
+                    )
                 else:
-                    await decide.decline(other, swap_id=swap.id, person=carol, at=NOW)
+                    await decide.decline(other, swap_id=swap.id, person=carol, at=NOW, source="slack")
             except decide.SwapClosed:
                 return "lost"
             return "approved" if approve else "declined"
@@ -266,3 +314,22 @@ async def test_approve_racing_decline_ends_one_way(
         final = await get_request(fresh, swap.id)
         assert final is not None and final.state == winner
         assert await overrides(fresh) == (2 if winner == "approved" else 0)
+
+
+async def test_two_conflicting_requests_at_once_store_one(
+    session_maker: async_sessionmaker[AsyncSession], team: TeamView
+) -> None:
+    async def request(teammate: str) -> str:
+        async with session_maker() as other:
+            try:
+                await ask(other, team, "alice", teammate, WEEK_ALICE)
+            except SwapRefused as error:
+                return str(error)
+            return "stored"
+
+    outcomes = await asyncio.gather(request("carol"), request("david"))
+    assert outcomes.count("stored") == 1, outcomes
+    [refused] = [o for o in outcomes if o != "stored"]
+    assert "overlaps swap request #" in refused and "still waiting for an answer" in refused
+    async with session_maker() as fresh:
+        assert len(await not_over(fresh, states=["pending"], after=NOW)) == 1

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,6 +20,8 @@ from bot.slack.context import AppContext
 from bot.slack.volunteer_messages import close_expired_volunteer_calls
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver
+from tests.slack.signing import event_body
+from tests.slack.team_edits import living_in
 
 SLACK_IDS = {"alice": ALICE, "bob": BOB, "carol": CAROL, "david": DAVID}
 
@@ -59,6 +66,9 @@ async def test_primary_away_moves_the_shift_and_tells_those_affected(
         ("away 2026-12-01 2027-06-01", "at most 90 days"),
         ("away tomorrow", "Usage: `/oncall away"),
         ("away 2026-12-40 2026-12-41", "Usage: `/oncall away"),
+        ("away 9999-12-30 9999-12-31", "in the years 1970 to 2200"),
+        ("away cancel 3000000000", "Usage: `/oncall away cancel <id>`"),
+        ("away cancel 100000000000000000000", "Usage: `/oncall away cancel <id>`"),
     ],
 )
 async def test_bad_absences_are_refused(slack: SlackDriver, text: str, says: str) -> None:
@@ -94,6 +104,10 @@ async def test_history_shows_who_changed_what(slack: SlackDriver) -> None:
     assert_valid_blocks(answer["blocks"])
     text = text_of(answer)
     assert f"<@{CAROL}> (slack) absence.add `carol`" in text
+    # The absence's times in the detail are shown on each reader's clock, not as UTC.
+    start = int(datetime(2026, 12, 21, tzinfo=NY).timestamp())
+    assert f"absence.add `carol` #1: <!date^{start}^" in text and "Mon 21 Dec 00:00 EST" in text
+    assert "+00:00" not in text
     assert text.count("(import)") == 2  # the two before it: the team file's import
     assert "at most 50" in text_of(await slack.command("/oncall", "history 500", user=ALICE))
 
@@ -177,6 +191,13 @@ async def test_nobody_volunteers_by_the_deadline_so_the_choice_is_announced_once
     assert f"while <@{BOB}> is away" in text and f"<@{SLACK_IDS[chosen]}> backup" in text
     answer = await slack.command("/oncall", "history 1", user=ALICE)
     assert "absence.no_volunteer" in text_of(answer)
+    # The call's post keeps who covers, and loses its buttons.
+    [update] = slack.fake.of("chat.update")
+    assert (
+        "is away, so the schedule changed" in str(update.args["blocks"])
+        and labels(update.args["blocks"]) == []
+    )
+    assert await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup") == (chosen, Reason.ABSENCE)
 
 
 async def test_a_taken_or_cancelled_call_closes_quietly(
@@ -190,3 +211,202 @@ async def test_a_taken_or_cancelled_call_closes_quietly(
     client = make_client(settings)
     assert await close_expired_volunteer_calls(ctx, client, datetime(2026, 12, 20, tzinfo=NY)) == []
     assert not [c for c in slack.fake.of("chat.postMessage") if c.args["text"] == "Nobody volunteered"]
+
+
+async def holder(ctx: AppContext, at: datetime, role: str) -> tuple[str | None, Reason]:
+    async with ctx.sessions() as session:
+        [now] = await on_call(session, at=at)
+    held = now.primary if role == "primary" else now.backup
+    assert held is not None
+    return held.person, held.reason
+
+
+def sent_to(slack: SlackDriver, channel: str, text: str) -> list[str]:
+    return [
+        str(c.args["blocks"])
+        for c in slack.fake.of("chat.postMessage")
+        if (c.args["channel"], c.args["text"]) == (channel, text)
+    ]
+
+
+async def wait_for(check: Callable[[], bool]) -> None:
+    for _ in range(300):
+        if check():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the app did not send what was expected")
+
+
+def all_valid(slack: SlackDriver) -> None:
+    for call in slack.fake.calls:
+        if call.method in ("chat.postMessage", "chat.update"):
+            assert_valid_blocks(call.args["blocks"])
+
+
+def labels(blocks: list[dict[str, Any]]) -> list[str]:
+    return [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+async def test_each_stretch_has_its_dates_and_a_volunteer_keeps_the_rest_of_the_post(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    # Bob is away across a handoff: backup of Alice's week, then primary of his own (Carol moves up).
+    await slack.command("/oncall", "away 2026-12-11 2026-12-16", user=BOB)
+    await posts(slack, 3)
+    [post] = [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "#data-oncall"]
+    first, second = (
+        "I'll cover Fri 11 Dec 00:00 EST → Mon 14 Dec 09:00 EST",
+        "I'll cover Mon 14 Dec 09:00 EST → Thu 17 Dec 00:00 EST",
+    )
+    assert labels(post.args["blocks"]) == [first, second]
+    assert await holder(ctx, datetime(2026, 12, 12, 12, tzinfo=NY), "backup") == ("carol", Reason.ABSENCE)
+    button = next(e for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"])
+    taken = await press(slack, button["action_id"], button["value"], DAVID)
+    assert_valid_blocks(taken["blocks"])
+    text = str(taken["blocks"])
+    assert labels(taken["blocks"]) == [second]  # the other stretch is still offered, with its dates
+    assert "<@U0BOB0001> is away, so the schedule changed" in text and "<@U0CAROL01> primary" in text
+    assert "<@U0DAVID01> volunteered as backup <!date^" in text
+    assert await holder(ctx, datetime(2026, 12, 12, 12, tzinfo=NY), "backup") == ("david", Reason.VOLUNTEER)
+    # The bot's pick for that stretch is told they are free of it.
+    await wait_for(lambda: bool(sent_to(slack, CAROL, "A volunteer changed your shifts")))
+    [told] = sent_to(slack, CAROL, "A volunteer changed your shifts")
+    assert (
+        "<@U0DAVID01> volunteered as backup" in told
+        and "no longer data-oncall backup <!date^1796965200^" in told
+    )
+    # The second stretch: Carol is primary then, Alice may take it; then nothing is left to offer.
+    assert (
+        "you are primary" in (await press(slack, button["action_id"], json_of(second, taken), CAROL))["text"]
+    )
+    done = await press(slack, button["action_id"], json_of(second, taken), ALICE)
+    assert labels(done["blocks"]) == [] and str(done["blocks"]).count("volunteered as backup") == 2
+    all_valid(slack)
+
+
+def json_of(label: str, blocks_holder: dict[str, Any]) -> str:
+    return next(
+        e["value"]
+        for b in blocks_holder["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"] == label
+    )
+
+
+async def test_two_volunteers_at_once_one_wins_and_the_other_is_told(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=BOB)
+    action_id, value = await volunteer_button(slack)
+    statuses = await asyncio.gather(*(slack.press(action_id, value, user=u) for u in (CAROL, DAVID)))
+    assert statuses == [200, 200]
+    await wait_for(lambda: bool(slack.fake.of("chat.update")) and bool(slack.fake.of("response:action")))
+    [lost] = [c.args["text"] for c in slack.fake.of("response:action")]
+    assert lost == "Not taken: someone else volunteered first."
+    [update] = slack.fake.of("chat.update")
+    winner = "carol" if "<@U0CAROL01> volunteered" in str(update.args["blocks"]) else "david"
+    assert f"<@{SLACK_IDS[winner]}> volunteered as backup" in str(update.args["blocks"])
+    assert await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup") == (winner, Reason.VOLUNTEER)
+    assert text_of(await slack.command("/oncall", "history 3", user=ALICE)).count("absence.volunteer") == 1
+
+
+async def test_cancelling_an_absence_tells_everyone_who_covers_now_and_closes_the_call(
+    slack: SlackDriver, ctx: AppContext, settings: Settings
+) -> None:
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=BOB)
+    action_id, value = await volunteer_button(slack)
+    chosen, _ = await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup")
+    volunteer = "david" if chosen == "carol" else "carol"
+    await press(slack, action_id, value, SLACK_IDS[volunteer])
+    before = len(slack.fake.of("chat.postMessage"))
+    answer = await slack.command("/oncall", "away cancel 1", user=BOB)
+    assert_valid_blocks(answer["blocks"])
+    assert "Cancelled absence #1" in text_of(answer) and "Who covers now" in text_of(answer)
+    await wait_for(lambda: len(slack.fake.of("chat.postMessage")) >= before + 2)
+    [channel] = sent_to(slack, "#data-oncall", "Bob's absence is cancelled")
+    assert "<@U0BOB0001> backup" in channel and f"No longer covering: <@{SLACK_IDS[volunteer]}>" in channel
+    [dm] = sent_to(slack, SLACK_IDS[volunteer], "Your shifts changed back")
+    assert "<@U0BOB0001>'s absence #1 is cancelled" in dm
+    # The call's post loses its buttons, and at the deadline nothing is announced or logged.
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 2)
+    closed = slack.fake.of("chat.update")[-1].args["blocks"]
+    assert "no cover is needed" in str(closed) and labels(closed) == []
+    assert await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup") == ("bob", Reason.ROTATION)
+    client = make_client(settings)
+    assert await close_expired_volunteer_calls(ctx, client, datetime(2026, 12, 9, tzinfo=NY)) == []
+    all_valid(slack)
+    history = text_of(await slack.command("/oncall", "history 5", user=ALICE))
+    assert "absence.cancel `bob` #1 removed" in history and "absence.no_volunteer" not in history
+    late = await press(slack, action_id, value, ALICE)
+    assert "no cover is needed any more" in late["text"]
+
+
+async def test_cancelling_an_absence_under_way_keeps_its_past(slack: SlackDriver, ctx: AppContext) -> None:
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=ALICE)  # Alice is primary this week
+    await posts(slack, 3)
+    covering = {
+        c.args["channel"]
+        for c in slack.fake.of("chat.postMessage")
+        if c.args["text"] == "You now cover a shift"
+    }
+    assert BOB in covering and len(covering) == 2
+    midway = datetime(2026, 12, 9, 12, tzinfo=NY)
+    object.__setattr__(ctx, "clock", lambda: midway)
+    answer = await slack.command("/oncall", "away cancel 1", user=ALICE)
+    assert "Ended absence #1 now; the time already away stays" in text_of(answer)
+    await wait_for(lambda: len(slack.fake.of("chat.postMessage")) == 6)
+    # Those who were told they cover are told it changed back, and the channel too.
+    told = {
+        c.args["channel"]
+        for c in slack.fake.of("chat.postMessage")
+        if c.args["text"] == "Your shifts changed back"
+    }
+    assert told == covering
+    [channel] = sent_to(slack, "#data-oncall", "Alice's absence is cancelled")
+    assert (
+        f"ends early, at <!date^{int(midway.timestamp())}^" in channel and "<@U0ALICE01> primary" in channel
+    )
+    assert await holder(ctx, datetime(2026, 12, 9, 6, tzinfo=NY), "primary") == ("bob", Reason.ABSENCE)
+    assert await holder(ctx, midway, "primary") == ("alice", Reason.ROTATION)
+    assert await holder(ctx, datetime(2026, 12, 10, 12, tzinfo=NY), "primary") == ("alice", Reason.ROTATION)
+    all_valid(slack)
+    assert "no absence recorded" in text_of(await slack.command("/oncall", "away list", user=ALICE))
+    assert "is over already" in text_of(await slack.command("/oncall", "away cancel 1", user=ALICE))
+    history = text_of(await slack.command("/oncall", "history 1", user=ALICE))
+    assert f"absence.cancel `alice` #1 ended at <!date^{int(midway.timestamp())}^" in history
+
+
+async def test_an_absentee_in_another_zone_is_away_on_their_own_days(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await living_in(ctx, "bob", "Europe/London")
+    answer = await slack.command(
+        "/oncall", "away 2026-12-09 2026-12-10", user=BOB
+    )  # Bob is this week's backup
+    london_midnight = datetime(2026, 12, 9, tzinfo=ZoneInfo("Europe/London"))
+    assert (
+        f"<!date^{int(london_midnight.timestamp())}^{{date_short_pretty}} {{time}}|Wed 09 Dec 00:00 GMT>"
+        in text_of(answer)
+    )
+    assert await holder(ctx, datetime(2026, 12, 8, 18, 59, tzinfo=NY), "backup") == ("bob", Reason.ROTATION)
+    chosen, why = await holder(ctx, datetime(2026, 12, 8, 19, tzinfo=NY), "backup")  # London's midnight
+    assert chosen in ("carol", "david") and why is Reason.ABSENCE
+    await posts(slack, 2)
+    [channel] = sent_to(slack, "#data-oncall", "Bob is away")
+    assert "Tue 08 Dec 19:00 EST" in channel  # the channel reads the rotation's clock
+
+
+async def test_app_home_and_the_calendar_feed_show_an_absence(slack: SlackDriver, ctx: AppContext) -> None:
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=ALICE)
+    assert (
+        await slack.post(event_body({"type": "app_home_opened", "user": BOB, "tab": "home"}))
+    ).status == 200
+    await wait_for(lambda: bool(slack.fake.of("views.publish")))
+    home = slack.fake.of("views.publish")[0].args["view"]
+    home = json.loads(home) if isinstance(home, str) else home
+    assert "vacation cover: alice away" in str(home["blocks"])
+    links = text_of(await slack.command("/oncall", "calendar", user=BOB))
+    [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
+    feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")
+    assert "On call (primary)\\, data-oncall: Bob" in feed and "vacation cover: alice away" in feed

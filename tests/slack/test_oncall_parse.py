@@ -1,6 +1,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
 
@@ -36,6 +38,14 @@ from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_s
             "away <@U0BOB0001|bob> 2026-12-21 2026-12-22",
             OncallRequest("away", slack_id="U0BOB0001", first=date(2026, 12, 21), last=date(2026, 12, 22)),
         ),
+        (
+            "away 2026-12-21 2026-12-31 share the pager with bob",
+            OncallRequest(
+                "away", first=date(2026, 12, 21), last=date(2026, 12, 31), query="share the pager with bob"
+            ),
+        ),
+        ("away cancel 2147483647", OncallRequest("away", away="cancel", absence_id=2**31 - 1)),
+        ("history 50", OncallRequest("history", count=50)),
         ("handoff quiet week, see thread", OncallRequest("handoff", query="quiet week, see thread")),
         ("growth", OncallRequest("pipeline", query="growth")),
         ("aggregate growth", OncallRequest("pipeline", query="aggregate growth")),
@@ -52,6 +62,18 @@ def test_valid_requests(text: str, expected: OncallRequest) -> None:
         ("schedule 27", "1 to 26"),
         ("schedule soon", "1 to 26"),
         ("holidays 99999", "/oncall holidays [year]"),
+        ("holidays 1969", "a year from 1970 to 2200"),
+        ("holidays ²", "/oncall holidays [year]"),
+        ("schedule ²", "1 to 26"),
+        ("history ³", "at most 50"),
+        ("history 100000000000000000000", "at most 50"),
+        ("away 9999-12-30 9999-12-31", "in the years 1970 to 2200"),
+        ("away 2026-12-21 2201-01-01", "in the years 1970 to 2200"),
+        ("away cancel 3000000000", "Usage: `/oncall away cancel <id>`"),
+        ("away cancel 100000000000000000000", "Usage: `/oncall away cancel <id>`"),
+        ("away cancel ²", "Usage: `/oncall away cancel <id>`"),
+        ("away cancel", "Usage: `/oncall away cancel <id>`"),
+        ("away 2026-12-21 2026-12-22 " + "x" * 201, "at most 200 characters"),
         ("now please", "takes nothing after it"),
         ("calendar delete", "calendar reset"),
     ],
@@ -83,3 +105,9 @@ def test_closest_subcommand(typo: str, meant: str) -> None:
 
 def test_no_suggestion_for_nonsense() -> None:
     assert closest_subcommand("xyzzy") is None
+
+
+@given(st.text())
+def test_any_text_is_read_or_refused(text: str) -> None:
+    for typed in (text, f"away {text}", f"away cancel {text}", f"history {text}", f"holidays {text}"):
+        assert isinstance(parse_oncall(typed), OncallRequest | BadRequest)

@@ -27,6 +27,7 @@ from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver
 from tests.slack.fakeslack import Call
 from tests.slack.signing import event_body
+from tests.slack.team_edits import living_in
 
 STRANGER = "U0STRANGER"
 # Wednesday of David's primary week (Alice backup); then Alice/Bob, Bob/Carol, Carol/David, David/Alice.
@@ -225,7 +226,10 @@ async def test_approve_racing_decline_ends_one_way(slack: SlackDriver, ctx: AppC
         (f"<@{CAROL}|carol> 2027-02-28..2027-03-01 cover", "has already started"),
         (f"<@{STRANGER}|zed> 2027-03-01", "is not in the team file"),
         (f"<@{CAROL}|carol> 2027-03-10", "You have no shift on 2027-03-10"),
-        (f"<@{CAROL}|carol> 2027-03-09..2027-03-02", "comes before the first"),
+        (f"<@{CAROL}|carol> 2027-03-09..2027-03-02", "comes before the start"),
+        (f"<@{CAROL}|carol> 9999-12-31", "in the years 1970 to 2200"),
+        ("cancel 3000000000", "Usage: `/swap cancel <id>`"),
+        ("cancel 100000000000000000000", "Usage: `/swap cancel <id>`"),
         ("carol 2027-03-01", "Start with the teammate"),
         (f"<@{CAROL}|carol> soon", "is not a date"),
     ],
@@ -270,7 +274,27 @@ async def test_admin_reverses_an_applied_swap(slack: SlackDriver, ctx: AppContex
     assert sorted(c.args["channel"] for c in messages(slack, "Swap reversed")) == ["#data-oncall", BOB, DAVID]
     assert await holders(ctx, BOB_WEEK) == ("bob", "carol", Reason.ROTATION)
     history = str((await slack.command("/oncall", "history 1", user=BOB))["blocks"])
-    assert "swap.reverse `swap #1`" in history and "removed overrides #" in history
+    assert "swap.reverse `swap #1`" in history and "overrides none ended then, #1 removed" in history
+    update = slack.fake.of("chat.update")[-1]
+    assert "was reversed by <@U0ALICE01>" in str(update.args["blocks"])
+    assert "back as before the swap from <!date^" in str(update.args["blocks"])
+    assert "Nothing changed" not in str(update.args["blocks"])
+
+
+async def test_admin_reverses_a_swap_under_way_and_the_past_stays(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    dm = await requested(slack, ctx, f"<@{DAVID}|david> 2027-03-08 cover", user=BOB, teammate=DAVID)
+    await press(slack, dm, "Approve", user=DAVID)
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    halfway = datetime(2027, 3, 10, 12, tzinfo=NY)
+    object.__setattr__(ctx, "clock", lambda: halfway)
+    assert "Reversed swap #1" in str((await slack.command("/swap", "cancel 1", user=ALICE))["blocks"])
+    await wait_for(lambda: len(messages(slack, "Swap reversed")) == 3)
+    since = f"back as before it from <!date^{int(halfway.timestamp())}^"
+    assert all(since in str(c.args["blocks"]) for c in messages(slack, "Swap reversed"))
+    assert await holders(ctx, datetime(2027, 3, 9, 12, tzinfo=NY)) == ("david", "carol", Reason.SWAP)
+    assert await holders(ctx, datetime(2027, 3, 11, 12, tzinfo=NY)) == ("bob", "carol", Reason.ROTATION)
 
 
 def view_submission(view: dict[str, Any], values: dict[str, Any], *, user: str) -> str:
@@ -408,3 +432,124 @@ async def test_app_home_lists_what_waits_for_me(slack: SlackDriver, ctx: AppCont
     home = json.loads(home) if isinstance(home, str) else home
     assert_valid_blocks(home["blocks"], surface="home")
     assert "Swap request #1 from <@U0ALICE01>" in str(home["blocks"])
+
+
+async def test_admins_list_everyones_swaps(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"<@{DAVID}|david> 2027-03-08 cover", user=BOB, teammate=DAVID)
+    assert "Only admins" in str((await slack.command("/swap", "list all", user=CAROL))["blocks"])
+    listed = await slack.command("/swap", "list all", user=ALICE)
+    assert_valid_blocks(listed["blocks"])
+    assert "*Pending*" in str(listed["blocks"]) and "#1 (pending): <@U0DAVID01> covers" in str(
+        listed["blocks"]
+    )
+    await press(slack, dm, "Approve", user=DAVID)
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    listed = await slack.command("/swap", "list all", user=ALICE)
+    assert "*Applied*" in str(listed["blocks"]) and "#1 (approved)" in str(listed["blocks"])
+    assert "*Pending*" not in str(listed["blocks"])
+
+
+async def test_part_of_a_shift_expires_when_the_whole_shift_starts(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-04..2027-03-05 cover")
+    assert f"Answer before <!date^{int(FIRST_SHIFT.timestamp())}^" in str(dm.args["blocks"])
+    object.__setattr__(ctx, "clock", lambda: datetime(2027, 3, 2, 12, tzinfo=NY))  # day 2 of Alice's shift
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: bool(messages(slack, "Swap request expired")))
+    assert ephemeral(slack) == ["Swap request #1 is expired; it can no longer be approved or declined."]
+    [update] = slack.fake.of("chat.update")
+    assert "expired: its first shift started" in str(update.args["blocks"])
+    assert not buttons(update.args["blocks"])
+    assert await holders(ctx, datetime(2027, 3, 4, 12, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
+
+
+async def test_an_approved_swap_of_some_hours_by_text(slack: SlackDriver, ctx: AppContext) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-03T09:00..2027-03-03T18:00 cover")
+    assert "becomes primary" in str(dm.args["blocks"])
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    assert await holders(ctx, datetime(2027, 3, 3, 8, 59, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
+    assert await holders(ctx, datetime(2027, 3, 3, 9, tzinfo=NY)) == ("carol", "bob", Reason.SWAP)
+    assert await holders(ctx, datetime(2027, 3, 3, 17, 59, tzinfo=NY)) == ("carol", "bob", Reason.SWAP)
+    assert await holders(ctx, datetime(2027, 3, 3, 18, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
+
+
+async def test_an_approved_swap_of_part_of_a_shift_by_the_form(slack: SlackDriver, ctx: AppContext) -> None:
+    view = await opened_form(slack)
+    mine = options(view, "mine")["Mon 01 Mar 09:00 → Mon 08 Mar 09:00 · primary"]
+    values = {
+        "teammate": chosen("david"),
+        "mine": chosen(mine),
+        "theirs": chosen("cover"),
+        "part_from": {
+            "type": "datetimepicker",
+            "selected_date_time": int(datetime(2027, 3, 4, 12, tzinfo=NY).timestamp()),
+        },
+        "part_until": {
+            "type": "datetimepicker",
+            "selected_date_time": int(datetime(2027, 3, 5, 8, tzinfo=NY).timestamp()),
+        },
+    }
+    assert await submit(slack, view_submission(view, values, user=ALICE)) == {}
+    await wait_for(lambda: any(c.args["channel"] == DAVID for c in slack.fake.of("chat.postMessage")))
+    [dm] = [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == DAVID]
+    await remembered(ctx)
+    await press(slack, dm, "Approve", user=DAVID)
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    assert await holders(ctx, datetime(2027, 3, 4, 11, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
+    assert await holders(ctx, datetime(2027, 3, 4, 12, tzinfo=NY)) == ("david", "bob", Reason.SWAP)
+    assert await holders(ctx, datetime(2027, 3, 5, 7, tzinfo=NY)) == ("david", "bob", Reason.SWAP)
+    assert await holders(ctx, datetime(2027, 3, 5, 8, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
+
+
+async def test_a_teammate_in_another_zone_reads_the_times_on_their_own_clock(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await living_in(ctx, "carol", "Europe/London")
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    text = str(dm.args["blocks"])
+    # Slack shows each reader the date tokens in their zone; the fallback is written in Carol's.
+    assert (
+        f"<!date^{int(FIRST_SHIFT.timestamp())}^{{date_short_pretty}} {{time}}|Mon 01 Mar 14:00 GMT>" in text
+    )
+    assert "EST" not in text
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    [channel] = [c for c in messages(slack, "Swap approved") if c.args["channel"] == "#data-oncall"]
+    assert "Mon 01 Mar 09:00 EST" in str(channel.args["blocks"])  # the rotation's clock in its channel
+
+
+async def test_an_admin_cancels_someone_elses_request_and_the_requester_is_told(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    dm = await requested(slack, ctx, f"<@{DAVID}|david> 2027-03-08 cover", user=BOB, teammate=DAVID)
+    answer = await slack.command("/swap", "cancel 1", user=ALICE)
+    assert "Cancelled swap request #1" in str(answer["blocks"])
+    await wait_for(lambda: bool(messages(slack, "Swap request cancelled")))
+    [told] = messages(slack, "Swap request cancelled")
+    assert told.args["channel"] == BOB and "was cancelled by <@U0ALICE01>" in str(told.args["blocks"])
+    [update] = slack.fake.of("chat.update")
+    assert update.args["channel"] == DAVID and not buttons(update.args["blocks"])
+    await press(slack, dm, "Approve", user=DAVID)
+    await wait_for(lambda: bool(ephemeral(slack)))
+    assert await holders(ctx, BOB_WEEK) == ("bob", "carol", Reason.ROTATION)
+
+
+async def test_app_home_and_the_calendar_feed_show_an_applied_swap(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
+    assert (
+        await slack.post(event_body({"type": "app_home_opened", "user": CAROL, "tab": "home"}))
+    ).status == 200
+    await wait_for(lambda: bool(slack.fake.of("views.publish")))
+    home = slack.fake.of("views.publish")[0].args["view"]
+    home = json.loads(home) if isinstance(home, str) else home
+    assert "swap: covers for Alice (swap #1)" in str(home["blocks"])
+    links = str((await slack.command("/oncall", "calendar", user=CAROL))["blocks"])
+    [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
+    feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")
+    assert "On call (primary)\\, data-oncall: Carol" in feed and "covers for Alice (swap #1)" in feed

@@ -45,10 +45,12 @@ async def answer(
         try:
             if approve:
                 decided = await swap_decisions.approve(
-                    session, view=view, swap_id=choice.swap, person=person, at=at
+                    session, view=view, swap_id=choice.swap, person=person, at=at, source=ctx.source
                 )
             else:
-                decided = await swap_decisions.decline(session, swap_id=choice.swap, person=person, at=at)
+                decided = await swap_decisions.decline(
+                    session, swap_id=choice.swap, person=person, at=at, source=ctx.source
+                )
         except NotYours:
             await _say(respond, NOT_YOURS)
             return

@@ -8,45 +8,42 @@ from pydantic import ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import absences, people
-from bot.services.absences import VolunteerOffer
-from bot.slack.blocks.absences import volunteered_blocks
+from bot.services import people, volunteer_calls
+from bot.services.absences import AbsenceRefused
+from bot.services.volunteer_calls import VolunteerOffer
+from bot.slack import volunteer_messages
 from bot.slack.blocks.common import escape
 from bot.slack.context import AppContext
 from bot.slack.ids import ActionId, matching
+
+
+async def _say(respond: AsyncRespond, text: str) -> None:
+    await respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 async def take(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
     try:
         offer = VolunteerOffer.model_validate_json(body["actions"][0].get("value", ""))
     except ValidationError:
-        await respond(
-            text="This button is not one of ours.", response_type="ephemeral", replace_original=False
-        )
+        await _say(respond, "This button is not one of ours.")
         return
     container = body.get("container", {})
-    channel, ts = container.get("channel_id", ""), container.get("message_ts", "")
+    clicked = (container.get("channel_id", ""), container.get("message_ts", ""))
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
         person = people.person_by_slack_id(view, body["user"]["id"])
         if person is None:
-            await respond(
-                text="Only members of the team can cover.", response_type="ephemeral", replace_original=False
-            )
+            await _say(respond, "Only members of the team can cover.")
             return
         try:
-            await absences.volunteer(
-                session, view=view, offer=offer, person=person, at=ctx.clock(), channel=channel, ts=ts
+            done = await volunteer_calls.volunteer(
+                session, view=view, offer=offer, person=person, at=ctx.clock(), source=ctx.source
             )
-        except absences.AbsenceRefused as error:
-            await respond(
-                text=f"Not taken: {escape(str(error))}.", response_type="ephemeral", replace_original=False
-            )
+        except AbsenceRefused as error:
+            await _say(respond, f"Not taken: {escape(str(error))}.")
             return
     ctx.views.invalidate()
-    zone = view.rotations[offer.rotation].timezone
-    blocks = volunteered_blocks(offer, person.id, view.people, zone)
-    await client.chat_update(channel=channel, ts=ts, blocks=blocks, text=f"{person.name} volunteered")
+    await volunteer_messages.show_volunteer(client, view, done, clicked)
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:

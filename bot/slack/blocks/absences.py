@@ -1,13 +1,16 @@
-"""Block Kit for absences: the confirmation, the list, and the notices to those who now cover."""
+"""Block Kit for absences: the confirmation, the list, the call for a volunteer, and the notices to
+those whose shifts change when an absence is recorded or taken back."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.schedule.model import Absence, Segment
-from bot.services.absences import AbsenceRecorded, Cover, VolunteerOffer
+from bot.services.absences import AbsenceCancelled, AbsenceRecorded, Cover
 from bot.services.oncall import explain
+from bot.services.swaps import when_in
+from bot.services.volunteer_calls import Volunteered, VolunteerOffer
 from bot.slack.blocks.common import actions, button, context, escape, section
 from bot.slack.blocks.oncall import who
 from bot.slack.blocks.timefmt import slack_time
@@ -15,20 +18,25 @@ from bot.slack.ids import ActionId
 from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
+People = Mapping[str, Person]
 
 
-def _cover_line(cover: Cover, people: Mapping[str, Person], zone: str) -> str:
-    s = cover.segment
+def _line(rotation: str, segment: Segment, people: People, zone: str) -> str:
     return (
-        f"• {escape(cover.rotation)}: {who(s.person, people)} {s.role.value} "
-        f"{slack_time(s.start, zone)} → {slack_time(s.end, zone)}"
+        f"• {escape(rotation)}: {who(segment.person, people)} {segment.role.value} "
+        f"{slack_time(segment.start, zone)} → {slack_time(segment.end, zone)}"
     )
 
 
-def recorded_blocks(recorded: AbsenceRecorded, people: Mapping[str, Person], zone: str) -> Blocks:
+def _lines(covers: Sequence[Cover], people: People, zone: str, *, now: bool = True) -> str:
+    """Who holds each stretch because of the absence (`now`), or who holds it without it."""
+    return "\n".join(_line(c.rotation, c.segment if now else c.otherwise, people, zone) for c in covers[:30])
+
+
+def recorded_blocks(recorded: AbsenceRecorded, people: People, zone: str) -> Blocks:
     span = f"{slack_time(recorded.start, zone)} → {slack_time(recorded.end, zone)}"
-    lines = [_cover_line(c, people, zone) for c in recorded.covers[:30]]
-    covering = "\n*Who covers*\n" + "\n".join(lines) if lines else "\nNo shift of theirs falls in that time."
+    lines = _lines(recorded.covers, people, zone)
+    covering = f"\n*Who covers*\n{lines}" if lines else "\nNo shift of theirs falls in that time."
     return [
         section(
             f":palm_tree: Recorded absence #{recorded.id}: "
@@ -40,13 +48,10 @@ def recorded_blocks(recorded: AbsenceRecorded, people: Mapping[str, Person], zon
     ]
 
 
-def covers_notice_blocks(
-    recorded: AbsenceRecorded, covers: Sequence[Cover], people: Mapping[str, Person], zone: str
-) -> Blocks:
-    lines = "\n".join(_cover_line(c, people, zone) for c in covers[:30])
-    return [
-        section(f":palm_tree: {who(recorded.person.id, people)} is away, so the schedule changed:\n{lines}")
-    ]
+def covers_notice_blocks(absent: str, covers: Sequence[Cover], people: People, zone: str) -> Blocks:
+    """To someone who now covers: what they hold because of the absence."""
+    lines = _lines(covers, people, zone)
+    return [section(f":palm_tree: {who(absent, people)} is away, so the schedule changed:\n{lines}")]
 
 
 def absences_list_blocks(absences: Sequence[Absence], zone: str) -> Blocks:
@@ -62,42 +67,72 @@ def absences_list_blocks(absences: Sequence[Absence], zone: str) -> Blocks:
     return [section("*Your absences*\n" + "\n".join(lines))]
 
 
+def _offer_button(offer: VolunteerOffer, zone: str) -> dict[str, Any]:
+    # Button labels are plain text: the stretch is written on the rotation's clock, zone named.
+    when = when_in(zone)
+    return button(
+        f"I'll cover {when(offer.start)} → {when(offer.end)}", ActionId.VOLUNTEER, offer.model_dump_json()
+    )
+
+
 def volunteer_call_blocks(
-    recorded: AbsenceRecorded,
+    absent: str,
     covers: Sequence[Cover],
-    people: Mapping[str, Person],
+    people: People,
     zone: str,
-    offers: Sequence[VolunteerOffer],
+    offers: Sequence[VolunteerOffer] = (),
+    taken: Sequence[tuple[VolunteerOffer, str]] = (),
 ) -> Blocks:
-    """The channel post: who covers now, and "I'll cover" for each backup stretch the engine filled."""
-    blocks = covers_notice_blocks(recorded, covers, people, zone)
+    """The channel post: who covers now, who volunteered, and "I'll cover" for each backup stretch the
+    engine filled that nobody has taken yet."""
+    blocks = covers_notice_blocks(absent, covers, people, zone)
+    if taken:
+        thanks = "\n".join(
+            f":raised_hands: {who(person, people)} volunteered as backup "
+            f"{slack_time(o.start, zone)} → {slack_time(o.end, zone)}. Thank you!"
+            for o, person in taken
+        )
+        blocks.append(section(thanks))
     if offers:
         deadline = slack_time(offers[0].deadline, zone)
-        buttons = [button("I'll cover", ActionId.VOLUNTEER, offer.model_dump_json()) for offer in offers[:5]]
         blocks += [
             section(
                 f"The backup went to whoever was on call least recently. Rather take it? Until {deadline}:"
             ),
-            actions(*buttons),
+            actions(*(_offer_button(o, zone) for o in offers[:5])),
         ]
     return blocks
 
 
-def volunteered_blocks(
-    offer: VolunteerOffer, volunteer: str, people: Mapping[str, Person], zone: str
-) -> Blocks:
-    span = f"{slack_time(offer.start, zone)} → {slack_time(offer.end, zone)}"
+def _for(person: str, pairs: Iterable[tuple[Segment, Segment]], zone: str) -> str:
+    """What changed for one person, from (who held it, who holds it now) pairs."""
+    lines = []
+    for old, new in pairs:
+        if old.person == person:
+            lines.append(f"• no longer {_role_at(old, zone)}")
+        if new.person == person:
+            lines.append(f"• now {_role_at(new, zone)} ({escape(explain(new))})")
+    return "\n".join(lines)
+
+
+def _role_at(segment: Segment, zone: str) -> str:
+    when = f"{slack_time(segment.start, zone)} → {slack_time(segment.end, zone)}"
+    return f"{escape(segment.rotation)} {segment.role.value} {when}"
+
+
+def volunteered_notice_blocks(done: Volunteered, person: str, people: People, zone: str) -> Blocks:
+    """To someone whose shifts a volunteer changed (the bot's backup pick, first of all)."""
+    changes = _for(person, ((h.before, h.after) for h in done.changes), zone)
+    absent = who(done.post.absent, people)
     return [
         section(
-            f":raised_hands: {who(volunteer, people)} volunteered as backup for "
-            f"{escape(offer.rotation)}, {span}. Thank you!"
+            f":raised_hands: {who(done.volunteer, people)} volunteered as backup for "
+            f"{escape(done.offer.rotation)} while {absent} is away, so for you:\n{changes}"
         )
     ]
 
 
-def no_volunteer_blocks(
-    absent: str, stands: Sequence[Segment], people: Mapping[str, Person], zone: str
-) -> Blocks:
+def no_volunteer_blocks(absent: str, stands: Sequence[Segment], people: People, zone: str) -> Blocks:
     """The channel is told, once, that nobody volunteered and who the engine keeps as backup."""
     lines = "\n".join(
         f"• {who(s.person, people)} backup {slack_time(s.start, zone)} → {slack_time(s.end, zone)} "
@@ -109,4 +144,54 @@ def no_volunteer_blocks(
             f":palm_tree: Nobody volunteered while {who(absent, people)} is away, so the backup stays "
             f"as the bot chose:\n{lines}"
         )
+    ]
+
+
+def _taken_back(cancelled: AbsenceCancelled, people: People, zone: str) -> str:
+    absence = cancelled.absence
+    if cancelled.kept_until is None:
+        return f"{who(absence.person, people)}'s absence #{absence.id} is cancelled"
+    return (
+        f"{who(absence.person, people)}'s absence #{absence.id} ends early, at "
+        f"{slack_time(cancelled.kept_until, zone)}"
+    )
+
+
+def cancelled_blocks(cancelled: AbsenceCancelled, people: People, zone: str) -> Blocks:
+    """The answer to whoever took the absence back."""
+    absence = cancelled.absence
+    if cancelled.kept_until is None:
+        done = f"Cancelled absence #{absence.id}. The schedule is back as it was."
+    else:
+        done = f"Ended absence #{absence.id} now; the time already away stays in the schedule."
+    lines = _lines(cancelled.covers, people, zone, now=False)
+    told = "\n*Who covers now*\n" + lines + "\nThey and the rotation channel are told." if lines else ""
+    return [section(done + told)]
+
+
+def cancelled_notice_blocks(
+    cancelled: AbsenceCancelled, covers: Sequence[Cover], people: People, zone: str
+) -> Blocks:
+    """To the rotation's channel: who covers now, and who no longer does."""
+    return [
+        section(
+            f":leftwards_arrow_with_hook: {_taken_back(cancelled, people, zone)}, so the schedule is back:\n"
+            f"{_lines(covers, people, zone, now=False)}"
+        ),
+        context("No longer covering: " + ", ".join(sorted({who(c.segment.person, people) for c in covers}))),
+    ]
+
+
+def cancelled_dm_blocks(cancelled: AbsenceCancelled, person: str, people: People, zone: str) -> Blocks:
+    """To each person whose shifts change back."""
+    changes = _for(person, ((c.segment, c.otherwise) for c in cancelled.covers), zone)
+    return [
+        section(f":leftwards_arrow_with_hook: {_taken_back(cancelled, people, zone)}, so for you:\n{changes}")
+    ]
+
+
+def call_cancelled_blocks(cancelled: AbsenceCancelled, people: People, zone: str) -> Blocks:
+    """A call's post once its absence is taken back: no buttons left."""
+    return [
+        section(f":leftwards_arrow_with_hook: {_taken_back(cancelled, people, zone)}; no cover is needed.")
     ]

@@ -26,8 +26,10 @@ HELP = """\
 *`/swap`* — hand a shift to a teammate, or trade one with them. They get Approve / Decline buttons.
 • `/swap` — a form: the teammate, one of your shifts, one of theirs or cover only, part of it, a reason
 • `/swap @bob 2026-12-14 [reason]` — trade your shift on that date for Bob's next shift
-• `/swap @bob 2026-12-14 cover [reason]` — Bob takes your shift; `2026-12-14..2026-12-16` for only those days
-• `/swap list` — requests you made and those waiting for you
+• `/swap @bob 2026-12-14 cover [reason]` — Bob takes your shift
+• `/swap @bob 2026-12-14..2026-12-16 cover` — only those days of your shift
+• `/swap @bob 2026-12-14T09:00..2026-12-14T18:00 cover` — only those hours (in your time zone)
+• `/swap list` — requests you made and those waiting for you; admins: `/swap list all` for everyone's
 • `/swap cancel <id>` — withdraw your request; admins: cancel anyone's, or reverse an applied swap
 A request expires when the earliest shift in it starts."""
 
@@ -53,6 +55,12 @@ def what(swap: SwapRequest, people: People, zone: str) -> str:
     if swap.mode == "cover" or swap.take_start is None or swap.take_end is None:
         return f"{teammate} covers {requester}'s time {give}"
     return f"{requester}'s time {give} for {teammate}'s time {span(swap.take_start, swap.take_end, zone)}"
+
+
+def back_from(swap: SwapRequest, zone: str) -> str:
+    """When a reversed swap stopped counting: when it was reversed, or its start if that came later."""
+    start = min(s for s, _ in swap.spans)
+    return slack_time(max(swap.decided_at or start, start), zone)
 
 
 def _reason(swap: SwapRequest) -> str:
@@ -99,6 +107,8 @@ def decided_blocks(swap: SwapRequest, people: People, zone: str, changes: Sequen
             text = f":wastebasket: Swap request #{swap.id} was cancelled by {by}"
         case "reversed":
             text = f":leftwards_arrow_with_hook: Swap #{swap.id} was reversed by {by}"
+            after = f"The schedule is back as before the swap from {back_from(swap, zone)}."
+            return [section(f"{text}.\n~{what(swap, people, zone)}~"), context(after)]
         case _:
             text = f"Swap request #{swap.id} is {swap.state}"
     return [section(f"{text}.\n~{what(swap, people, zone)}~"), context("Nothing changed in the schedule.")]
@@ -152,7 +162,7 @@ def reversed_blocks(swap: SwapRequest, people: People, zone: str) -> Blocks:
     return [
         section(
             f":leftwards_arrow_with_hook: {who(swap.decided_by, people)} reversed swap #{swap.id}; "
-            f"the schedule is back as it was before it.\n~{what(swap, people, zone)}~"
+            f"the schedule is back as before it from {back_from(swap, zone)}.\n~{what(swap, people, zone)}~"
         )
     ]
 
@@ -183,6 +193,20 @@ def list_blocks(
                 ),
             ]
     return blocks
+
+
+def everyone_blocks(swaps: Sequence[SwapRequest], people: People, zone: str) -> Blocks:
+    """`/swap list all` for admins: every pending and applied swap not over yet, with its id."""
+    pending = [s for s in swaps if s.state == "pending"]
+    applied = [s for s in swaps if s.state == "approved"]
+    if not swaps:
+        return [section("No swap is pending, and no applied swap has time left.")]
+    blocks: Blocks = []
+    for title, found in (("Pending", pending), ("Applied", applied)):
+        if found:
+            lines = "\n".join(_listed(s, people, zone) for s in found[:40])
+            blocks.append(section(f"*{title}*\n{lines}"))
+    return [*blocks, context("`/swap cancel <id>` withdraws a pending request or reverses an applied swap.")]
 
 
 def waiting_line(swap: SwapRequest, people: People, zone: str) -> str:

@@ -34,6 +34,10 @@ MAX_NOTE = 2000
 MAX_HISTORY = 50
 MAX_WEEKS = 26
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+MIN_YEAR, MAX_YEAR = 1970, 2200  # beyond these no schedule question makes sense, and datetimes overflow
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the store
+MAX_REASON = 200
+_DIGITS = re.compile(r"[0-9]{1,12}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,28 @@ class BadRequest:
     message: str
 
 
+def number(word: str, low: int = 1, high: int = MAX_ID) -> int | None:
+    """A whole number in plain digits within [low, high], else None."""
+    if not _DIGITS.fullmatch(word):
+        return None
+    value = int(word)
+    return value if low <= value <= high else None
+
+
+def record_id(word: str) -> int | None:
+    """An id as the lists show it, `12` or `#12`, of a size the store can hold; else None."""
+    return number(word.removeprefix("#"))
+
+
+def day(word: str) -> date | None:
+    """A YYYY-MM-DD date between MIN_YEAR and MAX_YEAR, else None."""
+    try:
+        value = date.fromisoformat(word)
+    except ValueError:
+        return None
+    return value if MIN_YEAR <= value.year <= MAX_YEAR else None
+
+
 def closest_subcommand(word: str) -> str | None:
     matches = difflib.get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
     return matches[0] if matches else None
@@ -66,6 +92,8 @@ def closest_subcommand(word: str) -> str | None:
 
 def parse_oncall(text: str) -> OncallRequest | BadRequest:
     words = text.split()
+    if words and words[0].lower() == "away":  # an absence is never shared, and its reason is free text
+        return _away(words[1:])
     share = any(w.lower() == "share" for w in words)
     words = [w for w in words if w.lower() != "share"]
     if not words:
@@ -96,11 +124,12 @@ def _handoff(text: str) -> OncallRequest | BadRequest:
 def _history(rest: list[str], share: bool) -> OncallRequest | BadRequest:
     if not rest:
         return OncallRequest("history", share=share)
-    if len(rest) > 1 or not rest[0].isdigit() or not 1 <= int(rest[0]) <= MAX_HISTORY:
+    count = number(rest[0], high=MAX_HISTORY) if len(rest) == 1 else None
+    if count is None:
         return BadRequest(
             f"Usage: `/oncall history [N]`, the latest N changes (default 10, at most {MAX_HISTORY})."
         )
-    return OncallRequest("history", share=share, count=int(rest[0]))
+    return OncallRequest("history", share=share, count=count)
 
 
 def _calendar(rest: list[str], share: bool) -> OncallRequest | BadRequest:
@@ -120,39 +149,46 @@ def _no_more(rest: list[str], name: str) -> BadRequest | None:
 def _schedule(rest: list[str], share: bool) -> OncallRequest | BadRequest:
     if not rest:
         return OncallRequest("schedule", share=share)
-    if len(rest) > 1 or not rest[0].isdigit() or not 1 <= int(rest[0]) <= MAX_WEEKS:
+    weeks = number(rest[0], high=MAX_WEEKS) if len(rest) == 1 else None
+    if weeks is None:
         return BadRequest(f"Usage: `/oncall schedule [weeks]`, weeks from 1 to {MAX_WEEKS} (default 4).")
-    return OncallRequest("schedule", share=share, weeks=int(rest[0]))
+    return OncallRequest("schedule", share=share, weeks=weeks)
 
 
 def _holidays(rest: list[str], share: bool) -> OncallRequest | BadRequest:
     if not rest:
         return OncallRequest("holidays", share=share)
-    if len(rest) > 1 or not rest[0].isdigit() or not 1970 <= int(rest[0]) <= 2200:
-        return BadRequest("Usage: `/oncall holidays [year]`, e.g. `/oncall holidays 2027`.")
-    return OncallRequest("holidays", share=share, year=int(rest[0]))
+    year = number(rest[0], MIN_YEAR, MAX_YEAR) if len(rest) == 1 else None
+    if year is None:
+        return BadRequest(
+            f"Usage: `/oncall holidays [year]`, a year from {MIN_YEAR} to {MAX_YEAR}, e.g. "
+            "`/oncall holidays 2027`."
+        )
+    return OncallRequest("holidays", share=share, year=year)
 
 
-def _away(rest: list[str], share: bool) -> OncallRequest | BadRequest:
+def _away(rest: list[str]) -> OncallRequest | BadRequest:
     if [w.lower() for w in rest] == ["list"]:
         return OncallRequest("away", away="list")
-    if len(rest) == 2 and rest[0].lower() == "cancel" and rest[1].lstrip("#").isdigit():
-        return OncallRequest("away", away="cancel", absence_id=int(rest[1].lstrip("#")))
+    if rest and rest[0].lower() == "cancel":
+        absence_id = record_id(rest[1]) if len(rest) == 2 else None
+        if absence_id is None:
+            return BadRequest("Usage: `/oncall away cancel <id>`, the number `/oncall away list` shows.")
+        return OncallRequest("away", away="cancel", absence_id=absence_id)
     slack_id = None
     if rest and (mention := MENTION.match(rest[0])):
         slack_id, rest = mention[1], rest[1:]
-    try:
-        first, last = date.fromisoformat(rest[0]), date.fromisoformat(rest[1])
-    except (IndexError, ValueError):
-        return BadRequest(AWAY_USAGE)
-    reason = " ".join(rest[2:])[:200]
+    if len(rest) < 2 or (first := day(rest[0])) is None or (last := day(rest[1])) is None:
+        return BadRequest(f"Dates are YYYY-MM-DD, in the years {MIN_YEAR} to {MAX_YEAR}. {AWAY_USAGE}")
+    reason = " ".join(rest[2:])
+    if len(reason) > MAX_REASON:
+        return BadRequest(f"The reason is at most {MAX_REASON} characters.")
     return OncallRequest("away", slack_id=slack_id, first=first, last=last, query=reason)
 
 
 WITH_ARGUMENTS = {
     "schedule": _schedule,
     "holidays": _holidays,
-    "away": _away,
     "history": _history,
     "calendar": _calendar,
 }

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import people, swap_decisions
-from bot.services.absences import local_span
 from bot.services.oncall import NoTeam, TeamView
 from bot.services.swap_plan import Span
 from bot.services.swaps import (
@@ -18,7 +18,8 @@ from bot.services.swaps import (
     Proposal,
     SwapRefused,
     duties_of,
-    duty_on,
+    duty_during,
+    everyones_requests,
     next_duty,
     request_swap,
     requests_of,
@@ -59,16 +60,14 @@ async def _request(
     teammate = people.person_by_slack_id(view, ask.slack_id or "")
     if teammate is None:
         return render.usage_blocks(f"<@{ask.slack_id}> is not in the team file, so they have no shifts.")
-    assert ask.first is not None
-    mine = await duty_on(session, view=view, person=me, day=ask.first)
+    assert ask.when is not None
+    tz = ZoneInfo(zone_of(me, view))
+    asked = Span(*(t.replace(tzinfo=tz) for t in ask.when))
+    mine = await duty_during(session, view=view, person=me.id, span=asked)
     if mine is None:
-        return render.usage_blocks(f"You have no shift on {ask.first}. `/oncall me` shows yours.")
-    give = mine.span
-    if ask.last is not None:
-        part = give.clip(Span(*local_span(ask.first, ask.last, zone_of(me, view))))
-        if part is None:
-            return render.usage_blocks("Those days are not part of your shift.")
-        give = part
+        return render.usage_blocks(f"You have no shift {_in(ask)}. `/oncall me` shows yours.")
+    give = mine.span if ask.whole else mine.span.clip(asked)
+    assert give is not None  # the shift found overlaps the asked time
     take = None
     if not ask.cover:
         theirs = await next_duty(
@@ -81,7 +80,9 @@ async def _request(
                 f"add `cover` to ask them to take yours."
             )
         take = theirs.span
-    proposal = Proposal(mine.rotation, "cover" if ask.cover else "exchange", give, take, shift=mine.span)
+    proposal = Proposal(
+        mine.rotation, "cover" if ask.cover else "exchange", give, take, shift_start=mine.span.start
+    )
     swap, changes = await request_swap(
         session,
         view=view,
@@ -89,11 +90,20 @@ async def _request(
         teammate=teammate,
         proposal=proposal,
         reason=ask.reason,
-        source="slack",
+        source=ctx.source,
         at=at,
     )
     follow_ups.append(lambda: swap_messages.send_request(ctx, client, view, swap, changes))
     return render.requested_blocks(swap, changes, view.people, zone_of(me, view))
+
+
+def _in(ask: SwapCommand) -> str:
+    """The asked time in words, as typed: a day, or a stretch."""
+    assert ask.when is not None
+    start, end = ask.when
+    if ask.whole:
+        return f"on {start.date()}"
+    return f"from {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
 
 
 async def _cancel(
@@ -105,13 +115,16 @@ async def _cancel(
     swap_id: int,
     follow_ups: list[FollowUp],
 ) -> Blocks:
-    decided = await swap_decisions.cancel(session, swap_id=swap_id, person=me, at=ctx.clock())
+    decided = await swap_decisions.cancel(
+        session, swap_id=swap_id, person=me, at=ctx.clock(), source=ctx.source
+    )
     ctx.views.invalidate()
     follow_ups.append(lambda: swap_messages.announce(client, view, decided))
     if decided.swap.state == "reversed":
         return [
             section(
-                f"Reversed swap #{swap_id}: its overrides are removed; both people and the channel are told."
+                f"Reversed swap #{swap_id}: from now on the schedule is back as before it (what already "
+                "happened stays as it was); both people and the channel are told."
             )
         ]
     return [section(f"Cancelled swap request #{swap_id}; its Approve and Decline buttons are gone.")]
@@ -132,6 +145,11 @@ async def answer(
         return not_in_team(user_id)
     try:
         match ask.kind:
+            case "list" if ask.everyone:
+                if not me.admin:
+                    return render.usage_blocks("Only admins list everyone's swaps; `/swap list` shows yours.")
+                found = await everyones_requests(session, at=ctx.clock())
+                return render.everyone_blocks(found, view.people, zone_of(me, view))
             case "list":
                 mine, waiting = await requests_of(session, person=me.id, at=ctx.clock())
                 return render.list_blocks(mine, waiting, view.people, zone_of(me, view))

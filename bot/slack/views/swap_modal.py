@@ -41,7 +41,9 @@ async def submitted(ctx: AppContext, ack: AsyncAck, body: dict[str, Any], client
             await ack(response_action="errors", errors={"teammate": "Only people in the team file can swap."})
             return
         take = form.theirs[1] if form.theirs else None
-        proposal = Proposal(form.rotation, "exchange" if take else "cover", give, take, shift=form.mine)
+        proposal = Proposal(
+            form.rotation, "exchange" if take else "cover", give, take, shift_start=form.mine.start
+        )
         try:
             swap, changes = await request_swap(
                 session,
@@ -50,7 +52,7 @@ async def submitted(ctx: AppContext, ack: AsyncAck, body: dict[str, Any], client
                 teammate=teammate,
                 proposal=proposal,
                 reason=form.reason,
-                source="slack",
+                source=ctx.source,
                 at=ctx.clock(),
             )
         except SwapRefused as error:

@@ -1,0 +1,201 @@
+"""`/oncall away`: record, list and take back absences; whoever's shifts change is told after the answer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import absences, people, volunteer_calls
+from bot.services.absences import AbsenceCancelled, AbsenceRecorded, Cover
+from bot.services.oncall import TeamView
+from bot.services.volunteer_calls import VolunteerOffer, volunteer_offers
+from bot.slack import volunteer_messages
+from bot.slack.blocks.absences import (
+    absences_list_blocks,
+    call_cancelled_blocks,
+    cancelled_blocks,
+    cancelled_dm_blocks,
+    cancelled_notice_blocks,
+    covers_notice_blocks,
+    recorded_blocks,
+    volunteer_call_blocks,
+)
+from bot.slack.blocks.common import escape
+from bot.slack.blocks.oncall import usage_blocks
+from bot.slack.commands.oncall_parse import OncallRequest
+from bot.slack.context import AppContext
+from bot.teamfile.schema import Person
+
+Blocks = list[dict[str, Any]]
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for someone else, sent once the command is answered."""
+
+    channel: str
+    blocks: Blocks
+    text: str
+    ts: str | None = None  # update this message in place instead of posting a new one
+    call: int | None = None  # the volunteer call this post asks for: where it goes is kept
+
+
+async def answer(
+    session: AsyncSession,
+    ctx: AppContext,
+    view: TeamView,
+    me: Person,
+    request: OncallRequest,
+    at: datetime,
+    notices: list[Notice],
+) -> Blocks:
+    zone = me.timezone or view.file.timezone
+    try:
+        if request.away == "list":
+            return absences_list_blocks(await absences.upcoming(session, person=me.id, at=at), zone)
+        if request.away == "cancel":
+            return await _cancel(session, ctx, view, me, request.absence_id or 0, at, notices)
+        target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
+        if target is None or (target != me and not me.admin):
+            return usage_blocks(
+                "Only admins record absences for someone else, and only for people in the team."
+            )
+        assert request.first is not None and request.last is not None
+        recorded = await absences.record_absence(
+            session,
+            view=view,
+            person=target,
+            first=request.first,
+            last=request.last,
+            reason=request.query,
+            actor=me.id,
+            source=ctx.source,
+            at=at,
+        )
+    except absences.AbsenceRefused as error:
+        return usage_blocks(f"Not done: {escape(str(error))}.")
+    offers = volunteer_offers(recorded, at)
+    calls = await volunteer_calls.open_calls(session, view=view, recorded=recorded, offers=offers)
+    ctx.views.invalidate()
+    notices += _recorded_notices(recorded, view, offers, calls)
+    return recorded_blocks(recorded, view.people, zone)
+
+
+async def _cancel(
+    session: AsyncSession,
+    ctx: AppContext,
+    view: TeamView,
+    me: Person,
+    absence_id: int,
+    at: datetime,
+    notices: list[Notice],
+) -> Blocks:
+    cancelled = await absences.cancel(
+        session, view=view, absence_id=absence_id, actor=me, at=at, source=ctx.source
+    )
+    ctx.views.invalidate()
+    notices += _cancelled_notices(cancelled, view, me)
+    return cancelled_blocks(cancelled, view.people, me.timezone or view.file.timezone)
+
+
+def _by_rotation(covers: Sequence[Cover]) -> dict[str, list[Cover]]:
+    found: dict[str, list[Cover]] = {}
+    for cover in covers:
+        found.setdefault(cover.rotation, []).append(cover)
+    return found
+
+
+def _zone(view: TeamView, person: str, fallback: str) -> str:
+    found = view.people.get(person)
+    return (found.timezone if found else None) or fallback
+
+
+def _recorded_notices(
+    recorded: AbsenceRecorded,
+    view: TeamView,
+    offers: Mapping[str, list[VolunteerOffer]],
+    calls: Mapping[str, int],
+) -> list[Notice]:
+    """One message to each person who now covers, and one to each rotation channel affected; the
+    channel is asked for a volunteer for every backup stretch the engine had to fill."""
+    found: list[Notice] = []
+    absent = recorded.person.id
+    for rotation, covers in sorted(_by_rotation(recorded.covers).items()):
+        zone = view.rotations[rotation].timezone
+        blocks = volunteer_call_blocks(absent, covers, view.people, zone, offers.get(rotation, []))
+        found.append(
+            Notice(
+                view.config(rotation).channel,
+                blocks,
+                f"{recorded.person.name} is away",
+                call=calls.get(rotation),
+            )
+        )
+        for person_id in sorted({c.segment.person for c in covers if c.segment.person}):
+            person = view.people.get(person_id)
+            if person and person.slack_id:
+                mine = [c for c in covers if c.segment.person == person_id]
+                blocks = covers_notice_blocks(absent, mine, view.people, _zone(view, person_id, zone))
+                found.append(Notice(person.slack_id, blocks, "You now cover a shift"))
+    return found
+
+
+def _cancelled_notices(cancelled: AbsenceCancelled, view: TeamView, actor: Person) -> list[Notice]:
+    """The same people as when it was recorded, and whoever holds the time again, told who covers now;
+    the calls' posts lose their buttons."""
+    found: list[Notice] = []
+    absent = view.people.get(cancelled.absence.person)
+    what = f"{absent.name if absent else cancelled.absence.person}'s absence is cancelled"
+    for rotation, covers in sorted(_by_rotation(cancelled.covers).items()):
+        zone = view.rotations[rotation].timezone
+        found.append(
+            Notice(
+                view.config(rotation).channel,
+                cancelled_notice_blocks(cancelled, covers, view.people, zone),
+                what,
+            )
+        )
+    involved = {c.segment.person for c in cancelled.covers} | {c.otherwise.person for c in cancelled.covers}
+    for person_id in sorted(p for p in involved if p and p != actor.id):
+        person = view.people.get(person_id)
+        if person and person.slack_id:
+            blocks = cancelled_dm_blocks(
+                cancelled, person_id, view.people, _zone(view, person_id, view.file.timezone)
+            )
+            found.append(Notice(person.slack_id, blocks, "Your shifts changed back"))
+    for call in cancelled.calls:
+        if call.ts and call.rotation in view.rotations:
+            zone = view.rotations[call.rotation].timezone
+            found.append(
+                Notice(call.channel, call_cancelled_blocks(cancelled, view.people, zone), what, ts=call.ts)
+            )
+    return found
+
+
+async def send(ctx: AppContext, client: AsyncWebClient, notices: Sequence[Notice]) -> None:
+    """Tell the others, once the change is stored and answered; a failure is logged, never raised."""
+    for notice in notices:
+        try:
+            if notice.ts:
+                await client.chat_update(
+                    channel=notice.channel, ts=notice.ts, blocks=notice.blocks, text=notice.text
+                )
+                continue
+            sent = await client.chat_postMessage(
+                channel=notice.channel, blocks=notice.blocks, text=notice.text
+            )
+        except (SlackApiError, OSError) as error:
+            log.error("could not tell %s about a change: %s", notice.channel, error)
+            continue
+        if notice.call and sent.get("ts"):
+            await volunteer_messages.remember_post(
+                ctx, call=notice.call, channel=sent.get("channel") or notice.channel, ts=sent["ts"]
+            )
