@@ -168,7 +168,11 @@ async def test_volunteer_for_an_absence_as_someone_else(ctx: AppContext) -> None
     call = after(out, "→ #data-oncall:\n🌴 @Alice is away, so the schedule changed:")
     assert "[1] I'll cover" in call
     assert "→ DM to Bob:" in call and "→ DM to Carol:" in call
-    assert "↻ #data-oncall (updated):\n🙌 @David volunteered as backup" in after(call, "as David")
+    taken = after(call, "as David")
+    assert "↻ #data-oncall (updated):\n🌴 @Alice is away" in taken
+    assert "• data-oncall: @David backup Wed 09 Dec 00:00 EST → Fri 11 Dec 00:00 EST" in taken
+    assert "🙌 @David volunteered as backup" in taken
+    assert "→ DM to Carol:" in taken and "no longer data-oncall backup" in taken  # the bot's pick, released
 
 
 async def test_tick_the_month_end_checklist(ctx: AppContext) -> None:
