@@ -192,9 +192,8 @@ class ChecklistItem(Base):
 
     __tablename__ = "checklist_items"
     period: Mapped[str] = mapped_column(String(7), primary_key=True)  # 2026-11
-    pipeline: Mapped[str] = mapped_column(
-        String(64), ForeignKey("pipelines.key", ondelete="CASCADE"), primary_key=True
-    )
+    # No foreign key: a pipeline dropped from the team file leaves its past checklists as history.
+    pipeline: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(String(300))
     ticked_by: Mapped[str | None] = mapped_column(String(64))
@@ -219,7 +218,8 @@ class IncidentRow(Base):
     __tablename__ = "incidents"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)  # idempotency: one incident per request
-    pipeline: Mapped[str] = mapped_column(String(64), ForeignKey("pipelines.key", ondelete="CASCADE"))
+    # No foreign key: an incident outlives its pipeline's removal from the team file.
+    pipeline: Mapped[str] = mapped_column(String(64), index=True)
     severity: Mapped[str] = mapped_column(String(4))
     summary: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), index=True)  # open, resolved

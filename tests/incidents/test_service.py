@@ -14,6 +14,7 @@ from bot.services import incidents
 from bot.services.incidents import IncidentRefused
 from bot.services.oncall import TeamView, load_view
 from bot.services.teamfile import import_team
+from bot.store import checklists
 from bot.store import incidents as store
 from bot.store.audit import recent
 from tests.incidents.fixtures import DECLARED, WEEK6
@@ -251,3 +252,19 @@ async def test_two_forms_from_one_message_at_once_declare_once(
 
     found = await asyncio.gather(*(one() for _ in range(4)))
     assert len({i.id for i in found}) == 1 and found[0].id != first.id
+
+
+async def test_a_pipeline_dropped_from_the_team_file_keeps_its_incidents_and_checklists(
+    session: AsyncSession, view: TeamView
+) -> None:
+    incident = await declare(session)
+    await checklists.ensure_items(
+        session, period="2026-11", pipeline="engagement", texts=["Upstream complete"]
+    )
+    await session.commit()
+    without = WEEK6.model_copy(update={"pipelines": [p for p in WEEK6.pipelines if p.key != "engagement"]})
+    await import_team(session, team=without, actor="test", source="import")
+    after = await incidents.status(session, view=await load_view(session), incident_id=incident.id)
+    assert after is not None and after.pipeline == "engagement"  # shown by its key from now on
+    assert [e.kind for e in after.timeline] == [EventKind.DECLARED]
+    assert [e.text for e in await checklists.entries(session, period="2026-11")] == ["Upstream complete"]
