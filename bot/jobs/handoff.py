@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,7 +17,7 @@ from bot.schedule import resolve, shift_at, shifts
 from bot.schedule.model import HolidayDuty, Reason, Role, Rotation, Segment, Shift
 from bot.services.incidents import HandoffIncidents, handoff_report
 from bot.services.oncall import TeamView, schedule_inputs
-from bot.slack.client import refusal_hint
+from bot.slack.client import CONNECTION_ERRORS, refusal_hint
 from bot.store import ledger
 from bot.store.handoff_notes import notes_for
 from bot.store.swaps import SwapRequest, pending_in
@@ -87,9 +86,6 @@ async def handoffs_between(
     return sorted(found, key=lambda h: h.at)
 
 
-SEND_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)  # the connection, not Slack, failed
-
-
 async def send_once(
     sessions: async_sessionmaker[AsyncSession],
     client: AsyncWebClient,
@@ -129,7 +125,7 @@ async def send_once(
         if hint is None:
             return await _give_up(sessions, key, channel, reason)
         return await _hold(sessions, key, channel, reason, hint, until=now + hold)
-    except SEND_ERRORS as error:
+    except CONNECTION_ERRORS as error:
         return await _give_up(sessions, key, channel, str(error) or type(error).__name__)
     async with sessions() as session:
         await ledger.mark_sent(session, key=key, channel=answer["channel"], ts=answer["ts"], now=now)

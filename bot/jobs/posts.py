@@ -8,12 +8,11 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.checklist_posts import investor_pipelines, month_end_posts
-from bot.jobs.handoff import SEND_ERRORS, Handoff, handoffs_between, send_once
+from bot.jobs.handoff import Handoff, handoffs_between, send_once
 from bot.jobs.model import Builder, Post
 from bot.jobs.reminders import holiday_notices, shift_reminders
 from bot.schedule import shift_at
@@ -21,6 +20,7 @@ from bot.services.oncall import TeamView
 from bot.settings import Settings
 from bot.slack.blocks.handoff import handoff_blocks
 from bot.slack.blocks.reminders import holiday_notice_blocks, shift_reminder_blocks
+from bot.slack.client import CALL_ERRORS
 from bot.teamfile.schema import Person
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ async def _follow(client: AsyncWebClient, group: str, slack_ids: list[str]) -> N
     """Point the rotation's user group (e.g. @data-oncall) at the incoming primary and backup."""
     try:
         await client.usergroups_users_update(usergroup=group, users=",".join(slack_ids))
-    except (SlackApiError, *SEND_ERRORS) as error:
+    except CALL_ERRORS as error:
         log.error("could not update user group %s: %s", group, error)
 
 

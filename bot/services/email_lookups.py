@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.oncall import NoTeam, TeamViews
+from bot.slack.client import CALL_ERRORS
 from bot.store.email_lookups import email_lookups, record_lookup
 from bot.store.team import bump_revision
 
@@ -42,7 +42,7 @@ class EmailLookups:
         for email, person in due.items():
             try:
                 answers[email] = await self._ask(email)
-            except (SlackApiError, ClientError, OSError, TimeoutError) as error:
+            except CALL_ERRORS as error:
                 # Whatever failed (the scope, the rate limit, Slack itself) fails the rest alike.
                 self._report(error)
                 break

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -17,6 +19,11 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
+
+# A call that failed on the way: the connection to Slack, not Slack's answer.
+CONNECTION_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
+# Any failed call: Slack refused it, or it never got an answer.
+CALL_ERRORS = (SlackApiError, *CONNECTION_ERRORS)
 
 MAX_RETRIES = 2
 _TOKEN = "SLACK_BOT_TOKEN is not valid any more: reinstall the app and put its new token in SLACK_BOT_TOKEN"

@@ -12,7 +12,6 @@ import os
 import socket
 from datetime import datetime
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.incidents.model import Event, EventKind, Incident
@@ -23,6 +22,7 @@ from bot.services.pipelines import pipeline_card
 from bot.slack.blocks.incident_timeline import NOBODY, event_blocks, event_text
 from bot.slack.blocks.incidents import key_sections_blocks, reach_blocks, root_blocks, title
 from bot.slack.blocks.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
+from bot.slack.client import CALL_ERRORS
 from bot.slack.context import AppContext
 from bot.store import incidents as store
 from bot.store import ledger
@@ -115,7 +115,7 @@ async def _update_root(client: AsyncWebClient, view: TeamView, incident: Inciden
         await client.chat_update(
             channel=incident.channel, ts=incident.ts, blocks=blocks, text=f"Incident #{incident.id}"
         )
-    except (SlackApiError, OSError) as error:
+    except CALL_ERRORS as error:
         log.error("incident #%s: the root message could not be updated, will retry: %s", incident.id, error)
         return False
     return True
@@ -166,7 +166,7 @@ async def permalink(client: AsyncWebClient, incident: Incident) -> str | None:
         return None
     try:
         answer = await client.chat_getPermalink(channel=incident.channel, message_ts=incident.ts)
-    except (SlackApiError, OSError) as error:
+    except CALL_ERRORS as error:
         log.warning("no permalink for incident #%s: %s", incident.id, error)
         return None
     link = answer.get("permalink")

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import swap_decisions
@@ -19,6 +18,7 @@ from bot.services.oncall import NoTeam, TeamView
 from bot.services.swap_decisions import Decided
 from bot.services.swap_plan import Change
 from bot.slack.blocks import swaps as render
+from bot.slack.client import CALL_ERRORS
 from bot.slack.context import AppContext
 from bot.store.swaps import SwapRequest, remember_message
 
@@ -44,7 +44,7 @@ async def _post(
         return None
     try:
         response = await client.chat_postMessage(channel=channel, blocks=blocks, text=text)
-    except (SlackApiError, OSError) as error:
+    except CALL_ERRORS as error:
         log.error("could not tell %s about a swap: %s", channel, error)
         return None
     return dict(response.data) if isinstance(response.data, dict) else None
@@ -82,7 +82,7 @@ async def update_request(
         await client.chat_update(
             channel=swap.dm_channel, ts=swap.dm_ts, blocks=blocks, text=f"Swap #{swap.id}"
         )
-    except (SlackApiError, OSError) as error:
+    except CALL_ERRORS as error:
         log.error("could not update the message of swap #%s: %s", swap.id, error)
 
 

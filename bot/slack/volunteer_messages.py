@@ -7,13 +7,13 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import volunteer_calls
 from bot.services.oncall import NoTeam, TeamView
 from bot.services.volunteer_calls import CallPost, Volunteered
 from bot.slack.blocks.absences import no_volunteer_blocks, volunteer_call_blocks, volunteered_notice_blocks
+from bot.slack.client import CALL_ERRORS
 from bot.slack.context import AppContext
 from bot.store.volunteer_calls import remember_post as store_post
 
@@ -35,7 +35,7 @@ async def _send(
             await client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
         else:
             await client.chat_postMessage(channel=channel, blocks=blocks, text=text)
-    except (SlackApiError, OSError) as error:
+    except CALL_ERRORS as error:
         log.error("could not tell %s about a call for a volunteer: %s", channel, error)
 
 

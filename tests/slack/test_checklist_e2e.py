@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+import aiohttp
 import pytest
 
 from bot.jobs.checklist_posts import investor_pipelines, month_end_posts
@@ -151,3 +152,19 @@ async def test_oncall_checklist_before_and_after_it_starts(slack: SlackDriver, c
     text = str(answer["blocks"])
     assert "*Profit Pipeline*: 1 of 5 done" in text and "<@U0ALICE01>" in text
     assert "*Growth Pipeline*: 0 of 4 done" in text
+
+
+class FailingUpdates:
+    async def chat_update(self, **message: Any) -> None:
+        raise aiohttp.ServerDisconnectedError()
+
+
+async def test_a_tick_is_kept_when_the_message_cannot_be_updated(
+    ctx: AppContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocks = await checklist_message(ctx)
+    await tick(ctx, json_payload(tick_body(blocks, ALICE, [0])), FailingUpdates())  # type: ignore[arg-type]
+    async with ctx.sessions() as session:
+        items = await checklists.entries(session, period=PERIOD, pipeline="profit")
+    assert [(i.position, i.ticked_by) for i in items if i.ticked_by] == [(0, "alice")]
+    assert "checklist profit 2026-11: the message could not be updated" in caplog.text

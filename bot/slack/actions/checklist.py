@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -9,9 +10,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import people
 from bot.slack.blocks.checklist import checklist_blocks
+from bot.slack.client import CALL_ERRORS
 from bot.slack.context import AppContext
 from bot.slack.ids import ActionId
 from bot.store import checklists
+
+log = logging.getLogger(__name__)
 
 MAX_UPDATES = 3
 
@@ -48,7 +52,9 @@ async def tick(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient) ->
                 session, period=period, pipeline=pipeline_key, position=position, person=ticked, at=at
             )
         await session.commit()
-    pipeline = next(p for p in view.file.pipelines if p.key == pipeline_key)
+    pipeline = next((p for p in view.file.pipelines if p.key == pipeline_key), None)
+    if pipeline is None:  # dropped from the team file since: the tick is kept, the message stays
+        return
     container = body.get("container", {})
     shown = None
     # Two people ticking at once each update the message; the one whose update lands last may
@@ -58,12 +64,16 @@ async def tick(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient) ->
             items = await checklists.entries(session, period=period, pipeline=pipeline_key)
         if items == shown:
             return
-        await client.chat_update(
-            channel=container["channel_id"],
-            ts=container["message_ts"],
-            blocks=checklist_blocks(pipeline, period, items, view.people, view.file.timezone),
-            text=f"Month-end checklist: {pipeline.name}",
-        )
+        try:
+            await client.chat_update(
+                channel=container["channel_id"],
+                ts=container["message_ts"],
+                blocks=checklist_blocks(pipeline, period, items, view.people, view.file.timezone),
+                text=f"Month-end checklist: {pipeline.name}",
+            )
+        except CALL_ERRORS as error:  # the tick is stored: the next tick or reminder shows it
+            log.warning("checklist %s %s: the message could not be updated: %s", pipeline_key, period, error)
+            return
         shown = items
 
 

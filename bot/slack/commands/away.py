@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +28,7 @@ from bot.slack.blocks.absences import (
 )
 from bot.slack.blocks.common import escape
 from bot.slack.blocks.oncall import usage_blocks
+from bot.slack.client import CALL_ERRORS
 from bot.slack.commands.oncall_parse import OncallRequest
 from bot.slack.context import AppContext
 from bot.teamfile.schema import Person
@@ -192,7 +192,7 @@ async def send(ctx: AppContext, client: AsyncWebClient, notices: Sequence[Notice
             sent = await client.chat_postMessage(
                 channel=notice.channel, blocks=notice.blocks, text=notice.text
             )
-        except (SlackApiError, OSError) as error:
+        except CALL_ERRORS as error:
             log.error("could not tell %s about a change: %s", notice.channel, error)
             continue
         if notice.call and sent.get("ts"):
