@@ -37,7 +37,14 @@ def _url(base_url: str, secret: str) -> str:
 
 
 async def issue(
-    session: AsyncSession, *, view: TeamView, person: str, base_url: str, actor: str, at: datetime
+    session: AsyncSession,
+    *,
+    view: TeamView,
+    person: str,
+    base_url: str,
+    actor: str,
+    source: str,
+    at: datetime,
 ) -> FeedLinks:
     """New feed links for a person and their rotations, unless live ones exist already."""
     if await calendar_feeds.active_feeds(session, person=person):
@@ -53,16 +60,16 @@ async def issue(
             session, person=person, rotation=rotation.name, secret_hash=fingerprint(secret), at=at
         )
         links[rotation.name] = _url(base_url, secret)
-    await audit.record(session, actor=actor, source="slack", action="calendar.issue", subject=person, at=at)
+    await audit.record(session, actor=actor, source=source, action="calendar.issue", subject=person, at=at)
     return FeedLinks(_url(base_url, personal), links)
 
 
-async def revoke(session: AsyncSession, *, person: str, actor: str, at: datetime) -> int:
+async def revoke(session: AsyncSession, *, person: str, actor: str, source: str, at: datetime) -> int:
     """Revoke every feed link of a person; the number revoked."""
     count = await calendar_feeds.revoke_feeds(session, person=person, at=at)
     if count:
         await audit.record(
-            session, actor=actor, source="slack", action="calendar.reset", subject=person, at=at
+            session, actor=actor, source=source, action="calendar.reset", subject=person, at=at
         )
     return count
 

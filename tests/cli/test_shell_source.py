@@ -22,9 +22,13 @@ def test_a_change_made_in_the_shell_is_logged_as_from_the_shell(
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     first = date.today() + timedelta(days=40)  # the shell runs on the real clock
-    script = f"/oncall away {first} {first + timedelta(days=1)} trip\n/oncall history 1\n"
+    script = (
+        f"/oncall away {first} {first + timedelta(days=1)} trip\n/oncall history 1\n"
+        "/oncall calendar\n/oncall history 1\n"
+    )
     monkeypatch.setattr(sys, "stdin", io.StringIO(script))
     assert main(["shell", "--as", "carol"]) == 0
     out = capsys.readouterr().out
     assert "Recorded absence #1" in out
     assert "(shell) absence.add `carol`" in out
+    assert "(shell) calendar.issue `carol`" in out

@@ -124,10 +124,16 @@ async def _calendar(
     if me is None:
         return not_in_team(user_id)
     if reset:
-        revoked = await calendar.revoke(session, person=me.id, actor=me.id, at=ctx.clock())
+        revoked = await calendar.revoke(session, person=me.id, actor=me.id, source=ctx.source, at=ctx.clock())
         return calendar_blocks(None, revoked=revoked)
     links = await calendar.issue(
-        session, view=view, person=me.id, base_url=ctx.settings.public_url, actor=me.id, at=ctx.clock()
+        session,
+        view=view,
+        person=me.id,
+        base_url=ctx.settings.public_url,
+        actor=me.id,
+        source=ctx.source,
+        at=ctx.clock(),
     )
     return calendar_blocks(links, revoked=0)
 
