@@ -27,6 +27,18 @@ class EventKind(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Declaration:
+    """What an incident starts with, as its declarer gave it."""
+
+    pipeline: str  # the pipeline's key
+    severity: str
+    summary: str
+    link: str | None = None
+    declared_by: str  # a person id, or the Slack id of someone outside the team
+    channel: str  # where the root message goes
+
+
+@dataclass(frozen=True, kw_only=True)
 class Incident:
     id: int
     pipeline: str

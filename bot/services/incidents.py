@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.incidents import escalation
 from bot.incidents.audience import OnCallPair, Reach, audience
-from bot.incidents.model import Event, EventKind, Incident
+from bot.incidents.model import Declaration, Event, EventKind, Incident
 from bot.services.oncall import TeamView, on_call
 from bot.services.people import availability
 from bot.services.pipelines import PipelineCard
@@ -63,12 +63,7 @@ async def declare(
     session: AsyncSession,
     *,
     key: str,
-    pipeline: str,
-    severity: str,
-    summary: str,
-    link: str | None,
-    declared_by: str,
-    channel: str,
+    declaration: Declaration,
     at: datetime,
     until_resolved: bool = False,
 ) -> tuple[Incident, bool]:
@@ -86,18 +81,15 @@ async def declare(
     if existing is not None:
         return existing, False
     try:
-        incident = await store.insert(
+        incident = await store.insert(session, key=key, declaration=declaration, at=at)
+        await _record(
             session,
-            key=key,
-            pipeline=pipeline,
-            severity=severity,
-            summary=summary,
-            link=link,
-            declared_by=declared_by,
-            channel=channel,
+            incident,
+            EventKind.DECLARED,
+            actor=declaration.declared_by,
             at=at,
+            detail=declaration.summary,
         )
-        await _record(session, incident, EventKind.DECLARED, actor=declared_by, at=at, detail=summary)
         await session.commit()
     except IntegrityError:  # the same request, redelivered at the same moment
         await session.rollback()

@@ -5,13 +5,14 @@ with its timeline entry and audit line."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.incidents.model import Event, EventKind, Incident, Status
+from bot.incidents.model import Declaration, Event, EventKind, Incident, Status
 from bot.store.models import IncidentEventRow, IncidentRow
 
 
@@ -69,25 +70,15 @@ async def insert(
     session: AsyncSession,
     *,
     key: str,
-    pipeline: str,
-    severity: str,
-    summary: str,
-    link: str | None,
-    declared_by: str,
-    channel: str,
+    declaration: Declaration,
     at: datetime,
 ) -> Incident:
     """Add an incident; a second one with the same key fails with IntegrityError at flush."""
     row = IncidentRow(
         key=key,
-        pipeline=pipeline,
-        severity=severity,
-        summary=summary,
-        link=link,
+        **asdict(declaration),
         status=Status.OPEN.value,
-        declared_by=declared_by,
         declared_at=at,
-        channel=channel,
         level=0,
         level_at=at,
     )

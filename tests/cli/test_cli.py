@@ -13,6 +13,7 @@ import pytest
 from bot.cli.main import main
 from bot.services import incidents
 from bot.store.db import create_engine, session_factory
+from tests.incidents.fixtures import KAFKA_DOWN
 from tests.slack.fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,17 +253,7 @@ async def declare_sev1(db: Path, at: datetime) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{db}")
     try:
         async with session_factory(engine)() as session:
-            await incidents.declare(
-                session,
-                key="cli-1",
-                pipeline="engagement",
-                severity="sev1",
-                summary="Kafka down",
-                link=None,
-                declared_by="carol",
-                channel="#data-oncall",
-                at=at,
-            )
+            await incidents.declare(session, key="cli-1", declaration=KAFKA_DOWN, at=at)
     finally:
         await engine.dispose()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.incidents.model import Incident, Status
+from bot.incidents.model import Declaration, Incident, Status
 from bot.teamfile.loader import load_team_file
 
 NY = ZoneInfo("America/New_York")
@@ -16,6 +16,10 @@ DECLARED = datetime(2026, 12, 8, 12, tzinfo=NY)
 WEEK6 = load_team_file(Path(__file__).resolve().parents[2] / "examples" / "week6-team.yaml")
 PEOPLE = {p.id: p for p in WEEK6.people}
 PIPELINES = {p.key: p for p in WEEK6.pipelines}
+# Carol declares Kafka down on the engagement pipeline, in the rotation's channel.
+KAFKA_DOWN = Declaration(
+    pipeline="engagement", severity="sev1", summary="Kafka down", declared_by="carol", channel="#data-oncall"
+)
 
 
 def incident(**changes: object) -> Incident:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,24 +12,15 @@ from bot.services import incidents
 from bot.services.oncall import load_view
 from bot.services.teamfile import import_team
 from bot.slack.blocks.handoff import handoff_blocks
-from tests.incidents.fixtures import NY, PEOPLE, WEEK6, lines
+from tests.incidents.fixtures import KAFKA_DOWN, NY, PEOPLE, WEEK6, lines
 from tests.slack.blocks_check import assert_valid_blocks
 
 HANDOFF = datetime(2026, 12, 14, 9, tzinfo=NY)  # the shift that began Monday 7 December ends
 
 
 async def declare(session: AsyncSession, key: str, pipeline: str, at: datetime) -> int:
-    incident, _ = await incidents.declare(
-        session,
-        key=key,
-        pipeline=pipeline,
-        severity="sev2",
-        summary=f"{pipeline} broke",
-        link=None,
-        declared_by="carol",
-        channel="#data-oncall",
-        at=at,
-    )
+    broke = replace(KAFKA_DOWN, pipeline=pipeline, severity="sev2", summary=f"{pipeline} broke")
+    incident, _ = await incidents.declare(session, key=key, declaration=broke, at=at)
     return incident.id
 
 

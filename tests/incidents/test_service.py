@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,7 +18,7 @@ from bot.services.teamfile import import_team
 from bot.store import checklists
 from bot.store import incidents as store
 from bot.store.audit import recent
-from tests.incidents.fixtures import DECLARED, WEEK6
+from tests.incidents.fixtures import DECLARED, KAFKA_DOWN, WEEK6
 
 POLICY = Policy.from_minutes(sev1=5, sev2=15, sev3=60)
 Sessions = async_sessionmaker[AsyncSession]
@@ -29,17 +30,19 @@ async def view(session: AsyncSession) -> TeamView:
     return await load_view(session)
 
 
-async def declare(session: AsyncSession, key: str = "k1", **values: object) -> Incident:
-    fields: dict[str, object] = {
-        "pipeline": "engagement",
-        "severity": "sev1",
-        "summary": "Kafka is down",
-        "link": None,
-        "declared_by": "carol",
-        "channel": "#data-oncall",
-        "at": DECLARED,
-    }
-    incident, _ = await incidents.declare(session, key=key, **{**fields, **values})  # type: ignore[arg-type]
+async def declare(
+    session: AsyncSession,
+    key: str = "k1",
+    *,
+    at: datetime = DECLARED,
+    until_resolved: bool = False,
+    **changes: str,
+) -> Incident:
+    """Kafka down on the engagement pipeline, or another declaration with `changes`."""
+    declaration = replace(KAFKA_DOWN, **changes)
+    incident, _ = await incidents.declare(
+        session, key=key, declaration=declaration, at=at, until_resolved=until_resolved
+    )
     return incident
 
 
@@ -48,28 +51,11 @@ async def kinds(session: AsyncSession, incident_id: int) -> list[EventKind]:
 
 
 async def test_one_incident_per_key(session: AsyncSession, view: TeamView) -> None:
+    slow = replace(KAFKA_DOWN, pipeline="growth", severity="sev2", summary="slow", declared_by="U0STRANGER")
     first, created = await incidents.declare(
-        session,
-        key="view:V1",
-        pipeline="growth",
-        severity="sev2",
-        summary="slow",
-        link="https://example.com/x",
-        declared_by="U0STRANGER",
-        channel="#data-oncall",
-        at=DECLARED,
+        session, key="view:V1", declaration=replace(slow, link="https://example.com/x"), at=DECLARED
     )
-    again, created_again = await incidents.declare(
-        session,
-        key="view:V1",
-        pipeline="growth",
-        severity="sev2",
-        summary="slow",
-        link=None,
-        declared_by="U0STRANGER",
-        channel="#data-oncall",
-        at=DECLARED,
-    )
+    again, created_again = await incidents.declare(session, key="view:V1", declaration=slow, at=DECLARED)
     assert created and not created_again and again.id == first.id
     assert [i.id for i in await incidents.open_incidents(session)] == [first.id]
     assert first.link == "https://example.com/x" and first.declared_by == "U0STRANGER"
@@ -217,17 +203,11 @@ async def test_a_message_declares_again_once_its_incident_is_resolved(
 ) -> None:
     key = "message:C0RANDOM:1700000500.000100"
     first = await declare(session, key=key, until_resolved=True)
+    other = replace(
+        KAFKA_DOWN, pipeline="growth", severity="sev3", summary="something else", declared_by="bob"
+    )
     again, created = await incidents.declare(
-        session,
-        key=key,
-        pipeline="growth",
-        severity="sev3",
-        summary="something else",
-        link=None,
-        declared_by="bob",
-        channel="#data-oncall",
-        at=DECLARED,
-        until_resolved=True,
+        session, key=key, declaration=other, at=DECLARED, until_resolved=True
     )
     assert again.id == first.id and not created  # still open: the same incident
     await incidents.resolve(session, incident_id=first.id, person="bob", resolution="x", at=DECLARED)

@@ -20,6 +20,7 @@ from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
 from bot.teamfile.schema import Person, TeamFile
+from tests.incidents.fixtures import KAFKA_DOWN
 from tests.jobs.conftest import ROOT, WEEK6, Clock, RitualsFor, Sessions
 from tests.jobs.simulation import simulate
 from tests.slack.fakeslack import WEEK5_USERS, FakeSlack
@@ -185,17 +186,7 @@ async def test_a_part_that_fails_leaves_the_others_to_run(
 
 async def declare_sev1(sessions: Sessions, at: datetime) -> None:
     async with sessions() as session:
-        await incidents.declare(
-            session,
-            key="t-1",
-            pipeline="engagement",
-            severity="sev1",
-            summary="Kafka down",
-            link=None,
-            declared_by="carol",
-            channel="#data-oncall",
-            at=at,
-        )
+        await incidents.declare(session, key="t-1", declaration=KAFKA_DOWN, at=at)
 
 
 def escalations(fake: FakeSlack) -> list[str]:

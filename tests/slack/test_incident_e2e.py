@@ -27,7 +27,7 @@ from bot.slack.shell import run_shell
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
-from tests.incidents.fixtures import lines, mrkdwn_texts, plain_texts
+from tests.incidents.fixtures import KAFKA_DOWN, lines, mrkdwn_texts, plain_texts
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, ROOT, SlackDriver
 from tests.slack.fakeslack import Call
@@ -715,17 +715,8 @@ async def test_status_of_an_incident_on_a_pipeline_this_process_does_not_know_ye
     async with ctx.sessions() as session:  # another process adds a pipeline and declares on it
         grown = WEEK6.model_copy(update={"pipelines": [*WEEK6.pipelines, mirror]})
         await import_team(session, team=grown, actor="test", source="import")
-        await incidents.declare(
-            session,
-            key="view:V1",
-            pipeline="kafka-mirror",
-            severity="sev1",
-            summary="lag",
-            link=None,
-            declared_by="bob",
-            channel="#data-oncall",
-            at=ctx.clock(),
-        )
+        lag = dataclasses.replace(KAFKA_DOWN, pipeline="kafka-mirror", summary="lag", declared_by="bob")
+        await incidents.declare(session, key="view:V1", declaration=lag, at=ctx.clock())
     status = (await slack.command("/incident", "status 1"))["blocks"]
     assert_valid_blocks(status)
     assert status[0]["text"]["text"] == "Incident #1: kafka-mirror (sev1)" and "Declared by" in str(status)

@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.incidents.model import Incident
+from bot.incidents.model import Declaration, Incident
 from bot.services import incidents
 from bot.services.oncall import NoTeam, TeamView
 from bot.services.pipelines import find_pipeline, typed_names
@@ -58,17 +58,16 @@ async def declare(
             keys = ", ".join(f"`{p.key}`" for p in (candidates or view.file.pipelines))
             return f"No pipeline is called `{escape(pipeline[:60])}`. Try one of {keys}."
         person = next((p.id for p in view.file.people if p.slack_id == slack_user), slack_user)
-        incident, created = await incidents.declare(
-            session,
-            key=key,
+        declaration = Declaration(
             pipeline=match.key,
             severity=severity,
             summary=summary,
             link=link,
             declared_by=person,
             channel=incidents_channel(ctx, view),
-            at=ctx.clock(),
-            until_resolved=until_resolved,
+        )
+        incident, created = await incidents.declare(
+            session, key=key, declaration=declaration, at=ctx.clock(), until_resolved=until_resolved
         )
     return Declared(incident, created)
 
