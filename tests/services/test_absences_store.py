@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,24 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.schedule.model import Reason
 from bot.services import absences, volunteer_calls
-from bot.services.oncall import TeamView, load_view
-from bot.services.teamfile import import_team
+from bot.services.oncall import TeamView
 from bot.services.volunteer_calls import VolunteerOffer, volunteer_offers
 from bot.store.schedule import absences_overlapping, volunteers_for
-from bot.teamfile.loader import load_team_file
 
 NY = ZoneInfo("America/New_York")
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 12, 8, 12, tzinfo=NY)  # Alice primary, Bob backup until Monday 14 Dec 09:00
-
-
-@pytest.fixture
-async def team(session_maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[TeamView]:
-    async with session_maker() as session:
-        await import_team(
-            session, team=load_team_file(ROOT / "examples" / "week6-team.yaml"), actor="test", source="import"
-        )
-        yield await load_view(session)
 
 
 async def test_two_overlapping_absences_at_once_record_one(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,15 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.schedule.model import Override, Reason, Role
 from bot.services import swap_decisions as decide
-from bot.services.oncall import TeamView, load_view, on_call
+from bot.services.oncall import TeamView, on_call
 from bot.services.swap_plan import Span
 from bot.services.swaps import Proposal, SwapRefused, duty_during, next_duty, request_swap, requests_of
-from bot.services.teamfile import import_team
 from bot.store import audit
 from bot.store.models import OverrideRow
 from bot.store.schedule import add_absence, add_override
 from bot.store.swaps import SwapRequest, get_request, not_over
-from bot.teamfile.loader import load_team_file
 
 NY = ZoneInfo("America/New_York")
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,15 +35,6 @@ def monday(day: int) -> datetime:
 WEEK_ALICE = Span(monday(1), monday(8))  # alice primary, bob backup
 WEEK_BOB = Span(monday(8), monday(15))  # bob primary, carol backup
 WEEK_CAROL = Span(monday(15), monday(22))  # carol primary, david backup
-
-
-@pytest.fixture
-async def team(session_maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[TeamView]:
-    async with session_maker() as session:
-        await import_team(
-            session, team=load_team_file(ROOT / "examples" / "week6-team.yaml"), actor="test", source="import"
-        )
-        yield await load_view(session)
 
 
 async def ask(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 from bot.teamfile.loader import load_team_file
 from tests.slack.fakeslack import FakeSlack
-from tests.slack.signing import SECRET, action_body, command_body, signed_headers
+from tests.slack.signing import SECRET, action_body, command_body, event_body, signed_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 NY = ZoneInfo("America/New_York")
@@ -74,6 +75,15 @@ def ctx(settings: Settings, sessions: async_sessionmaker[AsyncSession], now: dat
     )
 
 
+async def wait_for(check: Callable[[], bool]) -> None:
+    """Listeners finish after the acknowledgement: poll (briefly) until what they send has arrived."""
+    for _ in range(300):
+        if check():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the app did not send what was expected")
+
+
 @dataclass
 class SlackDriver:
     """Posts to the running app exactly as Slack would."""
@@ -96,6 +106,18 @@ class SlackDriver:
         body = action_body(action_id, value, user_id=user, response_url=self.fake.response_url("action"))
         response = await self.post(body)
         return response.status
+
+    async def app_home(self, user: str) -> list[dict[str, Any]]:
+        """The blocks of the App Home the app publishes when `user` opens it."""
+        published = len(self.fake.of("views.publish"))
+        body = event_body({"type": "app_home_opened", "user": user, "tab": "home", "channel": "D0HOME"})
+        response = await self.post(body, {**signed_headers(body), "Content-Type": "application/json"})
+        assert response.status == 200
+        await wait_for(lambda: len(self.fake.of("views.publish")) > published)
+        call = self.fake.of("views.publish")[-1]
+        assert call.args["user_id"] == user
+        view = call.args["view"]
+        return (json.loads(view) if isinstance(view, str) else view)["blocks"]  # type: ignore[no-any-return]
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,8 +17,7 @@ from bot.slack.client import make_client
 from bot.slack.context import AppContext
 from bot.slack.volunteer_messages import close_expired_volunteer_calls
 from tests.slack.blocks_check import assert_valid_blocks
-from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver
-from tests.slack.signing import event_body
+from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver, wait_for
 from tests.slack.team_edits import living_in
 
 SLACK_IDS = {"alice": ALICE, "bob": BOB, "carol": CAROL, "david": DAVID}
@@ -229,14 +226,6 @@ def sent_to(slack: SlackDriver, channel: str, text: str) -> list[str]:
     ]
 
 
-async def wait_for(check: Callable[[], bool]) -> None:
-    for _ in range(300):
-        if check():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the app did not send what was expected")
-
-
 def all_valid(slack: SlackDriver) -> None:
     for call in slack.fake.calls:
         if call.method in ("chat.postMessage", "chat.update"):
@@ -399,13 +388,8 @@ async def test_an_absentee_in_another_zone_is_away_on_their_own_days(
 
 async def test_app_home_and_the_calendar_feed_show_an_absence(slack: SlackDriver, ctx: AppContext) -> None:
     await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=ALICE)
-    assert (
-        await slack.post(event_body({"type": "app_home_opened", "user": BOB, "tab": "home"}))
-    ).status == 200
-    await wait_for(lambda: bool(slack.fake.of("views.publish")))
-    home = slack.fake.of("views.publish")[0].args["view"]
-    home = json.loads(home) if isinstance(home, str) else home
-    assert "vacation cover: alice away" in str(home["blocks"])
+    home = await slack.app_home(BOB)
+    assert "vacation cover: alice away" in str(home)
     links = text_of(await slack.command("/oncall", "calendar", user=BOB))
     [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
     feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")

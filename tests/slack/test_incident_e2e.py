@@ -7,7 +7,6 @@ import asyncio
 import dataclasses
 import io
 import json
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -29,7 +28,7 @@ from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
 from tests.incidents.fixtures import KAFKA_DOWN, lines, mrkdwn_texts, plain_texts
 from tests.slack.blocks_check import assert_valid_blocks
-from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, ROOT, SlackDriver
+from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, ROOT, SlackDriver, wait_for
 from tests.slack.fakeslack import Call
 from tests.slack.signing import command_body, signed_headers
 
@@ -67,15 +66,6 @@ def ctx(
     return AppContext(
         settings=settings, sessions=sessions, clock=clock, runbooks_dir=settings.runbooks_dir, views=views
     )
-
-
-async def wait_for(check: Callable[[], bool]) -> None:
-    """Listeners finish after the acknowledgement: wait (briefly) until what they send has arrived."""
-    for _ in range(300):
-        if check():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the app did not send what was expected")
 
 
 def roots(slack: SlackDriver) -> list[Call]:

@@ -11,7 +11,6 @@ from bot.slack.context import AppContext
 from bot.store.schedule import add_absence
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, SlackDriver
-from tests.slack.signing import event_body, signed_headers
 
 
 def text_of(blocks: list) -> str:  # type: ignore[type-arg]
@@ -74,20 +73,10 @@ async def test_a_broken_runbook_is_reported_not_crashed(slack: SlackDriver, ctx:
 
 
 async def test_app_home_is_published(slack: SlackDriver) -> None:
-    body = event_body({"type": "app_home_opened", "user": ALICE, "tab": "home", "channel": "D0ALICE"})
-    headers = {**signed_headers(body), "Content-Type": "application/json"}
-    response = await slack.post(body, headers)
-    assert response.status == 200
-    for _ in range(100):
-        if slack.fake.of("views.publish"):
-            break
-        await asyncio.sleep(0.01)
-    [call] = slack.fake.of("views.publish")
-    assert call.args["user_id"] == ALICE
-    view = call.args["view"]
-    assert view["type"] == "home"
-    assert_valid_blocks(view["blocks"], surface="home")
-    text = text_of(view["blocks"])
+    home = await slack.app_home(ALICE)
+    assert slack.fake.of("views.publish")[-1].args["view"]["type"] == "home"
+    assert_valid_blocks(home, surface="home")
+    text = text_of(home)
     assert "Your on-call" in text and "Profit Pipeline" in text and "On call now" in text
 
 

@@ -6,7 +6,6 @@ import asyncio
 import io
 import json
 import re
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -24,9 +23,8 @@ from bot.slack.shell import run_shell
 from bot.slack.swap_messages import expire_swap_requests
 from bot.store.swaps import get_request
 from tests.slack.blocks_check import assert_valid_blocks
-from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver
+from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver, wait_for
 from tests.slack.fakeslack import Call
-from tests.slack.signing import event_body
 from tests.slack.team_edits import living_in
 
 STRANGER = "U0STRANGER"
@@ -40,15 +38,6 @@ FIRST_SHIFT = datetime(2027, 3, 1, 9, tzinfo=NY)
 @pytest.fixture
 def now() -> datetime:
     return NOW
-
-
-async def wait_for(check: Callable[[], bool]) -> None:
-    """Listeners finish after the acknowledgement: wait (briefly) until what they send has arrived."""
-    for _ in range(300):
-        if check():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the app did not send what was expected")
 
 
 def messages(slack: SlackDriver, text: str) -> list[Call]:
@@ -424,14 +413,9 @@ async def test_the_scheduler_tick_expires_requests(
 
 async def test_app_home_lists_what_waits_for_me(slack: SlackDriver, ctx: AppContext) -> None:
     await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
-    assert (
-        await slack.post(event_body({"type": "app_home_opened", "user": CAROL, "tab": "home"}))
-    ).status == 200
-    await wait_for(lambda: bool(slack.fake.of("views.publish")))
-    home = slack.fake.of("views.publish")[0].args["view"]
-    home = json.loads(home) if isinstance(home, str) else home
-    assert_valid_blocks(home["blocks"], surface="home")
-    assert "Swap request #1 from <@U0ALICE01>" in str(home["blocks"])
+    home = await slack.app_home(CAROL)
+    assert_valid_blocks(home, surface="home")
+    assert "Swap request #1 from <@U0ALICE01>" in str(home)
 
 
 async def test_admins_list_everyones_swaps(slack: SlackDriver, ctx: AppContext) -> None:
@@ -542,13 +526,8 @@ async def test_app_home_and_the_calendar_feed_show_an_applied_swap(
     dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
     await press(slack, dm, "Approve")
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
-    assert (
-        await slack.post(event_body({"type": "app_home_opened", "user": CAROL, "tab": "home"}))
-    ).status == 200
-    await wait_for(lambda: bool(slack.fake.of("views.publish")))
-    home = slack.fake.of("views.publish")[0].args["view"]
-    home = json.loads(home) if isinstance(home, str) else home
-    assert "swap: covers for Alice (swap #1)" in str(home["blocks"])
+    home = await slack.app_home(CAROL)
+    assert "swap: covers for Alice (swap #1)" in str(home)
     links = str((await slack.command("/oncall", "calendar", user=CAROL))["blocks"])
     [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
     feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")
