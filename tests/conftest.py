@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -37,11 +38,13 @@ async def _admin(sql: str) -> None:
         await connection.close()
 
 
-def _postgres_database() -> Iterator[str]:
-    """A fresh database on the test server, dropped afterwards; skips (or fails in CI) when absent."""
+def _postgres_database(template: str | None = None) -> Iterator[str]:
+    """A fresh database on the test server (a copy of `template` when given), dropped afterwards;
+    skips (or fails in CI) when the server is absent."""
     name = f"oncall_test_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"{copy}'))
     except (OSError, asyncpg.PostgresError, TimeoutError) as error:
         message = f"PostgreSQL not reachable at {_server_url()} ({error}): set TEST_POSTGRES_URL"
         if os.environ.get("REQUIRE_POSTGRES") == "1":
@@ -65,15 +68,29 @@ async def fake_slack(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSlack
         await fake.close()
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'oncall.db'}"
+# Migrating takes a second or two per database: each test gets a copy of one migrated per run instead.
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "oncall.db"
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """One fresh database for the whole run; tests that need isolation use store_url instead."""
-    yield from _postgres_database()
+def postgres_template() -> Iterator[str]:
+    databases = _postgres_database()
+    url = next(databases)
+    migrate.upgrade(url)
+    yield str(make_url(url).database)
+    next(databases, None)  # dropped
+
+
+@pytest.fixture
+def migrated_sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A SQLite database migrated to the newest revision."""
+    copy = tmp_path / "oncall.db"
+    shutil.copyfile(sqlite_template, copy)
+    return f"sqlite+aiosqlite:///{copy}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -85,11 +102,13 @@ def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
         yield from _postgres_database()
 
 
-@pytest.fixture
-def store_url(empty_store_url: str) -> str:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A database migrated to the newest revision, on each backend."""
-    migrate.upgrade(empty_store_url)
-    return empty_store_url
+    if request.param == "sqlite":
+        yield request.getfixturevalue("migrated_sqlite_url")
+    else:
+        yield from _postgres_database(template=request.getfixturevalue("postgres_template"))
 
 
 @pytest.fixture

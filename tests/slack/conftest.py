@@ -22,7 +22,6 @@ from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.slack.client import make_client
 from bot.slack.context import AppContext
 from bot.slack.server import create_web_app
-from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 from bot.teamfile.loader import load_team_file
 from tests.slack.fakeslack import FakeSlack
@@ -36,14 +35,14 @@ ALICE, BOB, CAROL, DAVID = "U0ALICE01", "U0BOB0001", "U0CAROL01", "U0DAVID01"
 
 
 @pytest.fixture
-def settings(fake_slack: FakeSlack, sqlite_url: str, tmp_path: Path) -> Settings:
+def settings(fake_slack: FakeSlack, migrated_sqlite_url: str, tmp_path: Path) -> Settings:
     runbooks = shutil.copytree(ROOT / "runbooks", tmp_path / "runbooks")  # tests may break their copy
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SECRET,
         slack_api_url=fake_slack.url,
-        database_url=sqlite_url,
+        database_url=migrated_sqlite_url,
         public_url="https://oncall.example.com",
         runbooks_dir=runbooks,
     )
@@ -56,7 +55,6 @@ def now() -> datetime:
 
 @pytest.fixture
 async def sessions(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    await asyncio.to_thread(migrate.upgrade, settings.database_url)
     engine = create_engine(settings.database_url)
     maker = session_factory(engine)
     async with maker() as session:
