@@ -538,7 +538,8 @@ async def test_slack_down_for_the_root_keeps_the_incident(slack: SlackDriver, ct
         ("growth sev1", "Say what is wrong"),
         ("growth sev5 broken", "not `sev5`"),
         ("xyzzy it broke", "No pipeline is called `xyzzy`"),
-        ("status 42", "There is no incident #42"),
+        ("status 42", "There is no incident #42. Usage: `/incident status &lt;id&gt;`"),
+        ("status three", "Usage: `/incident status &lt;id&gt;`"),
         ("resolve 1", "Usage: `/incident resolve &lt;id&gt;"),
     ],
 )

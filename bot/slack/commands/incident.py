@@ -132,7 +132,7 @@ async def _status(ctx: AppContext, view: TeamView, number: int) -> dict[str, Any
         found = await incidents.status(session, view=view, incident_id=number)
     if found is None:
         return {
-            "blocks": usage_blocks(f"There is no incident #{number}. {parse.STATUS_USAGE}"),
+            "blocks": usage_blocks(escape(f"There is no incident #{number}. {parse.STATUS_USAGE}")),
             "text": "Usage",
         }
     zone, ladder = view.file.timezone, incidents.ladder_of(view, found.incident)
