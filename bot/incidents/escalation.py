@@ -91,7 +91,21 @@ def is_due(incident: Incident, ladder: Sequence[Level], policy: Policy, now: dat
     return due is not None and due <= now
 
 
-def why_automatic(incident: Incident, policy: Policy) -> str:
-    minutes = int(policy.wait(incident.severity).total_seconds() // 60)
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"{incident.severity} not acknowledged within {minutes} {unit}"
+def _minutes(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def why_automatic(incident: Incident, policy: Policy, *, reopened_at: datetime | None = None) -> str:
+    """Why the sweep escalates: counted from the declaration, or from the last reopen (`reopened_at`),
+    and also from the level called last when one was called since."""
+    wait = policy.wait(incident.severity)
+    start, what = (reopened_at, "reopened") if reopened_at else (incident.declared_at, "declared")
+    if incident.level_at <= start:  # no level called since: the wait counts from the start itself
+        of = f" of being {what}" if reopened_at else ""
+        return f"{incident.severity} not acknowledged within {_minutes(wait)}{of}"
+    after = _minutes(incident.level_at + wait - start)
+    return (
+        f"{incident.severity} not acknowledged {after} after it was {what} "
+        f"({_minutes(wait)} after level {incident.level} was called)"
+    )

@@ -216,7 +216,7 @@ async def escalate_due(
     for incident in await store.open_incidents(session):
         if not escalation.is_due(incident, ladder_of(view, incident), policy, now):
             continue
-        why = escalation.why_automatic(incident, policy)
+        why = escalation.why_automatic(incident, policy, reopened_at=await _reopened_at(session, incident))
         try:
             escalated.append(
                 await escalate(
@@ -232,6 +232,11 @@ async def escalate_due(
         except IncidentRefused:
             continue  # acknowledged, resolved or escalated since it was read
     return escalated
+
+
+async def _reopened_at(session: AsyncSession, incident: Incident) -> datetime | None:
+    reopens = [e.at for e in await store.events(session, incident.id) if e.kind is EventKind.REOPENED]
+    return reopens[-1] if reopens else None
 
 
 async def unreachable_called(

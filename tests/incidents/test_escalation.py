@@ -86,7 +86,40 @@ def test_no_timer_once_acknowledged_resolved_or_at_the_top(state: dict[str, obje
     assert not is_due(case, ladder, POLICY, DECLARED + timedelta(days=1))
 
 
-def test_the_reason_names_the_severity_and_the_wait() -> None:
-    assert why_automatic(incident(severity="sev2"), POLICY) == "sev2 not acknowledged within 15 minutes"
+@pytest.mark.parametrize(
+    ("state", "reopened_after", "says"),
+    [
+        ({"severity": "sev2"}, None, "sev2 not acknowledged within 15 minutes"),
+        (
+            {"level": 1, "level_at": DECLARED + timedelta(minutes=5)},
+            None,
+            "sev1 not acknowledged 10 minutes after it was declared (5 minutes after level 1 was called)",
+        ),
+        (
+            {"level": 1, "level_at": DECLARED + timedelta(minutes=7)},  # level 1 called by hand
+            None,
+            "sev1 not acknowledged 12 minutes after it was declared (5 minutes after level 1 was called)",
+        ),
+        (
+            {"severity": "sev2", "level_at": DECLARED + timedelta(hours=1)},
+            timedelta(hours=1),
+            "sev2 not acknowledged within 15 minutes of being reopened",
+        ),
+        (
+            {"severity": "sev2", "level": 2, "level_at": DECLARED + timedelta(hours=1, minutes=15)},
+            timedelta(hours=1),
+            "sev2 not acknowledged 30 minutes after it was reopened (15 minutes after level 2 was called)",
+        ),
+    ],
+    ids=["level-1", "level-2", "after-a-manual-level-1", "reopened", "reopened-then-escalated"],
+)
+def test_the_reason_counts_from_the_declaration_and_the_last_level(
+    state: dict[str, object], reopened_after: timedelta | None, says: str
+) -> None:
+    reopened_at = DECLARED + reopened_after if reopened_after else None
+    assert why_automatic(incident(**state), POLICY, reopened_at=reopened_at) == says
+
+
+def test_one_minute_is_singular() -> None:
     one = Policy.from_minutes(sev1=1, sev2=15, sev3=60)
     assert why_automatic(incident(severity="sev1"), one) == "sev1 not acknowledged within 1 minute"

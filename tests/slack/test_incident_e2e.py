@@ -364,6 +364,24 @@ async def test_automatic_escalation_on_an_injected_clock(slack: SlackDriver, ctx
     assert "Escalated to level 2" not in thread_text(slack)
 
 
+async def test_each_automatic_escalation_says_how_long_it_went_unacknowledged(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await declared(slack, "engagement sev1 Kafka down")
+    client = make_client(ctx.settings)
+    declared_at = ctx.clock()
+    for minutes in (5, 10):
+        assert await escalate_due(ctx, client, now=declared_at + timedelta(minutes=minutes)) == [1]
+    first, second = [line for line in thread_shown(slack).split("\n") if "Escalated" in line]
+    assert "level 1 (escalation contacts) automatically: sev1 not acknowledged within 5 minutes." in first
+    assert (
+        "level 2 (admins) automatically: sev1 not acknowledged 10 minutes after it was declared "
+        "(5 minutes after level 1 was called)."
+    ) in second
+    status = str((await slack.command("/incident", "status 1"))["blocks"])
+    assert "10 minutes after it was declared (5 minutes after level 1 was called)" in status
+
+
 async def sweep_after_a_restart(ctx: AppContext, *, now: datetime) -> list[int]:
     """The sweep of a process started afresh: its own engine and client, nothing kept in memory."""
     engine = create_engine(ctx.settings.database_url)
@@ -649,7 +667,8 @@ async def test_a_reopened_sev2_escalates_15_minutes_after_the_reopen_once(
         assert await escalate_due(ctx, client, now=at) == escalated, f"{minutes} min after the reopen"
     said = thread_text(slack)
     assert said.count("Escalated to level") == 1
-    assert "level 1 (escalation contacts) automatically: sev2 not acknowledged within 15 minutes" in said
+    reason = "sev2 not acknowledged within 15 minutes of being reopened"
+    assert f"level 1 (escalation contacts) automatically: {reason}" in said
     assert "escalation level 1" in str(latest_root(slack)) and "Acknowledge" in str(latest_root(slack))
 
 
