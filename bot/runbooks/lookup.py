@@ -1,4 +1,4 @@
-"""Finding a pipeline by what someone typed: key, name or alias, any case, typos forgiven."""
+"""Finding a pipeline by what someone typed: key, name or alias, any case; `find` forgives typos."""
 
 from __future__ import annotations
 
@@ -43,12 +43,14 @@ def _by_name(entries: Sequence[Named]) -> dict[str, Named]:
     return names
 
 
-def leading_name(words: Sequence[str], entries: Sequence[Named]) -> int:
-    """How many of the first `words` name an entry exactly, the longest such run; 0 when none do."""
+def leading_name(words: Sequence[str], entries: Sequence[Named]) -> tuple[Named, int] | None:
+    """The entry the first `words` name exactly, and how many words name it (the longest such run);
+    None when they name none."""
     names = _by_name(entries)
     runs = accumulate(words, lambda run, word: f"{run} {word}")  # "a", "a b", "a b c", ...
     fitting = takewhile(lambda run: len(run) <= MAX_QUERY, runs)  # a longer run names nothing
-    return max((n for n, run in enumerate(fitting, start=1) if normal(run) in names), default=0)
+    found = [(names[normal(run)], n) for n, run in enumerate(fitting, start=1) if normal(run) in names]
+    return found[-1] if found else None
 
 
 def find(query: str, entries: Sequence[Named]) -> LookupResult:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.runbooks.lookup import find
 from bot.services.pipelines import typed_names
 from bot.slack.commands.incident_parse import (
     Declare,
@@ -32,14 +31,12 @@ NAMES = typed_names(WEEK6.pipelines)
         ("resolve 3 reran the job", Resolve(3, "reran the job")),
         ("growth late data from Kafka", Declare("growth", "sev2", "late data from Kafka")),
         ("growth SEV1 numbers are zero", Declare("growth", "sev1", "numbers are zero")),
-        ("investor report sev3 slow", Declare("investor report", "sev3", "slow")),
-        ("Daily Growth Pipeline sev1 late", Declare("Daily Growth Pipeline", "sev1", "late")),
-        ("daily growth sev1 numbers late", Declare("daily growth", "sev1", "numbers late")),
-        ("unit-level profit sev3 slow", Declare("unit-level profit", "sev3", "slow")),
-        ("growth pipeline is late", Declare("growth pipeline", "sev2", "is late")),
-        ("growth daily numbers late", Declare("growth daily", "sev2", "numbers late")),  # the longest run
-        ("grwoth late", Declare("grwoth", "sev2", "late")),  # looked up forgiving the typo
-        ("Daily Grwoth sev1 late", Declare("Daily", "sev2", "Grwoth sev1 late")),  # close matches offered
+        ("investor report sev3 slow", Declare("aggregated", "sev3", "slow")),  # an alias
+        ("Daily Growth Pipeline sev1 late", Declare("growth-daily", "sev1", "late")),
+        ("daily growth sev1 numbers late", Declare("growth-daily", "sev1", "numbers late")),
+        ("unit-level profit sev3 slow", Declare("profit-unit", "sev3", "slow")),
+        ("growth pipeline is late", Declare("growth", "sev2", "is late")),
+        ("growth daily numbers late", Declare("growth-daily", "sev2", "numbers late")),  # the longest run
     ],
 )
 def test_requests(text: str, request_: object) -> None:
@@ -50,9 +47,7 @@ def test_requests(text: str, request_: object) -> None:
 def test_each_pipeline_by_key_name_or_name_without_pipeline(pipeline: Pipeline) -> None:
     name = pipeline.name
     for typed in (pipeline.key, pipeline.key.upper(), name, name.lower(), name.removesuffix(" Pipeline")):
-        assert parse(f"{typed} sev1 numbers late", NAMES) == Declare(typed, "sev1", "numbers late")
-        found = find(typed, NAMES).match  # what the declaration then looks up
-        assert found is not None and found.key == pipeline.key
+        assert parse(f"{typed} sev1 numbers late", NAMES) == Declare(pipeline.key, "sev1", "numbers late")
 
 
 @pytest.mark.parametrize(
@@ -76,6 +71,22 @@ def test_mistakes(text: str, says: str) -> None:
     assert isinstance(answer, str) and says in answer
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("grwth late", "No pipeline is called `grwth`. Did you mean `growth`? Usage: `/incident <pipeline>"),
+        # "data" is close to the Aggregated Data Pipeline, but the text names growth: both offered
+        ("data missing for growth dashboard", "`data`. Did you mean `growth` or `aggregated`? Usage:"),
+        ("kafka lag on clickstream", "`kafka`. Did you mean `engagement-daily`?"),  # an alias, later on
+        ("Daily Grwoth sev1 late", "Did you mean `profit-unit`, `growth-daily` or `engagement-daily`?"),
+        ("xyzzy it broke", "`xyzzy`. The pipelines are `profit`, `profit-unit`, `growth`, `growth-daily`,"),
+    ],
+)
+def test_a_pipeline_not_named_exactly_declares_nothing(text: str, says: str) -> None:
+    answer = parse(text, NAMES)
+    assert isinstance(answer, str) and says in answer
+
+
 def test_a_long_summary_is_cut_to_what_is_stored() -> None:
     answer = parse("growth " + "x" * 900, NAMES)
     assert isinstance(answer, Declare) and len(answer.summary) == 500
@@ -83,4 +94,4 @@ def test_a_long_summary_is_cut_to_what_is_stored() -> None:
 
 def test_a_long_text_still_starts_with_its_pipeline() -> None:
     answer = parse("Daily Growth Pipeline " + "late " * 2000, NAMES)
-    assert isinstance(answer, Declare) and answer.pipeline == "Daily Growth Pipeline"
+    assert isinstance(answer, Declare) and answer.pipeline == "growth-daily"

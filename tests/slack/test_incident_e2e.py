@@ -205,11 +205,21 @@ async def test_declare_by_a_pipeline_name_of_several_words(
     assert root.args["blocks"][1]["text"]["text"] == summary
 
 
-async def test_a_mistyped_name_of_several_words_offers_close_matches(slack: SlackDriver) -> None:
-    answer = await slack.command("/incident", "Daily Grwoth Pipeline sev1 late")
-    said = str(answer["blocks"])
-    assert "No pipeline is called `Daily`" in said and "`growth-daily`" in said
-    assert roots(slack) == []
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("Daily Grwoth Pipeline sev1 late", "No pipeline is called `Daily`. Did you mean `profit-unit`, "),
+        ("grwth sev1 numbers late", "No pipeline is called `grwth`. Did you mean `growth`?"),
+        ("data missing for growth dashboard", "No pipeline is called `data`. Did you mean `growth` or "),
+    ],
+)
+async def test_a_pipeline_not_named_exactly_pages_nobody(slack: SlackDriver, text: str, says: str) -> None:
+    answer = await slack.command("/incident", text)
+    assert_valid_blocks(answer["blocks"])
+    said = answer["blocks"][0]["text"]["text"]
+    assert says in said and "Usage: `/incident &lt;pipeline&gt; [sev1|sev2|sev3] &lt;summary&gt;`" in said
+    assert roots(slack) == [] and slack.fake.calls == []
+    assert "No open incident" in str((await slack.command("/incident", "list"))["blocks"])
 
 
 @pytest.mark.parametrize("pipeline", WEEK6.pipelines, ids=lambda p: p.key)
@@ -555,7 +565,7 @@ async def test_slack_down_for_the_root_keeps_the_incident(slack: SlackDriver, ct
         ("growth", "Usage: `/incident &lt;pipeline&gt;"),
         ("growth sev1", "Say what is wrong"),
         ("growth sev5 broken", "not `sev5`"),
-        ("xyzzy it broke", "No pipeline is called `xyzzy`"),
+        ("xyzzy it broke", "No pipeline is called `xyzzy`. The pipelines are `profit`, "),
         ("status 42", "There is no incident #42. Usage: `/incident status &lt;id&gt;`"),
         ("status three", "Usage: `/incident status &lt;id&gt;`"),
         ("resolve 1", "Usage: `/incident resolve &lt;id&gt;"),

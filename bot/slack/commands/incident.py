@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.incidents.model import Declaration, Incident
 from bot.services import incidents
 from bot.services.oncall import NoTeam, TeamView
-from bot.services.pipelines import find_pipeline, typed_names
+from bot.services.pipelines import typed_names
 from bot.slack.blocks.common import as_typed, escape, section
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
 from bot.slack.blocks.incident_timeline import timeline_blocks
@@ -49,13 +49,13 @@ async def declare(
     slack_user: str,
     until_resolved: bool = False,
 ) -> Declared | str:
-    """Store the incident (once per key, or per key while open: see `incidents.declare`); a message
-    instead when the pipeline is unknown."""
+    """Store the incident on the pipeline with the key `pipeline` (once per key, or per key while
+    open: see `incidents.declare`); a message instead when the team has no such pipeline (any more)."""
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
-        match, candidates = find_pipeline(view, pipeline)
+        match = next((p for p in view.file.pipelines if p.key == pipeline), None)
         if match is None:
-            keys = ", ".join(f"`{p.key}`" for p in (candidates or view.file.pipelines))
+            keys = ", ".join(f"`{p.key}`" for p in view.file.pipelines)
             return f"No pipeline is called `{escape(pipeline[:60])}`. Try one of {keys}."
         person = next((p.id for p in view.file.people if p.slack_id == slack_user), slack_user)
         declaration = Declaration(

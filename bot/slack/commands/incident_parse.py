@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.incidents.model import DEFAULT_SEVERITY, RESOLUTION_LIMIT, SEVERITIES, SUMMARY_LIMIT
-from bot.runbooks.lookup import Named, leading_name
+from bot.runbooks.lookup import Named, find, leading_name
 
 USAGE = (
     "Usage: `/incident <pipeline> [sev1|sev2|sev3] <summary>` with the pipeline's key or name, "
@@ -16,6 +16,7 @@ USAGE = (
 STATUS_USAGE = "Usage: `/incident status <id>` with the number of an incident, e.g. `/incident status 3`."
 SEVERITY_LIKE = re.compile(r"^sev\d+$", re.IGNORECASE)
 RESOLVE_USAGE = "Usage: `/incident resolve <id> <resolution>`, e.g. `/incident resolve 3 reran the job`."
+GUESS_WORDS = 12  # a pipeline named this early in the text is offered as the one meant
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Resolve:
 
 @dataclass(frozen=True)
 class Declare:
-    pipeline: str  # as typed: a key, name or alias, perhaps mistyped
+    pipeline: str  # the key of the pipeline its key, name or alias named exactly
     severity: str
     summary: str
 
@@ -85,8 +86,10 @@ def parse(text: str, pipelines: Sequence[Named]) -> Request | str:
 
 
 def _declaration(words: list[str], pipelines: Sequence[Named]) -> Declare | str:
-    # The longest run of words naming a pipeline; else the first word, looked up forgiving typos.
-    length = leading_name(words, pipelines) or 1
+    named = leading_name(words, pipelines)  # the longest run of words naming a pipeline exactly
+    if named is None:
+        return _unknown(words, pipelines)
+    pipeline, length = named
     rest = words[length:]
     if not rest:
         return USAGE
@@ -97,4 +100,21 @@ def _declaration(words: list[str], pipelines: Sequence[Named]) -> Declare | str:
     summary = " ".join(rest[1:] if next_word in SEVERITIES else rest)
     if not summary:
         return "Say what is wrong after the severity, e.g. `/incident growth sev1 numbers are zero`."
-    return Declare(" ".join(words[:length]), severity, summary[:SUMMARY_LIMIT])
+    return Declare(pipeline.key, severity, summary[:SUMMARY_LIMIT])
+
+
+def _unknown(words: list[str], pipelines: Sequence[Named]) -> str:
+    """No declaration on a guess, which would page the wrong owners: the pipelines named later in the
+    text, or close to its first word, are offered instead."""
+    later = [leading_name(words[n:], pipelines) for n in range(1, min(len(words), GUESS_WORDS))]
+    near = find(words[0], pipelines)
+    meant = [*(found[0] for found in later if found), *([near.match] if near.match else near.candidates)]
+    keys = [f"`{key}`" for key in dict.fromkeys(e.key for e in meant)][:3]
+    every = ", ".join(f"`{p.key}`" for p in pipelines)
+    offer = f"Did you mean {_either(keys)}?" if keys else f"The pipelines are {every}."
+    return f"No pipeline is called `{words[0][:60]}`. {offer} {USAGE}"
+
+
+def _either(options: list[str]) -> str:
+    """`a`, `b` or `c`."""
+    return options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
