@@ -26,10 +26,19 @@ from bot.slack.shell import run_shell
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
-from tests.incidents.fixtures import KAFKA_DOWN, lines, mrkdwn_texts, plain_texts
+from tests.incidents.fixtures import KAFKA_DOWN, mrkdwn_texts, plain_texts
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, ROOT, SlackDriver, wait_for
-from tests.slack.fakeslack import Call
+from tests.slack.incident_calls import (
+    button,
+    declared,
+    latest_root,
+    press,
+    roots,
+    thread,
+    thread_shown,
+    thread_text,
+)
 from tests.slack.signing import command_body, signed_headers
 
 WEEK6 = load_team_file(ROOT / "examples" / "week6-team.yaml")
@@ -66,50 +75,6 @@ def ctx(
     return AppContext(
         settings=settings, sessions=sessions, clock=clock, runbooks_dir=settings.runbooks_dir, views=views
     )
-
-
-def roots(slack: SlackDriver) -> list[Call]:
-    return [c for c in slack.fake.of("chat.postMessage") if not c.args.get("thread_ts")]
-
-
-def thread(slack: SlackDriver) -> list[Call]:
-    return [c for c in slack.fake.of("chat.postMessage") if c.args.get("thread_ts")]
-
-
-def thread_text(slack: SlackDriver) -> str:
-    return str([c.args.get("blocks") or c.args.get("text") for c in thread(slack)])
-
-
-def thread_shown(slack: SlackDriver) -> str:
-    """The thread as its blocks show it, a line per message, without the invisible joiners."""
-    return "\n".join(" ".join(lines(c.args["blocks"])) for c in thread(slack))
-
-
-def button(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:
-    return next(
-        e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["text"]["text"] == label
-    )
-
-
-def latest_root(slack: SlackDriver) -> list[dict[str, Any]]:
-    updates = slack.fake.of("chat.update")
-    return updates[-1].args["blocks"] if updates else roots(slack)[-1].args["blocks"]
-
-
-async def declared(slack: SlackDriver, text: str, *, user: str = CAROL) -> None:
-    """Declare by command and wait until its thread is posted (the declarer's link comes last)."""
-    links = len(slack.fake.of("response:cmd"))
-    answer = await slack.command("/incident", text, user=user)
-    assert "declared" in str(answer["blocks"])
-    await wait_for(lambda: len(slack.fake.of("response:cmd")) > links)
-
-
-async def press(slack: SlackDriver, label: str, *, user: str = BOB, count: int = 1) -> None:
-    target = button(latest_root(slack), label)
-    statuses = await asyncio.gather(
-        *(slack.press(target["action_id"], target["value"], user=user) for _ in range(count))
-    )
-    assert set(statuses) == {200}
 
 
 def interaction(payload: dict[str, Any]) -> str:
