@@ -30,6 +30,7 @@ from bot.store import ledger
 log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
 Blocks = list[dict]  # type: ignore[type-arg]
+ROOT_UPDATES = 3  # updates of the root per delivery at most, however fast changes are stored
 
 
 def root_key(incident_id: int) -> str:
@@ -107,17 +108,29 @@ async def _declaration(
     return True
 
 
-async def _update_root(client: AsyncWebClient, view: TeamView, incident: Incident) -> bool:
-    assert incident.ts is not None
-    pipeline = incidents.pipeline_name(view, incident)
-    blocks = root_blocks(incident, pipeline, view.people, view.file.timezone)
-    try:
-        await client.chat_update(
-            channel=incident.channel, ts=incident.ts, blocks=blocks, text=f"Incident #{incident.id}"
-        )
-    except CALL_ERRORS as error:
-        log.error("incident #%s: the root message could not be updated, will retry: %s", incident.id, error)
-        return False
+async def _update_root(ctx: AppContext, client: AsyncWebClient, view: TeamView, incident_id: int) -> bool:
+    """Show the stored state on the root message, read right before the update and once more after
+    it: a change stored meanwhile, whose own delivery may have updated the root first, still shows."""
+    shown = None
+    for _ in range(ROOT_UPDATES):
+        async with ctx.sessions() as session:
+            incident = await store.get(session, incident_id)
+        if incident is None or incident.ts is None:
+            return False
+        pipeline = incidents.pipeline_name(view, incident)
+        blocks = root_blocks(incident, pipeline, view.people, view.file.timezone)
+        if blocks == shown:
+            break
+        try:
+            await client.chat_update(
+                channel=incident.channel, ts=incident.ts, blocks=blocks, text=f"Incident #{incident.id}"
+            )
+        except CALL_ERRORS as error:
+            log.error(
+                "incident #%s: the root message could not be updated, will retry: %s", incident_id, error
+            )
+            return False
+        shown = blocks
     return True
 
 
@@ -132,31 +145,42 @@ async def _event(
     return await _send(ctx, client, incident, f"event:{event.id}", blocks, text[:300], now)
 
 
+async def _post(
+    ctx: AppContext, client: AsyncWebClient, view: TeamView, incident_id: int, event: Event, now: datetime
+) -> bool:
+    """Send one event's messages, from the incident as stored now; True once Slack has them."""
+    async with ctx.sessions() as session:
+        incident = await store.get(session, incident_id)
+    assert incident is not None
+    if event.kind is EventKind.DECLARED:
+        return await _declaration(ctx, client, view, incident, now)
+    return incident.ts is not None and await _event(ctx, client, view, incident, event, now)
+
+
 async def deliver(
     ctx: AppContext, client: AsyncWebClient, incident_id: int, *, now: datetime
 ) -> Incident | None:
-    """Post what the incident's thread is missing, oldest first; stop at the first failure."""
+    """Post what the incident's thread is missing, oldest first, stopping at the first message not
+    sent (failed, or being sent by another delivery right now); then show the latest state on the
+    root message. An event counts as posted once its message is in the thread and the root shows it.
+    """
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
         pending = [e for e in await store.events(session, incident_id) if not e.posted]
-        incident = await store.get(session, incident_id)
-    if incident is None:
-        return None
+        if await store.get(session, incident_id) is None:
+            return None
+    sent = []
     for event in pending:
-        if event.kind is EventKind.DECLARED:
-            done = await _declaration(ctx, client, view, incident, now)
-        else:
-            async with ctx.sessions() as session:
-                incident = await store.get(session, incident_id)
-            assert incident is not None
-            done = incident.ts is not None and await _event(ctx, client, view, incident, event, now)
-            done = done and await _update_root(client, view, incident)
-        if not done:
+        if not await _post(ctx, client, view, incident_id, event, now):
             break
-        async with ctx.sessions() as session:
-            await store.mark_event_posted(session, event_id=event.id)
-            await session.commit()
+        sent.append(event)
+    changes = any(e.kind is not EventKind.DECLARED for e in pending)
+    if changes and not await _update_root(ctx, client, view, incident_id):
+        sent = [e for e in sent if e.kind is EventKind.DECLARED]  # the others wait for the next sweep
     async with ctx.sessions() as session:
+        for event in sent:
+            await store.mark_event_posted(session, event_id=event.id)
+        await session.commit()
         return await store.get(session, incident_id)
 
 

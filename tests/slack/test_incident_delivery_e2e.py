@@ -1,0 +1,64 @@
+"""Incident threads when Slack and other deliveries get in the way: the root message always ends up
+showing the stored state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.jobs.incidents import escalate_due
+from bot.services import incidents
+from bot.slack.client import make_client
+from bot.slack.context import AppContext
+from bot.store import incidents as store
+from bot.store import ledger
+from tests.slack.conftest import SlackDriver, wait_for
+from tests.slack.incident_calls import declared, latest_root, press, thread_shown
+
+
+async def test_an_acknowledgement_shows_on_the_root_while_another_delivery_holds_the_thread(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await declared(slack, "engagement sev1 Kafka down")
+    async with ctx.sessions() as session:  # another replica escalated it and is posting that right now
+        view = await ctx.views.load(session)
+        await incidents.escalate(session, view=view, incident_id=1, person="david", at=ctx.clock())
+        [escalated] = [e for e in await store.events(session, 1) if not e.posted]
+        key = f"incident:1:event:{escalated.id}"
+        assert await ledger.claim(session, key=key, job="incident", owner="replica-2", now=ctx.clock())
+    await press(slack, "Acknowledge")
+    await wait_for(lambda: bool(slack.fake.of("chat.update")))
+    root = str(latest_root(slack))
+    assert "Status: *acknowledged*" in root and "escalation level 1" in root
+    assert "Escalated" not in thread_shown(slack) and "Acknowledged" not in thread_shown(slack)
+
+    async with ctx.sessions() as session:  # that replica died before posting: the sweep takes over
+        await ledger.release(session, key=key)
+    await escalate_due(ctx, make_client(ctx.settings), now=ctx.clock())
+    events = [line for line in thread_shown(slack).split("\n") if "by *" in line]
+    assert [line.split(" by ")[0] for line in events] == [
+        ":rotating_light: Escalated to level 1 (escalation contacts)",
+        ":eyes: Acknowledged",
+    ]
+
+
+async def test_a_change_stored_while_a_thread_message_is_sent_shows_on_the_root(
+    slack: SlackDriver, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await declared(slack, "engagement sev1 Kafka down")
+    client = make_client(ctx.settings)
+    post = client.chat_postMessage
+
+    async def acknowledged_meanwhile(**message: Any) -> Any:
+        """Bob clicks Acknowledge while the sweep posts the escalation."""
+        answer = await post(**message)
+        async with ctx.sessions() as session:
+            await incidents.acknowledge(session, incident_id=1, person="bob", at=ctx.clock())
+        return answer
+
+    monkeypatch.setattr(client, "chat_postMessage", acknowledged_meanwhile)
+    assert await escalate_due(ctx, client, now=ctx.clock() + timedelta(minutes=5)) == [1]
+    root = str(latest_root(slack))
+    assert "Status: *acknowledged*" in root and "escalation level 1" in root
