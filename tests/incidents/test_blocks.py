@@ -19,6 +19,7 @@ from bot.slack.blocks.incidents import (
     handoff_incident_blocks,
     list_blocks,
     reach_blocks,
+    refused_text,
     root_blocks,
     timing,
 )
@@ -126,6 +127,36 @@ def test_what_people_wrote_shows_as_written_in_the_thread_status_and_list() -> N
     assert_shown_as_written(handoff_incident_blocks(report), HOSTILE)
 
 
+def test_the_timeline_says_which_events_are_not_in_the_thread_yet() -> None:
+    ladder = levels(PIPELINES["growth"], WEEK6.people)
+    posted = event(EventKind.DECLARED, actor="carol", detail="late")
+    waiting = event(EventKind.ESCALATED, id=2, actor=None, level=1, detail="why", posted=False)
+    timeline = timeline_blocks([posted, waiting], ladder, PEOPLE, "America/New_York")
+    assert_valid_blocks(timeline)
+    _, declared, escalated = lines(timeline)
+    assert declared.endswith("Declared by *Carol*. late")
+    assert escalated.endswith(f"<@{PEOPLE['david'].slack_id}> :warning: _not posted in Slack yet_")
+
+
+@pytest.mark.parametrize(
+    ("told", "tail"),
+    [
+        ((), "will be posted once that is fixed."),
+        (("bob",), "once that is fixed. Meanwhile *Bob* was told by direct message."),
+        (
+            ("bob", "alice", "U0KAFKA01"),
+            "Meanwhile *Bob*, *Alice* and <@U0KAFKA01> were told by direct message.",
+        ),
+    ],
+)
+def test_the_declarer_hears_why_slack_refused_the_thread(told: tuple[str, ...], tail: str) -> None:
+    said = refused_text(incident(channel="#data-oncall"), "invite the bot", told, PEOPLE)
+    assert said.startswith(
+        "Slack refused to post in #data-oncall: invite the bot. The incident is stored as #7"
+    )
+    assert said.endswith(tail)
+
+
 def test_the_list_says_how_many_it_leaves_out() -> None:
     many = [incident(id=n) for n in range(1, 46)]
     blocks = list_blocks(many, NAMES, "America/New_York")
@@ -158,8 +189,9 @@ def event(kind: EventKind, **values: object) -> Event:
         "actor": "bob",
         "detail": "",
         "level": None,
+        "posted": True,
     }
-    return Event(kind=kind, posted=False, **{**base, **values})  # type: ignore[arg-type]
+    return Event(kind=kind, **{**base, **values})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

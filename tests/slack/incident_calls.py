@@ -19,6 +19,15 @@ def roots(slack: SlackDriver) -> list[Call]:
     return [c for c in posts if not c.args.get("thread_ts") and not SLACK_USER.match(c.args["channel"])]
 
 
+def direct(slack: SlackDriver) -> dict[str, list[str]]:
+    """The direct messages the bot sent: person's Slack id -> what each showed."""
+    said: dict[str, list[str]] = {}
+    for call in slack.fake.of("chat.postMessage"):
+        if SLACK_USER.match(call.args["channel"]):
+            said.setdefault(call.args["channel"], []).append(" ".join(lines(call.args.get("blocks") or [])))
+    return said
+
+
 def thread(slack: SlackDriver) -> list[Call]:
     return [c for c in slack.fake.of("chat.postMessage") if c.args.get("thread_ts")]
 

@@ -20,6 +20,7 @@ People = Mapping[str, Person]
 SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 NOBODY: Mapping[str, str] = MappingProxyType({})
 NO_EVENTS: Mapping[int, Mapping[str, str]] = MappingProxyType({})
+NOT_POSTED = ":warning: _not posted in Slack yet_"
 
 
 def person(person_id: str | None, people: People) -> str:
@@ -102,11 +103,13 @@ def timeline_blocks(
     zone: str,
     unreachable: Mapping[int, Mapping[str, str]] = NO_EVENTS,
 ) -> Blocks:
-    """The last 20 events; `unreachable` says, per escalation event, who it called in vain."""
+    """The last 20 events; `unreachable` says, per escalation event, who it called in vain. Those not
+    in the thread yet (Slack failed or refused it) say so: nobody was told of them there."""
     lines = [
         written_line(
             f"{slack_time(e.at, zone)} {event_text(e, ladder, people, unreachable.get(e.id, NOBODY))}",
             written(e),
+            *([] if e.posted else [NOT_POSTED]),
         )
         for e in events[-20:]
     ]

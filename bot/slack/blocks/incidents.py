@@ -126,6 +126,34 @@ def root_blocks(incident: Incident, pipeline: str, people: People, zone: str) ->
     return [*blocks, context(" · ".join(_facts(incident, people, zone))), actions(*_buttons(incident))]
 
 
+def direct_blocks(incident: Incident, pipeline: str, said: str, channel: str, hint: str) -> Blocks:
+    """A direct message in place of a thread message Slack refused to post: the incident, what
+    happened (`said`, as the thread would have said it), and why it comes this way."""
+    return [
+        section(f"*{escape(title(incident, pipeline))}*"),
+        literal_section(incident.summary),
+        section(said),
+        context(
+            f"You get this directly because Slack refused to post in {escape(channel)}: {escape(hint)}. "
+            "The thread follows there once that is fixed."
+        ),
+    ]
+
+
+def refused_text(incident: Incident, hint: str, told: Sequence[str], people: People) -> str:
+    """What the declarer hears when Slack refuses the thread for good; `told`: whom the bot told
+    directly instead (person ids, or Slack ids outside the team)."""
+    said = (
+        f"Slack refused to post in {escape(incident.channel)}: {escape(hint)}. The incident is stored "
+        f"as #{incident.id} and will be posted once that is fixed."
+    )
+    if not told:
+        return said
+    names = [named(p, people) for p in told]
+    whom = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{said} Meanwhile {whom} {'was' if len(names) == 1 else 'were'} told by direct message."
+
+
 def reach_blocks(reaches: Sequence[Reach], people: People) -> Blocks:
     reached = [f"{who(r.person, people)} ({r.role})" for r in reaches if r.reached]
     stand_ins = mentioned(reaches)[len(reached) :]  # those reached come first

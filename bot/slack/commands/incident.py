@@ -18,7 +18,7 @@ from bot.services.pipelines import typed_names
 from bot.slack.blocks.common import as_typed, escape, section
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
 from bot.slack.blocks.incident_timeline import timeline_blocks
-from bot.slack.blocks.incidents import help_blocks, list_blocks, root_blocks, usage_blocks
+from bot.slack.blocks.incidents import help_blocks, list_blocks, refused_text, root_blocks, usage_blocks
 from bot.slack.commands import incident_parse as parse
 from bot.slack.context import AppContext
 from bot.slack.incident_thread import deliver, incidents_channel, permalink
@@ -73,8 +73,13 @@ async def declare(
 
 
 async def post_and_link(ctx: AppContext, client: AsyncWebClient, incident: Incident) -> str:
-    """Post the incident's thread, and a line for the declarer that links to it."""
-    posted = await deliver(ctx, client, incident.id, now=ctx.clock())
+    """Post the incident's thread, and a line for the declarer that links to it (or says why not)."""
+    delivery = await deliver(ctx, client, incident.id, now=ctx.clock())
+    if delivery and delivery.refused:
+        async with ctx.sessions() as session:
+            people = (await ctx.views.load(session)).people
+        return refused_text(delivery.incident, delivery.refused.hint, delivery.refused.told, people)
+    posted = delivery.incident if delivery else None
     link = await permalink(client, posted) if posted else None
     if posted is None or posted.ts is None:
         return f"Incident #{incident.id} is stored; its thread will follow in {escape(incident.channel)}."
