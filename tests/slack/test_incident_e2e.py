@@ -322,6 +322,26 @@ async def test_escalate_resolve_reopen(slack: SlackDriver) -> None:
         assert said in timeline
 
 
+async def test_a_second_incident_on_a_pipeline_tells_its_declarer_of_the_open_one(
+    slack: SlackDriver, clock: Clock
+) -> None:
+    await declared(slack, "growth sev2 numbers late", user=CAROL)
+    clock.at += timedelta(minutes=3)
+    await declared(slack, "growth sev1 dashboard empty", user=BOB)  # the same outage, maybe: not blocked
+    link, note = slack.fake.of("response:cmd")[-1].args["text"].split("\n")
+    assert link.startswith("Incident #2: <https://") and len(roots(slack)) == 2
+    first = "<https://example.slack.com/archives/#data-oncall/p1700000000000001|#1>"
+    assert note == f"Note: {first} on Growth Pipeline is already open (declared 3 min ago by *Carol*)."
+
+    await declared(slack, "profit sev3 totals off", user=BOB)  # another pipeline
+    assert "Note" not in slack.fake.of("response:cmd")[-1].args["text"]
+    await slack.command("/incident", "resolve 1 reran the job", user=CAROL)
+    await declared(slack, "growth sev2 still empty", user=DAVID)
+    [note] = slack.fake.of("response:cmd")[-1].args["text"].split("\n")[1:]  # the resolved one not named
+    assert note.startswith("Note: <https://")
+    assert note.endswith("|#2> on Growth Pipeline is already open (declared just now by *Bob*).")
+
+
 async def test_automatic_escalation_on_an_injected_clock(slack: SlackDriver, ctx: AppContext) -> None:
     await declared(slack, "engagement sev1 Kafka down")
     client = make_client(ctx.settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -152,6 +152,20 @@ def refused_text(incident: Incident, hint: str, told: Sequence[str], people: Peo
     names = [named(p, people) for p in told]
     whom = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return f"{said} Meanwhile {whom} {'was' if len(names) == 1 else 'were'} told by direct message."
+
+
+def already_open_lines(
+    others: Sequence[tuple[Incident, str | None]], pipeline: str, people: People, now: datetime
+) -> list[str]:
+    """A note per incident already open on the pipeline (`others`: each with its thread's link)."""
+    notes = []
+    for other, link in others:
+        number = link_text(link, f"#{other.id}") if link else f"#{other.id}"
+        span = now - other.declared_at
+        ago = "just now" if span < timedelta(minutes=1) else f"{duration(span)} ago"
+        by = named(other.declared_by, people)
+        notes.append(f"Note: {number} on {escape(pipeline)} is already open (declared {ago} by {by}).")
+    return notes
 
 
 def reach_blocks(reaches: Sequence[Reach], people: People) -> Blocks:

@@ -18,13 +18,21 @@ from bot.services.pipelines import typed_names
 from bot.slack.blocks.common import as_typed, escape, section
 from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
 from bot.slack.blocks.incident_timeline import timeline_blocks
-from bot.slack.blocks.incidents import help_blocks, list_blocks, refused_text, root_blocks, usage_blocks
+from bot.slack.blocks.incidents import (
+    already_open_lines,
+    help_blocks,
+    list_blocks,
+    refused_text,
+    root_blocks,
+    usage_blocks,
+)
 from bot.slack.commands import incident_parse as parse
 from bot.slack.context import AppContext
-from bot.slack.incident_thread import deliver, incidents_channel, permalink
+from bot.slack.incident_thread import Delivery, deliver, incidents_channel, permalink
 
 log = logging.getLogger(__name__)
 Blocks = list[dict[str, Any]]
+NOTES = 3  # incidents already open on the pipeline, named to the declarer at most
 
 
 def typed_text(view: TeamView, text: str) -> str:
@@ -36,6 +44,7 @@ def typed_text(view: TeamView, text: str) -> str:
 class Declared:
     incident: Incident
     created: bool
+    also_open: list[Incident]  # others still open on the same pipeline, maybe the same outage
 
 
 async def declare(
@@ -69,16 +78,31 @@ async def declare(
         incident, created = await incidents.declare(
             session, key=key, declaration=declaration, at=ctx.clock(), until_resolved=until_resolved
         )
-    return Declared(incident, created)
+        also_open = [
+            i
+            for i in await incidents.open_incidents(session)
+            if i.pipeline == match.key and i.id != incident.id
+        ]
+    return Declared(incident, created, also_open)
 
 
-async def post_and_link(ctx: AppContext, client: AsyncWebClient, incident: Incident) -> str:
-    """Post the incident's thread, and a line for the declarer that links to it (or says why not)."""
-    delivery = await deliver(ctx, client, incident.id, now=ctx.clock())
+async def post_and_link(ctx: AppContext, client: AsyncWebClient, declared: Declared) -> str:
+    """Post the incident's thread; what its declarer hears: a link to it (or why there is none yet),
+    and which incidents were already open on the pipeline, as one may be the same outage."""
+    delivery = await deliver(ctx, client, declared.incident.id, now=ctx.clock())
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+    others = [(other, await permalink(client, other)) for other in declared.also_open[:NOTES]]
+    pipeline = incidents.pipeline_name(view, declared.incident)
+    notes = already_open_lines(others, pipeline, view.people, ctx.clock())
+    return "\n".join([await _thread_line(client, declared.incident, delivery, view), *notes])
+
+
+async def _thread_line(
+    client: AsyncWebClient, incident: Incident, delivery: Delivery | None, view: TeamView
+) -> str:
     if delivery and delivery.refused:
-        async with ctx.sessions() as session:
-            people = (await ctx.views.load(session)).people
-        return refused_text(delivery.incident, delivery.refused.hint, delivery.refused.told, people)
+        return refused_text(delivery.incident, delivery.refused.hint, delivery.refused.told, view.people)
     posted = delivery.incident if delivery else None
     link = await permalink(client, posted) if posted else None
     if posted is None or posted.ts is None:
@@ -122,7 +146,7 @@ async def _declare_command(
         text="Incident",
     )
     if outcome.created:
-        line = await post_and_link(ctx, client, outcome.incident)
+        line = await post_and_link(ctx, client, outcome)
         await respond(text=line, response_type="ephemeral", replace_original=False)
 
 

@@ -82,7 +82,7 @@ async def declare_submitted(
         await _tell_declarer(client, meta, user, outcome)
         return
     if outcome.created:
-        line = await post_and_link(ctx, client, outcome.incident)
+        line = await post_and_link(ctx, client, outcome)
     else:
         line = f"Incident #{outcome.incident.id} was already declared from this; its thread is in "
         line += escape(outcome.incident.channel) + "."
