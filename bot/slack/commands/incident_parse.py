@@ -47,7 +47,7 @@ class Resolve:
 
 @dataclass(frozen=True)
 class Declare:
-    pipeline: str  # the key of the pipeline its key, name or alias named exactly
+    pipeline: str  # the key of the pipeline named exactly, by its key, name or an alias
     severity: str
     summary: str
 
