@@ -56,7 +56,7 @@ async def declared(slack: SlackDriver, text: str, *, user: str = CAROL) -> None:
     """Declare by command and wait until its thread is posted (the declarer's link comes last)."""
     links = len(slack.fake.of("response:cmd"))
     answer = await slack.command("/incident", text, user=user)
-    assert "declared" in str(answer["blocks"])
+    assert "declared; posting its thread in #data-oncall." in str(answer["blocks"])
     await wait_for(lambda: len(slack.fake.of("response:cmd")) > links)
 
 

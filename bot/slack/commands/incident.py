@@ -139,12 +139,10 @@ async def _declare_command(
     if isinstance(outcome, str):
         await ack(blocks=usage_blocks(outcome), text="Unknown pipeline")
         return
-    said = "declared" if outcome.created else "was already declared"
     where = escape(outcome.incident.channel)
-    await ack(
-        blocks=[section(f"Incident #{outcome.incident.id} {said}; its thread is in {where}.")],
-        text="Incident",
-    )
+    # A new incident's link follows once its thread is posted; the ack only says it is stored.
+    said = "declared; posting its thread in" if outcome.created else "was already declared; its thread is in"
+    await ack(blocks=[section(f"Incident #{outcome.incident.id} {said} {where}.")], text="Incident")
     if outcome.created:
         line = await post_and_link(ctx, client, outcome)
         await respond(text=line, response_type="ephemeral", replace_original=False)
