@@ -120,6 +120,7 @@ async def approve(
             teammate=person,
             proposal=_proposal(swap),
             at=at,
+            reader=person,
             ignore=swap.id,
         )
     except SwapRefused:

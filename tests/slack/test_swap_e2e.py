@@ -532,3 +532,17 @@ async def test_app_home_and_the_calendar_feed_show_an_applied_swap(
     [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
     feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")
     assert "On call (primary)\\, data-oncall: Carol" in feed and "covers for Alice (swap #1)" in feed
+
+
+async def test_a_refused_approval_is_written_on_the_approvers_clock(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await living_in(ctx, "carol", "Europe/London")
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    await slack.command("/oncall", "away 2027-03-03 2027-03-04", user=CAROL)  # her own days, in London
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: bool(ephemeral(slack)))
+    [refused] = ephemeral(slack)
+    assert refused.startswith("Not applied: Carol is away from Wed 03 Mar 00:00 GMT to Fri 05 Mar 00:00 GMT")
+    assert "EST" not in refused and refused.endswith("The request is still open.")
+    assert await holders(ctx, ALICE_WEEK) == ("alice", "bob", Reason.ROTATION)
