@@ -47,6 +47,8 @@ class AbsenceRecorded:
     start: datetime
     end: datetime
     covers: list[Cover]
+    reason: str = ""
+    actor: str = ""  # who recorded it: the person away, or an admin for them
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ async def record_absence(
     await audit.record(
         session, actor=actor, source=source, action="absence.add", subject=person.id, detail=detail, at=at
     )
-    return AbsenceRecorded(absence_id, person, start, end, covers)
+    return AbsenceRecorded(absence_id, person, start, end, covers, reason, actor)
 
 
 async def upcoming(session: AsyncSession, *, person: str, at: datetime) -> list[Absence]:

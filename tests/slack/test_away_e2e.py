@@ -394,3 +394,22 @@ async def test_app_home_and_the_calendar_feed_show_an_absence(slack: SlackDriver
     [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
     feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")
     assert "On call (primary)\\, data-oncall: Bob" in feed and "vacation cover: alice away" in feed
+
+
+async def test_the_person_away_is_told_when_an_admin_records_or_cancels_it(slack: SlackDriver) -> None:
+    await slack.command("/oncall", f"away <@{BOB}|bob> 2026-12-09 2026-12-10 flu", user=DAVID)
+    await wait_for(lambda: bool(sent_to(slack, BOB, "An absence was recorded for you")))
+    [told] = sent_to(slack, BOB, "An absence was recorded for you")
+    assert f"<@{DAVID}> recorded absence #1 for you: away <!date^" in told and "(flu)" in told
+    assert "*Who covers*" in told
+    assert "`/oncall away cancel 1` takes it back" in told
+    # A week without a shift of his: still told, by the admin who records it and who cancels it.
+    await slack.command("/oncall", f"away <@{BOB}|bob> 2026-12-22 2026-12-23", user=DAVID)
+    await wait_for(lambda: len(sent_to(slack, BOB, "An absence was recorded for you")) == 2)
+    second = sent_to(slack, BOB, "An absence was recorded for you")[1]
+    assert "No shift of yours falls in that time." in second
+    await slack.command("/oncall", "away cancel 2", user=DAVID)
+    await wait_for(lambda: bool(sent_to(slack, BOB, "Your absence is cancelled")))
+    [back] = sent_to(slack, BOB, "Your absence is cancelled")
+    assert "<@U0BOB0001>'s absence #2 is cancelled; no shift of yours changes." in back
+    all_valid(slack)

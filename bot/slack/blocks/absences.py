@@ -48,6 +48,21 @@ def recorded_blocks(recorded: AbsenceRecorded, people: People, zone: str) -> Blo
     ]
 
 
+def recorded_for_you_blocks(recorded: AbsenceRecorded, people: People, zone: str) -> Blocks:
+    """To the person away, when an admin recorded the absence for them."""
+    span = f"{slack_time(recorded.start, zone)} → {slack_time(recorded.end, zone)}"
+    reason = f" ({escape(recorded.reason)})" if recorded.reason else ""
+    lines = _lines(recorded.covers, people, zone)
+    covering = f"\n*Who covers*\n{lines}" if lines else "\nNo shift of yours falls in that time."
+    return [
+        section(
+            f":palm_tree: {who(recorded.actor, people)} recorded absence #{recorded.id} for you: "
+            f"away {span}{reason}.{covering}"
+        ),
+        context(f"`/oncall away list` shows it; `/oncall away cancel {recorded.id}` takes it back."),
+    ]
+
+
 def covers_notice_blocks(absent: str, covers: Sequence[Cover], people: People, zone: str) -> Blocks:
     """To someone who now covers: what they hold because of the absence."""
     lines = _lines(covers, people, zone)
@@ -185,9 +200,8 @@ def cancelled_notice_blocks(
 def cancelled_dm_blocks(cancelled: AbsenceCancelled, person: str, people: People, zone: str) -> Blocks:
     """To each person whose shifts change back."""
     changes = _for(person, ((c.segment, c.otherwise) for c in cancelled.covers), zone)
-    return [
-        section(f":leftwards_arrow_with_hook: {_taken_back(cancelled, people, zone)}, so for you:\n{changes}")
-    ]
+    for_you = f", so for you:\n{changes}" if changes else "; no shift of yours changes."
+    return [section(f":leftwards_arrow_with_hook: {_taken_back(cancelled, people, zone)}{for_you}")]
 
 
 def call_cancelled_blocks(cancelled: AbsenceCancelled, people: People, zone: str) -> Blocks:

@@ -24,6 +24,7 @@ from bot.slack.blocks.absences import (
     cancelled_notice_blocks,
     covers_notice_blocks,
     recorded_blocks,
+    recorded_for_you_blocks,
     volunteer_call_blocks,
 )
 from bot.slack.blocks.common import escape
@@ -125,9 +126,13 @@ def _recorded_notices(
     calls: Mapping[str, int],
 ) -> list[Notice]:
     """One message to each person who now covers, and one to each rotation channel affected; the
-    channel is asked for a volunteer for every backup stretch the engine had to fill."""
+    channel is asked for a volunteer for every backup stretch the engine had to fill. The person away
+    is told too when someone else recorded it."""
     found: list[Notice] = []
     absent = recorded.person.id
+    if recorded.actor != absent and recorded.person.slack_id:
+        blocks = recorded_for_you_blocks(recorded, view.people, _zone(view, absent, view.file.timezone))
+        found.append(Notice(recorded.person.slack_id, blocks, "An absence was recorded for you"))
     for rotation, covers in sorted(_by_rotation(recorded.covers).items()):
         zone = view.rotations[rotation].timezone
         blocks = volunteer_call_blocks(absent, covers, view.people, zone, offers.get(rotation, []))
@@ -164,13 +169,16 @@ def _cancelled_notices(cancelled: AbsenceCancelled, view: TeamView, actor: Perso
             )
         )
     involved = {c.segment.person for c in cancelled.covers} | {c.otherwise.person for c in cancelled.covers}
+    absent_id = cancelled.absence.person
+    involved.add(absent_id)  # told even without a shift in that time, when an admin took it back
     for person_id in sorted(p for p in involved if p and p != actor.id):
         person = view.people.get(person_id)
         if person and person.slack_id:
             blocks = cancelled_dm_blocks(
                 cancelled, person_id, view.people, _zone(view, person_id, view.file.timezone)
             )
-            found.append(Notice(person.slack_id, blocks, "Your shifts changed back"))
+            text = "Your absence is cancelled" if person_id == absent_id else "Your shifts changed back"
+            found.append(Notice(person.slack_id, blocks, text))
     for call in cancelled.calls:
         if call.ts and call.rotation in view.rotations:
             zone = view.rotations[call.rotation].timezone
