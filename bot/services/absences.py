@@ -134,9 +134,10 @@ async def record_absence(
     return AbsenceRecorded(absence_id, person, start, end, covers, reason, actor)
 
 
-async def upcoming(session: AsyncSession, *, person: str, at: datetime) -> list[Absence]:
-    """A person's absences that have not ended yet."""
-    return await absences_overlapping(session, start=at, end=at + timedelta(days=3650), people=[person])
+async def upcoming(session: AsyncSession, *, person: str | None, at: datetime) -> list[Absence]:
+    """A person's (None: everyone's) absences that have not ended yet."""
+    people = None if person is None else [person]
+    return await absences_overlapping(session, start=at, end=at + timedelta(days=3650), people=people)
 
 
 async def _own(session: AsyncSession, absence_id: int, actor: Person, at: datetime) -> Absence:

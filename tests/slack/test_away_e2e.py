@@ -413,3 +413,22 @@ async def test_the_person_away_is_told_when_an_admin_records_or_cancels_it(slack
     [back] = sent_to(slack, BOB, "Your absence is cancelled")
     assert "<@U0BOB0001>'s absence #2 is cancelled; no shift of yours changes." in back
     all_valid(slack)
+
+
+async def test_admins_list_someone_elses_absences_or_everyones(slack: SlackDriver) -> None:
+    await slack.command("/oncall", "away 2026-12-21 2026-12-31 holidays", user=CAROL)
+    await slack.command("/oncall", "away 2026-12-16 2026-12-17 move", user=BOB)
+    refused = await slack.command("/oncall", f"away list <@{CAROL}|carol>", user=BOB)
+    assert "Only admins list someone else's absences" in text_of(refused)
+    assert "Only admins" in text_of(await slack.command("/oncall", "away list all", user=BOB))
+    assert "*Your absences*" in text_of(await slack.command("/oncall", f"away list <@{CAROL}>", user=CAROL))
+    carols = await slack.command("/oncall", f"away list <@{CAROL}|carol>", user=ALICE)
+    assert_valid_blocks(carols["blocks"])
+    listed = text_of(carols)
+    assert f"*Absences of <@{CAROL}>*" in listed and "#1: <!date^" in listed and "(holidays)" in listed
+    assert "#2" not in listed
+    everyone = await slack.command("/oncall", "away list all", user=ALICE)
+    assert_valid_blocks(everyone["blocks"])
+    assert f"• #2: <@{BOB}> <!date^" in text_of(everyone) and f"• #1: <@{CAROL}> <!date^" in text_of(everyone)
+    stranger = await slack.command("/oncall", "away list <@U0STRANGER>", user=ALICE)
+    assert "is not in the team file" in text_of(stranger)

@@ -19,6 +19,7 @@ from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
 People = Mapping[str, Person]
+LISTED = 40  # absences in one list: what a section's 3000 characters hold
 
 
 def _line(rotation: str, segment: Segment, people: People, zone: str) -> str:
@@ -69,17 +70,28 @@ def covers_notice_blocks(absent: str, covers: Sequence[Cover], people: People, z
     return [section(f":palm_tree: {who(absent, people)} is away, so the schedule changed:\n{lines}")]
 
 
-def absences_list_blocks(absences: Sequence[Absence], zone: str) -> Blocks:
+def absences_list_blocks(
+    absences: Sequence[Absence], zone: str, people: People, *, reader: str, whose: str | None
+) -> Blocks:
+    """`/oncall away list`: the absences of `whose` (None: everyone's), each with its id to cancel
+    it by, as `reader` asked."""
+    if whose == reader:
+        title, none = "*Your absences*", "You have no absence recorded from now on."
+    elif whose is None:
+        title, none = "*Everyone's absences*", "Nobody has an absence recorded from now on."
+    else:
+        title, none = f"*Absences of {who(whose, people)}*", f"{who(whose, people)} has none from now on."
     if not absences:
-        return [
-            section("You have no absence recorded from now on. `/oncall away START END [reason]` adds one.")
-        ]
+        return [section(f"{none} `/oncall away START END [reason]` adds one.")]
     lines = [
-        f"• #{a.id}: {slack_time(a.start, zone)} → {slack_time(a.end, zone)}"
+        f"• #{a.id}: "
+        + (f"{who(a.person, people)} " if whose is None else "")
+        + f"{slack_time(a.start, zone)} → {slack_time(a.end, zone)}"
         + (f" ({escape(a.reason)})" if a.reason else "")
-        for a in absences
+        for a in absences[:LISTED]
     ]
-    return [section("*Your absences*\n" + "\n".join(lines))]
+    more = [context(f"And {len(absences) - LISTED} more.")] if len(absences) > LISTED else []
+    return [section(f"{title}\n" + "\n".join(lines)), *more]
 
 
 def _offer_button(offer: VolunteerOffer, zone: str) -> dict[str, Any]:

@@ -61,7 +61,7 @@ async def answer(
     zone = me.timezone or view.file.timezone
     try:
         if request.away == "list":
-            return absences_list_blocks(await absences.upcoming(session, person=me.id, at=at), zone)
+            return await _list(session, view, me, request, at)
         if request.away == "cancel":
             return await _cancel(session, ctx, view, me, request.absence_id or 0, at, notices)
         target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
@@ -88,6 +88,21 @@ async def answer(
     ctx.views.invalidate()
     notices += _recorded_notices(recorded, view, offers, calls)
     return recorded_blocks(recorded, view.people, zone)
+
+
+async def _list(
+    session: AsyncSession, view: TeamView, me: Person, request: OncallRequest, at: datetime
+) -> Blocks:
+    """Mine; admins also someone else's, or everyone's."""
+    zone = me.timezone or view.file.timezone
+    target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
+    if (request.everyone or target != me) and not me.admin:
+        return usage_blocks("Only admins list someone else's absences; `/oncall away list` shows yours.")
+    if target is None:
+        return usage_blocks(f"<@{request.slack_id}> is not in the team file, so has no absences.")
+    whose = None if request.everyone else target.id
+    found = await absences.upcoming(session, person=whose, at=at)
+    return absences_list_blocks(found, zone, view.people, reader=me.id, whose=whose)
 
 
 async def _cancel(
