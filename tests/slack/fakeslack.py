@@ -39,7 +39,8 @@ class FakeSlack:
     (`DROP` instead of a status closes the connection; a 429 asks to wait `retry_after` seconds).
 
     `users_by_email` is the workspace users.lookupByEmail knows (email -> user id); `refusals` maps a
-    method to the error Slack answers it with, e.g. {"users.lookupByEmail": "missing_scope"}.
+    method (or `method:channel`, for one channel only) to the error Slack answers it with, e.g.
+    {"users.lookupByEmail": "missing_scope"} or {"chat.postMessage:U0CAROL01": "user_not_found"}.
     """
 
     calls: list[Call] = field(default_factory=list)
@@ -90,8 +91,9 @@ class FakeSlack:
                 status=status,
                 headers=headers,
             )
-        if method in self.refusals:
-            return web.json_response({"ok": False, "error": self.refusals[method]})
+        refusal = self.refusals.get(f"{method}:{args.get('channel')}") or self.refusals.get(method)
+        if refusal:
+            return web.json_response({"ok": False, "error": refusal})
         return web.json_response({"ok": True, **self.answer(method, args)})
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
