@@ -26,6 +26,7 @@ from bot.store.volunteer_calls import VolunteerCall
 from bot.teamfile.schema import Person
 
 VOLUNTEER_WINDOW = timedelta(hours=24)  # open until the absence starts, at most this long
+LEAST_WINDOW = timedelta(hours=1)  # and at least this long, unless a stretch ends sooner
 SCHEDULER = "scheduler"
 
 
@@ -67,23 +68,41 @@ class Unclaimed:
 
 
 def volunteer_offers(recorded: AbsenceRecorded, at: datetime) -> dict[str, list[VolunteerOffer]]:
-    """Per rotation, the backup stretches the engine had to fill, offered until the deadline."""
-    deadline = min(recorded.start, at + VOLUNTEER_WINDOW)
-    if deadline <= at:
+    """Per rotation, the backup stretches the engine had to fill, offered until the deadline: when the
+    absence starts, but at least an hour (a volunteer takes over from their click on) and at most a
+    day, and never past the end of the first stretch."""
+    stretches = [c for c in recorded.covers if c.segment.role is Role.BACKUP]
+    if not stretches:
         return {}
+    deadline = min(
+        at + VOLUNTEER_WINDOW,
+        max(recorded.start, at + LEAST_WINDOW),
+        min(c.segment.end for c in stretches),
+    )
     offers: dict[str, list[VolunteerOffer]] = {}
-    for cover in recorded.covers:
-        if cover.segment.role is Role.BACKUP:
-            offers.setdefault(cover.rotation, []).append(
-                VolunteerOffer(
-                    absence=recorded.id,
-                    rotation=cover.rotation,
-                    start=cover.segment.start,
-                    end=cover.segment.end,
-                    deadline=deadline,
-                )
+    for cover in stretches:
+        offers.setdefault(cover.rotation, []).append(
+            VolunteerOffer(
+                absence=recorded.id,
+                rotation=cover.rotation,
+                start=cover.segment.start,
+                end=cover.segment.end,
+                deadline=deadline,
             )
+        )
     return offers
+
+
+def _taken(offer: VolunteerOffer, volunteers: Sequence[Override]) -> Override | None:
+    """The volunteer who took (the rest of) an offered stretch."""
+    return next(
+        (
+            v
+            for v in volunteers
+            if v.rotation == offer.rotation and v.start < offer.end and offer.start < v.end
+        ),
+        None,
+    )
 
 
 async def open_calls(
@@ -115,13 +134,14 @@ async def call_post(
     covers = await covers_because_of(
         session, view=view, absence=absence, start=absence.start, end=absence.end, rotation=call.rotation
     )
-    taken_by = {
-        o.start: o.person for o in await volunteers_for(session, call.absence) if o.rotation == call.rotation
-    }
-    offers = [VolunteerOffer.model_validate(o) for o in call.offers]
-    taken = [(o, taken_by[o.start]) for o in offers if o.start in taken_by]
-    left = [o for o in offers if o.start not in taken_by] if call.state == "open" else []
-    return CallPost(call, absence.person, covers, taken, left)
+    volunteers = await volunteers_for(session, call.absence)
+    taken, left = [], []
+    for offer in map(VolunteerOffer.model_validate, call.offers):
+        if found := _taken(offer, volunteers):
+            taken.append((offer, found.person))
+        else:
+            left.append(offer)
+    return CallPost(call, absence.person, covers, taken, left if call.state == "open" else [])
 
 
 async def _holders(session: AsyncSession, view: TeamView, offer: VolunteerOffer) -> list[Segment]:
@@ -134,7 +154,7 @@ async def _holders(session: AsyncSession, view: TeamView, offer: VolunteerOffer)
 async def _open_offer(
     session: AsyncSession, view: TeamView, offer: VolunteerOffer, person: Person, at: datetime
 ) -> tuple[VolunteerCall, Absence, VolunteerOffer]:
-    """The call, its absence and the stretch as stored, if `person` may take it now."""
+    """The call, its absence and what is left of the stretch, if `person` may take it now."""
     rotation = view.rotations.get(offer.rotation)
     found = await store.calls_of(session, absence=offer.absence, rotation=offer.rotation)
     absence = await get_absence(session, offer.absence)
@@ -150,12 +170,13 @@ async def _open_offer(
         raise AbsenceRefused("that stretch is not one this call offers")
     if person.id not in rotation.members or person.id == absence.person:
         raise AbsenceRefused(f"only another member of {rotation.name} can cover this")
-    taken = await volunteers_for(session, absence.id or 0)
-    if any(o.rotation == stored.rotation and o.start == stored.start for o in taken):
+    if _taken(stored, await volunteers_for(session, absence.id or 0)):
         raise AbsenceRefused("someone else volunteered first")
-    if await absences_overlapping(session, start=stored.start, end=stored.end, people=[person.id]):
+    # From the click on (the deadline comes before any stretch ends): who was backup before stays.
+    rest = stored.model_copy(update={"start": max(stored.start, at)})
+    if await absences_overlapping(session, start=rest.start, end=rest.end, people=[person.id]):
         raise AbsenceRefused("you are away during that time yourself")
-    return call, absence, stored
+    return call, absence, rest
 
 
 async def volunteer(
@@ -165,33 +186,35 @@ async def volunteer(
     The check and the override are one transaction, with the rotation held, so a crash leaves nothing
     half done and two clicks at once are decided one after the other."""
     await lock_rotations(session, [offer.rotation])
-    call, absence, stored = await _open_offer(session, view, offer, person, at)
-    before = await _holders(session, view, stored)
+    call, absence, stretch = await _open_offer(session, view, offer, person, at)
+    before = await _holders(session, view, stretch)
     if any(s.person == person.id and s.role is Role.PRIMARY for s in before):
         raise AbsenceRefused("you are primary during that time; a backup must be someone else")
     cover = Override(
-        stored.rotation,
+        stretch.rotation,
         Role.BACKUP,
         person.id,
-        stored.start,
-        stored.end,
+        stretch.start,
+        stretch.end,
         Reason.VOLUNTEER,
-        note=f"volunteered for absence #{stored.absence}",
+        note=f"volunteered for absence #{stretch.absence}",
     )
-    await add_override(session, override=cover, actor=person.id, source=source, at=at, absence=stored.absence)
+    await add_override(
+        session, override=cover, actor=person.id, source=source, at=at, absence=stretch.absence
+    )
     await audit.record(
         session,
         actor=person.id,
         source=source,
         action="absence.volunteer",
-        subject=stored.rotation,
-        detail=f"#{stored.absence}: backup {stored.start.isoformat()} to {stored.end.isoformat()}",
+        subject=stretch.rotation,
+        detail=f"#{stretch.absence}: backup {stretch.start.isoformat()} to {stretch.end.isoformat()}",
         at=at,
     )
-    changes = handovers(before, await _holders(session, view, stored))
+    changes = handovers(before, await _holders(session, view, stretch))
     post = await call_post(session, view=view, call=call, absence=absence)
     await session.commit()
-    return Volunteered(post, stored, person.id, changes)
+    return Volunteered(post, stretch, person.id, changes)
 
 
 async def _close(
@@ -206,8 +229,8 @@ async def _close(
     assert absence is not None  # a call goes with its absence
     [closed] = await store.calls_of(session, absence=call.absence, rotation=call.rotation)
     post = await call_post(session, view=view, call=closed, absence=absence)
-    taken = {o.start for o, _ in post.taken}
-    untaken = [o for o in map(VolunteerOffer.model_validate, call.offers) if o.start not in taken]
+    taken = [o for o, _ in post.taken]
+    untaken = [o for o in map(VolunteerOffer.model_validate, call.offers) if o not in taken]
     stands = [s for o in untaken for s in await _holders(session, view, o) if s.role is Role.BACKUP]
     if stands:
         names = ", ".join(sorted({s.person or "nobody" for s in stands}))

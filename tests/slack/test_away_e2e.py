@@ -432,3 +432,38 @@ async def test_admins_list_someone_elses_absences_or_everyones(slack: SlackDrive
     assert f"• #2: <@{BOB}> <!date^" in text_of(everyone) and f"• #1: <@{CAROL}> <!date^" in text_of(everyone)
     stranger = await slack.command("/oncall", "away list <@U0STRANGER>", user=ALICE)
     assert "is not in the team file" in text_of(stranger)
+
+
+async def test_an_absence_under_way_counts_from_now_and_still_asks_for_a_volunteer(
+    slack: SlackDriver, ctx: AppContext, settings: Settings
+) -> None:
+    three_am = datetime(2026, 12, 8, 3, tzinfo=NY)
+    object.__setattr__(ctx, "clock", lambda: three_am)
+    answer = await slack.command("/oncall", "away 2026-12-08 2026-12-09 sick", user=BOB)  # backup this week
+    thursday = f"<!date^{int(datetime(2026, 12, 10, tzinfo=NY).timestamp())}^"
+    assert f"<@{BOB}> away from now until {thursday}" in text_of(answer) and "(sick)" in text_of(answer)
+    midnight = int(datetime(2026, 12, 8, tzinfo=NY).timestamp())
+    assert f"<!date^{midnight}^" not in text_of(answer)
+    # The night so far stays as it was; from now on the bot's pick is backup.
+    assert await holder(ctx, datetime(2026, 12, 8, 2, 59, tzinfo=NY), "backup") == ("bob", Reason.ROTATION)
+    chosen, why = await holder(ctx, three_am, "backup")
+    assert chosen in ("carol", "david") and why is Reason.ABSENCE
+    await wait_for(lambda: bool(sent_to(slack, SLACK_IDS[chosen], "You now cover a shift")))
+    [dm] = sent_to(slack, SLACK_IDS[chosen], "You now cover a shift")
+    assert f"backup from now until {thursday}" in dm
+    # The channel is asked for a volunteer, for an hour.
+    [post] = [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "#data-oncall"]
+    assert labels(post.args["blocks"]) == ["I'll cover from now → Thu 10 Dec 00:00 EST"]
+    four_am = datetime(2026, 12, 8, 4, tzinfo=NY)
+    assert f"Until <!date^{int(four_am.timestamp())}^" in str(post.args["blocks"])
+    # A volunteer half an hour later takes over from that moment on.
+    volunteer = "david" if chosen == "carol" else "carol"
+    half_past = datetime(2026, 12, 8, 3, 30, tzinfo=NY)
+    object.__setattr__(ctx, "clock", lambda: half_past)
+    [button] = [e for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    await press(slack, button["action_id"], button["value"], SLACK_IDS[volunteer])
+    assert await holder(ctx, datetime(2026, 12, 8, 3, 29, tzinfo=NY), "backup") == (chosen, Reason.ABSENCE)
+    assert await holder(ctx, half_past, "backup") == (volunteer, Reason.VOLUNTEER)
+    history = text_of(await slack.command("/oncall", "history 2", user=ALICE))
+    assert f"(asked from <!date^{midnight}^" in history
+    all_valid(slack)

@@ -86,8 +86,8 @@ async def answer(
     offers = volunteer_offers(recorded, at)
     calls = await volunteer_calls.open_calls(session, view=view, recorded=recorded, offers=offers)
     ctx.views.invalidate()
-    notices += _recorded_notices(recorded, view, offers, calls)
-    return recorded_blocks(recorded, view.people, zone)
+    notices += _recorded_notices(recorded, view, offers, calls, at)
+    return recorded_blocks(recorded, view.people, zone, at)
 
 
 async def _list(
@@ -139,6 +139,7 @@ def _recorded_notices(
     view: TeamView,
     offers: Mapping[str, list[VolunteerOffer]],
     calls: Mapping[str, int],
+    at: datetime,
 ) -> list[Notice]:
     """One message to each person who now covers, and one to each rotation channel affected; the
     channel is asked for a volunteer for every backup stretch the engine had to fill. The person away
@@ -146,11 +147,14 @@ def _recorded_notices(
     found: list[Notice] = []
     absent = recorded.person.id
     if recorded.actor != absent and recorded.person.slack_id:
-        blocks = recorded_for_you_blocks(recorded, view.people, _zone(view, absent, view.file.timezone))
+        zone = _zone(view, absent, view.file.timezone)
+        blocks = recorded_for_you_blocks(recorded, view.people, zone, at)
         found.append(Notice(recorded.person.slack_id, blocks, "An absence was recorded for you"))
     for rotation, covers in sorted(_by_rotation(recorded.covers).items()):
         zone = view.rotations[rotation].timezone
-        blocks = volunteer_call_blocks(absent, covers, view.people, zone, offers.get(rotation, []))
+        blocks = volunteer_call_blocks(
+            absent, covers, view.people, zone, offers.get(rotation, []), written=at
+        )
         found.append(
             Notice(
                 view.config(rotation).channel,
@@ -163,7 +167,7 @@ def _recorded_notices(
             person = view.people.get(person_id)
             if person and person.slack_id:
                 mine = [c for c in covers if c.segment.person == person_id]
-                blocks = covers_notice_blocks(absent, mine, view.people, _zone(view, person_id, zone))
+                blocks = covers_notice_blocks(absent, mine, view.people, _zone(view, person_id, zone), at)
                 found.append(Notice(person.slack_id, blocks, "You now cover a shift"))
     return found
 
