@@ -19,9 +19,16 @@ from bot.schedule.model import Absence, Override, Reason, Role, Segment
 from bot.services.absences import AbsenceRecorded, AbsenceRefused, Cover, covers_because_of
 from bot.services.handovers import Handover, handovers
 from bot.services.oncall import TeamView, schedule_inputs
-from bot.store import audit
+from bot.store import audit, swaps
 from bot.store import volunteer_calls as store
-from bot.store.schedule import absences_overlapping, add_override, get_absence, lock_rotations, volunteers_for
+from bot.store.schedule import (
+    absences_overlapping,
+    add_override,
+    get_absence,
+    lock_rotations,
+    overrides_overlapping,
+    volunteers_for,
+)
 from bot.store.volunteer_calls import VolunteerCall
 from bot.teamfile.schema import Person
 
@@ -38,6 +45,7 @@ class VolunteerOffer(BaseModel):
     start: datetime
     end: datetime
     deadline: datetime
+    settled_by: int | None = None  # the swap that settled this stretch's backup: no longer offered
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,13 @@ class CallPost:
     absent: str
     covers: list[Cover]
     taken: list[tuple[VolunteerOffer, str]]  # each stretch taken, with its volunteer
-    open: list[VolunteerOffer]  # still offered; empty once the call is closed
+    settled: list[VolunteerOffer]  # each stretch whose backup a swap settled
+    untaken: list[VolunteerOffer]  # neither
+
+    @property
+    def open(self) -> list[VolunteerOffer]:
+        """Still offered; nothing once the call is closed."""
+        return self.untaken if self.call.state == "open" else []
 
 
 @dataclass(frozen=True)
@@ -93,7 +107,7 @@ def volunteer_offers(recorded: AbsenceRecorded, at: datetime) -> dict[str, list[
     return offers
 
 
-def _taken(offer: VolunteerOffer, volunteers: Sequence[Override]) -> Override | None:
+def taken_by(offer: VolunteerOffer, volunteers: Sequence[Override]) -> Override | None:
     """The volunteer who took (the rest of) an offered stretch."""
     return next(
         (
@@ -135,13 +149,15 @@ async def call_post(
         session, view=view, absence=absence, start=absence.start, end=absence.end, rotation=call.rotation
     )
     volunteers = await volunteers_for(session, call.absence)
-    taken, left = [], []
+    taken, settled, untaken = [], [], []
     for offer in map(VolunteerOffer.model_validate, call.offers):
-        if found := _taken(offer, volunteers):
+        if found := taken_by(offer, volunteers):
             taken.append((offer, found.person))
+        elif offer.settled_by is not None:
+            settled.append(offer)
         else:
-            left.append(offer)
-    return CallPost(call, absence.person, covers, taken, left if call.state == "open" else [])
+            untaken.append(offer)
+    return CallPost(call, absence.person, covers, taken, settled, untaken)
 
 
 async def _holders(session: AsyncSession, view: TeamView, offer: VolunteerOffer) -> list[Segment]:
@@ -149,6 +165,25 @@ async def _holders(session: AsyncSession, view: TeamView, offer: VolunteerOffer)
     rotation = view.rotations[offer.rotation]
     inputs = await schedule_inputs(session, view=view, rotation=rotation, start=offer.start, end=offer.end)
     return resolve(rotation, offer.start, offer.end, inputs).segments
+
+
+async def _settled_by(
+    session: AsyncSession, stretch: VolunteerOffer, volunteers: Sequence[Override]
+) -> str | None:
+    """What else holds the backup over the stretch, in words (a swap, by its number): a volunteer
+    must not undo it, as the newest override would."""
+    ours = {v.seq for v in volunteers}
+    found = await overrides_overlapping(
+        session, start=stretch.start, end=stretch.end, rotation=stretch.rotation
+    )
+    others = [o for o in found if o.role is Role.BACKUP and o.seq not in ours]
+    if not others:
+        return None
+    newest = others[-1]
+    swap = await swaps.applied_with(
+        session, rotation=newest.rotation, override_id=newest.seq, start=newest.start, end=newest.end
+    )
+    return f"swap #{swap.id}" if swap else f"an override ({newest.note or newest.reason.value})"
 
 
 async def _open_offer(
@@ -170,10 +205,13 @@ async def _open_offer(
         raise AbsenceRefused("that stretch is not one this call offers")
     if person.id not in rotation.members or person.id == absence.person:
         raise AbsenceRefused(f"only another member of {rotation.name} can cover this")
-    if _taken(stored, await volunteers_for(session, absence.id or 0)):
+    volunteers = await volunteers_for(session, absence.id or 0)
+    if taken_by(stored, volunteers):
         raise AbsenceRefused("someone else volunteered first")
     # From the click on (the deadline comes before any stretch ends): who was backup before stays.
     rest = stored.model_copy(update={"start": max(stored.start, at)})
+    if settled := await _settled_by(session, rest, volunteers):
+        raise AbsenceRefused(f"that time's backup was settled by {settled}")
     if await absences_overlapping(session, start=rest.start, end=rest.end, people=[person.id]):
         raise AbsenceRefused("you are away during that time yourself")
     return call, absence, rest
@@ -229,9 +267,7 @@ async def _close(
     assert absence is not None  # a call goes with its absence
     [closed] = await store.calls_of(session, absence=call.absence, rotation=call.rotation)
     post = await call_post(session, view=view, call=closed, absence=absence)
-    taken = [o for o, _ in post.taken]
-    untaken = [o for o in map(VolunteerOffer.model_validate, call.offers) if o not in taken]
-    stands = [s for o in untaken for s in await _holders(session, view, o) if s.role is Role.BACKUP]
+    stands = [s for o in post.untaken for s in await _holders(session, view, o) if s.role is Role.BACKUP]
     if stands:
         names = ", ".join(sorted({s.person or "nobody" for s in stands}))
         await audit.record(

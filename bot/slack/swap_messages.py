@@ -18,6 +18,7 @@ from bot.services import swap_decisions
 from bot.services.oncall import NoTeam, TeamView
 from bot.services.swap_decisions import Decided
 from bot.services.swap_plan import Change
+from bot.slack import volunteer_messages
 from bot.slack.blocks import swaps as render
 from bot.slack.blocks.common import escape
 from bot.slack.client import CALL_ERRORS, refusal_hint
@@ -127,6 +128,10 @@ async def announce(client: AsyncWebClient, view: TeamView, decided: Decided) -> 
             await _post(
                 client, channel, render.approved_blocks(swap, changes, view.people, zone), "Swap approved"
             )
+            for post in decided.calls:  # no longer offering what the swap settled
+                if post.call.ts:
+                    where = (post.call.channel, post.call.ts)
+                    await volunteer_messages.update_post(client, view, post, where, swap.decided_at)
         case "declined":
             await _post(client, requester, render.declined_blocks(swap, view.people, mine), "Swap declined")
         case "expired":

@@ -47,14 +47,14 @@ async def remember_post(ctx: AppContext, *, call: int, channel: str, ts: str) ->
 
 
 async def update_post(
-    client: AsyncWebClient, view: TeamView, post: CallPost, where: tuple[str, str], at: datetime
+    client: AsyncWebClient, view: TeamView, post: CallPost, where: tuple[str, str], at: datetime | None
 ) -> None:
     """The call's post as things stand at `at`, in place: the covers, who volunteered, what is still
     offered. Once nothing is, it keeps times only, no "from now"."""
     zone = _zone(view, post.call.rotation)
     written = at if post.open else None
     blocks = volunteer_call_blocks(
-        post.absent, post.covers, view.people, zone, post.open, post.taken, written=written
+        post.absent, post.covers, view.people, zone, post.open, post.taken, post.settled, written=written
     )
     await _send(client, where[0], blocks, "Who covers while someone is away", ts=where[1])
 

@@ -19,6 +19,7 @@ from bot.slack.volunteer_messages import close_expired_volunteer_calls
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver, wait_for
 from tests.slack.team_edits import living_in
+from tests.slack.test_swap_e2e import remembered
 
 SLACK_IDS = {"alice": ALICE, "bob": BOB, "carol": CAROL, "david": DAVID}
 
@@ -466,4 +467,64 @@ async def test_an_absence_under_way_counts_from_now_and_still_asks_for_a_volunte
     assert await holder(ctx, half_past, "backup") == (volunteer, Reason.VOLUNTEER)
     history = text_of(await slack.command("/oncall", "history 2", user=ALICE))
     assert f"(asked from <!date^{midnight}^" in history
+    all_valid(slack)
+
+
+async def swap_over_the_call(
+    slack: SlackDriver, ctx: AppContext, when: str
+) -> tuple[str, str, dict[str, Any]]:
+    """Bob, this week's backup, is away; the bot's pick asks a teammate to cover `when`, who approves.
+    The bot's pick, the teammate, and the call's post as it is then."""
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=BOB)
+    await volunteer_button(slack)
+    chosen, _ = await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup")
+    mate = "david" if chosen == "carol" else "carol"
+    asked = await slack.command("/swap", f"<@{SLACK_IDS[mate]}|{mate}> {when} cover", user=SLACK_IDS[chosen])
+    assert "Asked" in text_of(asked)
+    await remembered(ctx)
+    [dm] = [c for c in slack.fake.of("chat.postMessage") if c.args["text"].endswith("asks you about a swap")]
+    approve = next(e for b in dm.args["blocks"] if b["type"] == "actions" for e in b["elements"])
+    updates = len(slack.fake.of("chat.update"))
+    assert await slack.press(approve["action_id"], approve["value"], user=SLACK_IDS[mate]) == 200
+    await wait_for(lambda: len(sent_to(slack, "#data-oncall", "Swap approved")) == 1)
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == updates + 2)  # the request, the call
+    [post] = [c.args for c in slack.fake.of("chat.update")[updates:] if c.args["channel"] == "#data-oncall"]
+    return chosen, mate, post
+
+
+async def test_an_approved_swap_settles_the_offered_backup_and_a_late_i_will_cover_is_refused(
+    slack: SlackDriver, ctx: AppContext, settings: Settings
+) -> None:
+    chosen, mate, post = await swap_over_the_call(slack, ctx, "2026-12-09")
+    # The call's post no longer offers that time, and says why.
+    assert labels(post["blocks"]) == [] and "is settled by swap #1: no volunteer needed" in str(
+        post["blocks"]
+    )
+    action_id, value = await volunteer_button(slack)  # as first posted
+    # A late "I'll cover" from the bot's pick is refused, and the swap stands.
+    late = await press(slack, action_id, value, SLACK_IDS[chosen])
+    assert late["text"] == "Not taken: that time's backup was settled by swap #1."
+    assert await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup") == (mate, Reason.SWAP)
+    assert not sent_to(slack, SLACK_IDS[mate], "A volunteer changed your shifts")
+    listed = await slack.command("/swap", "list", user=SLACK_IDS[chosen])
+    assert "#1 (approved)" in text_of(listed)
+    # At the deadline nothing is left to announce.
+    client = make_client(settings)
+    assert await close_expired_volunteer_calls(ctx, client, datetime(2026, 12, 9, tzinfo=NY)) == []
+    assert not sent_to(slack, "#data-oncall", "Nobody volunteered")
+    all_valid(slack)
+
+
+async def test_a_swap_over_part_of_an_offered_stretch_leaves_the_rest_offered(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    _, mate, post = await swap_over_the_call(slack, ctx, "2026-12-09..2026-12-09")
+    assert labels(post["blocks"]) == ["I'll cover Thu 10 Dec 00:00 EST → Fri 11 Dec 00:00 EST"]
+    [button] = [e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    taken = await press(slack, button["action_id"], button["value"], SLACK_IDS[mate])
+    assert labels(taken["blocks"]) == [] and f"<@{SLACK_IDS[mate]}> volunteered as backup" in str(
+        taken["blocks"]
+    )
+    assert await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup") == (mate, Reason.SWAP)
+    assert await holder(ctx, datetime(2026, 12, 10, 12, tzinfo=NY), "backup") == (mate, Reason.VOLUNTEER)
     all_valid(slack)

@@ -85,7 +85,8 @@ def covers_notice_blocks(
 ) -> Blocks:
     """To someone who now covers: what they hold because of the absence."""
     lines = _lines(covers, people, zone, written=written)
-    return [section(f":palm_tree: {who(absent, people)} is away, so the schedule changed:\n{lines}")]
+    changed = f", so the schedule changed:\n{lines}" if lines else "."
+    return [section(f":palm_tree: {who(absent, people)} is away{changed}")]
 
 
 def absences_list_blocks(
@@ -116,7 +117,8 @@ def _offer_button(offer: VolunteerOffer, zone: str, written: datetime | None) ->
     # Button labels are plain text: the stretch is written on the rotation's clock, zone named.
     when = when_in(zone)
     since = "from now" if written is not None and offer.start <= written else when(offer.start)
-    return button(f"I'll cover {since} → {when(offer.end)}", ActionId.VOLUNTEER, offer.model_dump_json())
+    value = offer.model_dump_json(exclude_none=True)
+    return button(f"I'll cover {since} → {when(offer.end)}", ActionId.VOLUNTEER, value)
 
 
 def volunteer_call_blocks(
@@ -126,6 +128,7 @@ def volunteer_call_blocks(
     zone: str,
     offers: Sequence[VolunteerOffer] = (),
     taken: Sequence[tuple[VolunteerOffer, str]] = (),
+    settled: Sequence[VolunteerOffer] = (),
     written: datetime | None = None,
 ) -> Blocks:
     """The channel post: who covers now, who volunteered, and "I'll cover" for each backup stretch the
@@ -139,6 +142,13 @@ def volunteer_call_blocks(
             for o, person in taken
         )
         blocks.append(section(thanks))
+    if settled:
+        swapped = "\n".join(
+            f":arrows_counterclockwise: The backup {_span(o.start, o.end, zone, written)} is settled by "
+            f"swap #{o.settled_by}: no volunteer needed."
+            for o in settled
+        )
+        blocks.append(section(swapped))
     if offers:
         deadline = slack_time(offers[0].deadline, zone)
         blocks += [
