@@ -74,8 +74,9 @@ class Volunteered:
 
 
 @dataclass(frozen=True)
-class Unclaimed:
-    """A call closed with stretches nobody took: who the engine keeps as backup over each."""
+class Closing:
+    """A call at its deadline: who the engine keeps as backup over the stretches nobody took (none:
+    every stretch was taken or settled)."""
 
     post: CallPost
     stands: list[Segment]
@@ -255,21 +256,24 @@ async def volunteer(
     return Volunteered(post, stretch, person.id, changes)
 
 
-async def _close(
-    session: AsyncSession, view: TeamView, call: VolunteerCall, at: datetime
-) -> Unclaimed | None:
+async def _closing(session: AsyncSession, view: TeamView, call: VolunteerCall) -> Closing:
+    absence = await get_absence(session, call.absence)
+    assert absence is not None  # a call goes with its absence
+    post = await call_post(session, view=view, call=call, absence=absence)
+    stands = [s for o in post.untaken for s in await _holders(session, view, o) if s.role is Role.BACKUP]
+    return Closing(post, stands)
+
+
+async def _close(session: AsyncSession, view: TeamView, call: VolunteerCall, at: datetime) -> Closing | None:
     """Close one call past its deadline, if no one else did; with what nobody took."""
     await lock_rotations(session, [call.rotation])  # a volunteer clicking right now goes first, or after
     if not await store.close(session, call_id=call.id, at=at):
         await session.rollback()
         return None
-    absence = await get_absence(session, call.absence)
-    assert absence is not None  # a call goes with its absence
     [closed] = await store.calls_of(session, absence=call.absence, rotation=call.rotation)
-    post = await call_post(session, view=view, call=closed, absence=absence)
-    stands = [s for o in post.untaken for s in await _holders(session, view, o) if s.role is Role.BACKUP]
-    if stands:
-        names = ", ".join(sorted({s.person or "nobody" for s in stands}))
+    closing = await _closing(session, view, closed)
+    if closing.stands:
+        names = ", ".join(sorted({s.person or "nobody" for s in closing.stands}))
         await audit.record(
             session,
             actor=SCHEDULER,
@@ -280,10 +284,15 @@ async def _close(
             at=at,
         )
     await session.commit()
-    return Unclaimed(post, stands) if stands else None
+    return closing
 
 
-async def close_due(session: AsyncSession, *, view: TeamView, at: datetime) -> list[Unclaimed]:
-    """Close every call past its deadline, once; those with a stretch nobody volunteered for."""
+async def close_due(session: AsyncSession, *, view: TeamView, at: datetime) -> list[Closing]:
+    """Close every call past its deadline, once; those this call closed."""
     closed = [await _close(session, view, call, at) for call in await store.due(session, at=at)]
     return [c for c in closed if c is not None]
+
+
+async def due_calls(session: AsyncSession, *, view: TeamView, at: datetime) -> list[Closing]:
+    """What closing the calls past their deadline at `at` would do; nothing changes."""
+    return [await _closing(session, view, call) for call in await store.due(session, at=at)]

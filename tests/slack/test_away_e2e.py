@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.schedule.model import Reason
 from bot.services.oncall import on_call
@@ -110,6 +111,14 @@ async def test_history_shows_who_changed_what(slack: SlackDriver) -> None:
     assert "at most 50" in text_of(await slack.command("/oncall", "history 500", user=ALICE))
 
 
+async def closed_calls(
+    ctx: AppContext, client: AsyncWebClient, at: datetime
+) -> list[tuple[int, list[str | None]]]:
+    """The calls the deadline job closes at `at`, each with who stays backup where nobody volunteered."""
+    closed = await close_expired_volunteer_calls(ctx, client, at)
+    return [(c.post.call.id, [s.person for s in c.stands]) for c in closed]
+
+
 async def volunteer_button(slack: SlackDriver) -> tuple[str, str]:
     sent = await posts(slack, 1)
     assert sent
@@ -179,9 +188,9 @@ async def test_nobody_volunteers_by_the_deadline_so_the_choice_is_announced_once
     chosen = during.backup.person
     client = make_client(settings)
     deadline = datetime(2026, 12, 9, tzinfo=NY)  # the absence starts before a day has passed
-    assert await close_expired_volunteer_calls(ctx, client, deadline - timedelta(seconds=1)) == []
-    assert await close_expired_volunteer_calls(ctx, client, deadline) == [1]
-    assert await close_expired_volunteer_calls(ctx, client, deadline) == []  # once
+    assert await closed_calls(ctx, client, deadline - timedelta(seconds=1)) == []
+    assert await closed_calls(ctx, client, deadline) == [(1, [chosen])]
+    assert await closed_calls(ctx, client, deadline) == []  # once
     [announced] = [c for c in slack.fake.of("chat.postMessage") if c.args["text"] == "Nobody volunteered"]
     assert announced.args["channel"] == "#data-oncall"
     assert_valid_blocks(announced.args["blocks"])
@@ -207,7 +216,8 @@ async def test_a_taken_or_cancelled_call_closes_quietly(
     await slack.command("/oncall", "away 2026-12-16 2026-12-17", user=CAROL)  # Carol is next week's backup
     await slack.command("/oncall", "away cancel 2", user=CAROL)
     client = make_client(settings)
-    assert await close_expired_volunteer_calls(ctx, client, datetime(2026, 12, 20, tzinfo=NY)) == []
+    # The taken one closes at its deadline, the cancelled one closed with its absence.
+    assert await closed_calls(ctx, client, datetime(2026, 12, 20, tzinfo=NY)) == [(1, [])]
     assert not [c for c in slack.fake.of("chat.postMessage") if c.args["text"] == "Nobody volunteered"]
 
 
@@ -325,7 +335,7 @@ async def test_cancelling_an_absence_tells_everyone_who_covers_now_and_closes_th
     assert "no cover is needed" in str(closed) and labels(closed) == []
     assert await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup") == ("bob", Reason.ROTATION)
     client = make_client(settings)
-    assert await close_expired_volunteer_calls(ctx, client, datetime(2026, 12, 9, tzinfo=NY)) == []
+    assert await closed_calls(ctx, client, datetime(2026, 12, 9, tzinfo=NY)) == []
     all_valid(slack)
     history = text_of(await slack.command("/oncall", "history 5", user=ALICE))
     assert "absence.cancel `bob` #1 removed" in history and "absence.no_volunteer" not in history
@@ -511,7 +521,7 @@ async def test_an_approved_swap_settles_the_offered_backup_and_a_late_i_will_cov
     assert "#1 (approved)" in text_of(listed)
     # At the deadline nothing is left to announce.
     client = make_client(settings)
-    assert await close_expired_volunteer_calls(ctx, client, datetime(2026, 12, 9, tzinfo=NY)) == []
+    assert await closed_calls(ctx, client, datetime(2026, 12, 9, tzinfo=NY)) == [(1, [])]
     assert not sent_to(slack, "#data-oncall", "Nobody volunteered")
     all_valid(slack)
 
