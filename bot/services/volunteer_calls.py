@@ -257,6 +257,7 @@ async def volunteer(
 
 
 async def _closing(session: AsyncSession, view: TeamView, call: VolunteerCall) -> Closing:
+    """The call's post, and who stays backup over what nobody took."""
     absence = await get_absence(session, call.absence)
     assert absence is not None  # a call goes with its absence
     post = await call_post(session, view=view, call=call, absence=absence)

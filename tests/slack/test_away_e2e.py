@@ -95,6 +95,7 @@ async def test_only_admins_record_for_others(slack: SlackDriver) -> None:
     assert "Only admins" in text_of(refused)
     recorded = await slack.command("/oncall", f"away <@{BOB}|bob> 2026-12-21 2026-12-22", user=DAVID)
     assert "Recorded absence" in text_of(recorded) and f"<@{BOB}> away" in text_of(recorded)
+    assert f"<@{BOB}>, those who now cover and the rotation channel are told" in text_of(recorded)
 
 
 async def test_history_shows_who_changed_what(slack: SlackDriver) -> None:

@@ -56,14 +56,14 @@ def _away(recorded: AbsenceRecorded, people: People, zone: str, written: datetim
 
 def recorded_blocks(recorded: AbsenceRecorded, people: People, zone: str, written: datetime) -> Blocks:
     """The answer to whoever recorded it; `written` is now, so an absence under way reads "from now"."""
+    absent = who(recorded.person.id, people)
+    told = "Those who now cover" if recorded.actor == recorded.person.id else f"{absent}, those who now cover"
     return [
         section(
-            f":palm_tree: Recorded absence #{recorded.id}: {who(recorded.person.id, people)} "
+            f":palm_tree: Recorded absence #{recorded.id}: {absent} "
             + _away(recorded, people, zone, written, whose="theirs")
         ),
-        context(
-            "Those who now cover and the rotation channel are told. `/oncall away cancel <id>` undoes it."
-        ),
+        context(f"{told} and the rotation channel are told. `/oncall away cancel <id>` undoes it."),
     ]
 
 
