@@ -47,6 +47,8 @@ class AbsenceRecorded:
     start: datetime
     end: datetime
     covers: list[Cover]
+    reason: str = ""
+    actor: str = ""  # who recorded it: the person away, or an admin for them
 
 
 @dataclass(frozen=True)
@@ -108,14 +110,18 @@ async def record_absence(
     source: str,
     at: datetime,
 ) -> AbsenceRecorded:
-    """Store an absence of whole local days and say who covers what because of it."""
+    """Store an absence of whole local days and say who covers what because of it.
+
+    One that has begun already counts from `at`: who was on call before stays as it was, so it is
+    stored from then on, and the audit log keeps the day asked for."""
     if last < first:
         raise AbsenceRefused(f"the end {last} is before the start {first}")
     if (last - first).days >= MAX_DAYS:
         raise AbsenceRefused(f"an absence is at most {MAX_DAYS} days; record longer ones in parts")
-    start, end = local_span(first, last, person.timezone or view.file.timezone)
+    asked, end = local_span(first, last, person.timezone or view.file.timezone)
     if end <= at:
         raise AbsenceRefused("that absence is already over")
+    start = max(asked, at)
     # Another change to these rotations at the same time waits here, so neither checks a stale schedule.
     await lock_rotations(session, [r.name for r in rotations_of(view, person.id)])
     if await absences_overlapping(session, start=start, end=end, people=[person.id]):
@@ -125,16 +131,18 @@ async def record_absence(
     )
     absence = Absence(person.id, start, end, reason, absence_id)
     covers = await covers_because_of(session, view=view, absence=absence, start=start, end=end)
-    detail = f"#{absence_id}: {start.isoformat()} to {end.isoformat()} {reason}".strip()
+    since = f" (asked from {asked.isoformat()})" if start > asked else ""
+    detail = f"#{absence_id}: {start.isoformat()} to {end.isoformat()}{since} {reason}".strip()
     await audit.record(
         session, actor=actor, source=source, action="absence.add", subject=person.id, detail=detail, at=at
     )
-    return AbsenceRecorded(absence_id, person, start, end, covers)
+    return AbsenceRecorded(absence_id, person, start, end, covers, reason, actor)
 
 
-async def upcoming(session: AsyncSession, *, person: str, at: datetime) -> list[Absence]:
-    """A person's absences that have not ended yet."""
-    return await absences_overlapping(session, start=at, end=at + timedelta(days=3650), people=[person])
+async def upcoming(session: AsyncSession, *, person: str | None, at: datetime) -> list[Absence]:
+    """A person's (None: everyone's) absences that have not ended yet."""
+    people = None if person is None else [person]
+    return await absences_overlapping(session, start=at, end=at + timedelta(days=3650), people=people)
 
 
 async def _own(session: AsyncSession, absence_id: int, actor: Person, at: datetime) -> Absence:

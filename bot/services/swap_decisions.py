@@ -12,10 +12,12 @@ from datetime import datetime
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.schedule.model import Override, Reason
+from bot.schedule.model import Override, Reason, Role
+from bot.services import volunteer_settle
 from bot.services.oncall import TeamView
 from bot.services.swap_plan import Change, Span
 from bot.services.swaps import Proposal, SwapRefused, check_swap
+from bot.services.volunteer_calls import CallPost
 from bot.store import audit
 from bot.store import swaps as store
 from bot.store.schedule import add_override, end_overrides, lock_rotations
@@ -42,6 +44,7 @@ class SwapClosed(SwapRefused):
 class Decided:
     swap: SwapRequest  # as stored after the decision
     changes: list[Change] = field(default_factory=list)  # what an approval wrote
+    calls: list[CallPost] = field(default_factory=list)  # "I'll cover" calls whose offers it settled
 
 
 def _proposal(swap: SwapRequest) -> Proposal:
@@ -120,6 +123,7 @@ async def approve(
             teammate=person,
             proposal=_proposal(swap),
             at=at,
+            reader=person,
             ignore=swap.id,
         )
     except SwapRefused:
@@ -140,9 +144,13 @@ async def approve(
         )
         ids.append(await add_override(session, override=override, actor=person.id, source=source, at=at))
     await store.remember_overrides(session, swap_id=swap.id, override_ids=ids)
+    backup = [(c.span.start, c.span.end) for c in changes if c.role is Role.BACKUP]
+    calls = await volunteer_settle.settle(
+        session, view=view, rotation=swap.rotation, spans=backup, swap=swap.id
+    )
     await _audit(session, swap, "swap.approve", person.id, source, at, f"overrides {_ids(ids)}")
     await session.commit()
-    return Decided(await _load(session, swap.id), changes)
+    return Decided(await _load(session, swap.id), changes, calls)
 
 
 def _ids(ids: list[int] | tuple[int, ...]) -> str:

@@ -111,7 +111,12 @@ async def next_duty(
 
 
 def _basic_rules(
-    view: TeamView, requester: Person, teammate: Person, proposal: Proposal, at: datetime
+    view: TeamView,
+    requester: Person,
+    teammate: Person,
+    proposal: Proposal,
+    at: datetime,
+    when: Callable[[datetime], str],
 ) -> None:
     rotation = _rotation(view, proposal.rotation)
     if teammate.id == requester.id:
@@ -121,7 +126,6 @@ def _basic_rules(
             raise SwapRefused(f"{person.name} is not in the {rotation.name} rotation", field=field)
     if proposal.mode == "exchange" and proposal.take is None:
         raise SwapRefused(f"pick one of {teammate.name}'s shifts, or cover only", field="theirs")
-    when = when_in(zone_of(requester, view))
     theirs = proposal.take.start if proposal.take else None
     for start, field in ((proposal.shift_start or proposal.give.start, "mine"), (theirs, "theirs")):
         if start is not None and start <= at:
@@ -164,10 +168,13 @@ async def check_swap(
     teammate: Person,
     proposal: Proposal,
     at: datetime,
+    reader: Person,
     ignore: int | None = None,
 ) -> list[Change]:
-    """The role changes the swap makes, once every rule holds; SwapRefused says which one does not."""
-    _basic_rules(view, requester, teammate, proposal, at)
+    """The role changes the swap makes, once every rule holds; SwapRefused says which one does not,
+    with its times on the clock of `reader`, who asks or approves."""
+    when = when_in(zone_of(reader, view))
+    _basic_rules(view, requester, teammate, proposal, at, when)
     conflict = await _conflicts(session, view, {requester.id, teammate.id}, proposal, ignore)
     if conflict:
         raise SwapRefused(conflict)
@@ -205,7 +212,7 @@ async def check_swap(
     )
     if found:
         names = {p.id: p.name for p in view.file.people}
-        words = [describe(p, names, when_in(zone_of(requester, view))) for p in found[:3]]
+        words = [describe(p, names, when) for p in found[:3]]
         raise SwapRefused("; ".join(words))
     return changes
 
@@ -229,7 +236,13 @@ async def request_swap(
     await lock_rotations(session, [proposal.rotation])  # a request sent at the same time waits here
     try:
         changes = await check_swap(
-            session, view=view, requester=requester, teammate=teammate, proposal=proposal, at=at
+            session,
+            view=view,
+            requester=requester,
+            teammate=teammate,
+            proposal=proposal,
+            at=at,
+            reader=requester,
         )
     except SwapRefused:
         await session.rollback()

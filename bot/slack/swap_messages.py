@@ -11,14 +11,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import swap_decisions
 from bot.services.oncall import NoTeam, TeamView
 from bot.services.swap_decisions import Decided
 from bot.services.swap_plan import Change
+from bot.slack import volunteer_messages
 from bot.slack.blocks import swaps as render
-from bot.slack.client import CALL_ERRORS
+from bot.slack.blocks.common import escape
+from bot.slack.client import CALL_ERRORS, refusal_hint
 from bot.slack.context import AppContext
 from bot.store.swaps import SwapRequest, remember_message
 
@@ -50,17 +53,40 @@ async def _post(
     return dict(response.data) if isinstance(response.data, dict) else None
 
 
+def _failure(error: Exception, where: str) -> str:
+    """Why a call failed, in words for the person who asked."""
+    if isinstance(error, SlackApiError):
+        refusal = str(error.response.get("error"))
+        hint = refusal_hint(refusal, where)
+        return f"Slack refused the message (`{escape(refusal)}`" + (f": {hint})" if hint else ")")
+    return f"Slack could not be reached ({escape(str(error) or type(error).__name__)})"
+
+
+async def _unreached(client: AsyncWebClient, view: TeamView, swap: SwapRequest, why: str) -> None:
+    log.error("could not send swap request #%s to %s: %s", swap.id, swap.teammate, why)
+    blocks = render.unreached_blocks(swap, view.people, _zone(view, swap.requester), why)
+    await _post(client, _slack_id(view, swap.requester), blocks, f"Swap request #{swap.id} not delivered")
+
+
 async def send_request(
     ctx: AppContext, client: AsyncWebClient, view: TeamView, swap: SwapRequest, changes: Sequence[Change]
 ) -> None:
-    """The teammate's direct message with Approve and Decline; where it went is kept to update it later."""
+    """The teammate's direct message with Approve and Decline; where it went is kept to update it later.
+    If it cannot be delivered, the requester hears why; the request stays pending meanwhile."""
+    teammate = view.people.get(swap.teammate)
+    if teammate is None or not teammate.slack_id:
+        return await _unreached(client, view, swap, "they have no Slack id in the team file")
     blocks = render.request_blocks(swap, changes, view.people, _zone(view, swap.teammate))
     requester = view.people[swap.requester].name if swap.requester in view.people else swap.requester
-    sent = await _post(client, _slack_id(view, swap.teammate), blocks, f"{requester} asks you about a swap")
-    if sent and sent.get("channel") and sent.get("ts"):
-        async with ctx.sessions() as session:
-            await remember_message(session, swap_id=swap.id, channel=sent["channel"], ts=sent["ts"])
-            await session.commit()
+    try:
+        answer = await client.chat_postMessage(
+            channel=teammate.slack_id, blocks=blocks, text=f"{requester} asks you about a swap"
+        )
+    except CALL_ERRORS as error:
+        return await _unreached(client, view, swap, _failure(error, f"{teammate.name}'s direct messages"))
+    async with ctx.sessions() as session:
+        await remember_message(session, swap_id=swap.id, channel=answer["channel"], ts=answer["ts"])
+        await session.commit()
 
 
 async def tell_requester(
@@ -102,6 +128,10 @@ async def announce(client: AsyncWebClient, view: TeamView, decided: Decided) -> 
             await _post(
                 client, channel, render.approved_blocks(swap, changes, view.people, zone), "Swap approved"
             )
+            for post in decided.calls:  # no longer offering what the swap settled
+                if post.call.ts:
+                    where = (post.call.channel, post.call.ts)
+                    await volunteer_messages.update_post(client, view, post, where, swap.decided_at)
         case "declined":
             await _post(client, requester, render.declined_blocks(swap, view.people, mine), "Swap declined")
         case "expired":
@@ -117,6 +147,9 @@ async def announce(client: AsyncWebClient, view: TeamView, decided: Decided) -> 
                 await _post(client, _slack_id(view, person), blocks, "Swap reversed")
             zone = view.rotations[swap.rotation].timezone if channel else mine
             await _post(client, channel, render.reversed_blocks(swap, view.people, zone), "Swap reversed")
+
+
+SWAP_EXPIRY_JOB = "swaps"  # its name for run-job
 
 
 async def expire_swap_requests(ctx: AppContext, client: AsyncWebClient, now: datetime) -> list[int]:

@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import volunteer_calls
 from bot.services.oncall import NoTeam, TeamView
-from bot.services.volunteer_calls import CallPost, Volunteered
+from bot.services.volunteer_calls import CallPost, Closing, Volunteered
 from bot.slack.blocks.absences import no_volunteer_blocks, volunteer_call_blocks, volunteered_notice_blocks
 from bot.slack.client import CALL_ERRORS
 from bot.slack.context import AppContext
@@ -46,21 +46,26 @@ async def remember_post(ctx: AppContext, *, call: int, channel: str, ts: str) ->
         await session.commit()
 
 
-async def update_post(client: AsyncWebClient, view: TeamView, post: CallPost, where: tuple[str, str]) -> None:
-    """The call's post as things stand, in place: the covers, who volunteered, what is still offered."""
+async def update_post(
+    client: AsyncWebClient, view: TeamView, post: CallPost, where: tuple[str, str], at: datetime | None
+) -> None:
+    """The call's post as things stand at `at`, in place: the covers, who volunteered, what is still
+    offered. Once nothing is, it keeps times only, no "from now"."""
+    zone = _zone(view, post.call.rotation)
+    written = at if post.open else None
     blocks = volunteer_call_blocks(
-        post.absent, post.covers, view.people, _zone(view, post.call.rotation), post.open, post.taken
+        post.absent, post.covers, view.people, zone, post.open, post.taken, post.settled, written=written
     )
     await _send(client, where[0], blocks, "Who covers while someone is away", ts=where[1])
 
 
 async def show_volunteer(
-    client: AsyncWebClient, view: TeamView, done: Volunteered, clicked: tuple[str, str]
+    client: AsyncWebClient, view: TeamView, done: Volunteered, clicked: tuple[str, str], at: datetime
 ) -> None:
     """After a volunteer: the post rebuilt, and whoever's shifts that changed (the bot's backup pick)
     told how."""
     call = done.post.call
-    await update_post(client, view, done.post, (call.channel, call.ts) if call.ts else clicked)
+    await update_post(client, view, done.post, (call.channel, call.ts) if call.ts else clicked, at)
     changed = {h.before.person for h in done.changes} | {h.after.person for h in done.changes}
     for person_id in sorted(p for p in changed if p and p != done.volunteer):
         person = view.people.get(person_id)
@@ -70,21 +75,26 @@ async def show_volunteer(
             await _send(client, person.slack_id, blocks, "A volunteer changed your shifts")
 
 
-async def close_expired_volunteer_calls(ctx: AppContext, client: AsyncWebClient, now: datetime) -> list[int]:
+VOLUNTEER_JOB = "volunteers"  # its name for run-job
+
+
+async def close_expired_volunteer_calls(
+    ctx: AppContext, client: AsyncWebClient, now: datetime
+) -> list[Closing]:
     """Close every call past its deadline (stored first); where nobody volunteered, the post loses its
-    buttons and the channel hears once who stays backup."""
+    buttons and the channel hears once who stays backup. Those this call closed."""
     async with ctx.sessions() as session:
         try:
             view = await ctx.views.load(session)
         except NoTeam:
             return []
-        unclaimed = await volunteer_calls.close_due(session, view=view, at=now)
-    for closed in unclaimed:
-        call = closed.post.call
+        closed = await volunteer_calls.close_due(session, view=view, at=now)
+    for unclaimed in (c for c in closed if c.stands):
+        call = unclaimed.post.call
         if call.ts:
-            await update_post(client, view, closed.post, (call.channel, call.ts))
+            await update_post(client, view, unclaimed.post, (call.channel, call.ts), now)
         blocks = no_volunteer_blocks(
-            closed.post.absent, closed.stands, view.people, _zone(view, call.rotation)
+            unclaimed.post.absent, unclaimed.stands, view.people, _zone(view, call.rotation)
         )
         await _send(client, call.channel, blocks, "Nobody volunteered")
-    return [closed.post.call.id for closed in unclaimed]
+    return closed

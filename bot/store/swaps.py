@@ -201,3 +201,11 @@ async def pending_in(session: AsyncSession, *, rotation: str, after: datetime) -
         SwapRequestRow.expires_at > after,
     )
     return [_request(r) for r in await session.scalars(query.order_by(SwapRequestRow.expires_at))]
+
+
+async def applied_with(
+    session: AsyncSession, *, rotation: str, override_id: int, start: datetime, end: datetime
+) -> SwapRequest | None:
+    """The applied swap that wrote an override over [start, end), if a swap did."""
+    found = await overlapping(session, rotation=rotation, start=start, end=end, states=["approved"])
+    return next((r for r in found if override_id in r.override_ids), None)

@@ -80,6 +80,24 @@ async def calls_of(
     return [_call(r) for r in rows]
 
 
+async def open_in(session: AsyncSession, *, rotation: str) -> list[VolunteerCall]:
+    """A rotation's calls still open."""
+    query = select(VolunteerCallRow).where(
+        VolunteerCallRow.rotation == rotation, VolunteerCallRow.state == "open"
+    )
+    rows = await session.scalars(
+        query.order_by(VolunteerCallRow.id).execution_options(populate_existing=True)
+    )
+    return [_call(r) for r in rows]
+
+
+async def set_offers(session: AsyncSession, *, call_id: int, offers: Sequence[dict[str, Any]]) -> None:
+    """What a call offers now, once part of it was settled otherwise."""
+    await session.execute(
+        update(VolunteerCallRow).where(VolunteerCallRow.id == call_id).values(offers=list(offers))
+    )
+
+
 async def due(session: AsyncSession, *, at: datetime) -> list[VolunteerCall]:
     """Open calls whose deadline has passed."""
     query = select(VolunteerCallRow).where(VolunteerCallRow.state == "open", VolunteerCallRow.deadline <= at)

@@ -7,11 +7,14 @@ import json
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.cli.main import main
-from bot.services import incidents
+from bot.services import absences, incidents, volunteer_calls
+from bot.services.oncall import load_view, on_call
+from bot.store import swaps as swaps_store
 from bot.store.db import create_engine, session_factory
 from tests.incidents.fixtures import KAFKA_DOWN
 from tests.slack.fakeslack import FakeSlack
@@ -291,4 +294,118 @@ def test_run_job_incidents_refuses_what_does_not_apply(
 ) -> None:
     imported(capsys)
     code, _, err = run(capsys, "run-job", "incidents", *argv)
+    assert code == 2 and says in err
+
+
+async def pending_past_its_time(db: Path) -> None:
+    """A request from Alice to Carol whose shift started a minute ago, never answered."""
+    now = datetime.now(UTC)
+    engine = create_engine(f"sqlite+aiosqlite:///{db}")
+    try:
+        async with session_factory(engine)() as session:
+            await swaps_store.add_request(
+                session,
+                rotation="data-oncall",
+                requester="alice",
+                teammate="carol",
+                mode="cover",
+                give=(now - timedelta(minutes=1), now + timedelta(days=1)),
+                take=None,
+                reason="",
+                actor="alice",
+                source="slack",
+                at=now - timedelta(hours=1),
+            )
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def test_run_job_swaps_expires_what_is_past_its_time(
+    capsys: pytest.CaptureFixture[str], slack_env: FakeSlack, store: Path
+) -> None:
+    assert (await in_thread(capsys, "import", str(WEEK6)))[0] == 0
+    await pending_past_its_time(store)
+    early = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    code, out, _ = await in_thread(capsys, "run-job", "swaps", "--at", early, "--dry-run")
+    assert code == 0 and out.startswith("No swap request to expire at")
+    for _ in range(2):  # a dry run changes nothing
+        code, out, _ = await in_thread(capsys, "run-job", "swaps", "--dry-run")
+        assert code == 0 and out.startswith(
+            "#1 Alice asked Carol (cover): would expire, its first shift started"
+        )
+    assert slack_env.of("chat.postMessage") == []
+    code, out, _ = await in_thread(capsys, "run-job", "swaps")
+    assert code == 0 and out.startswith("#1 Alice asked Carol (cover): expired")
+    [told] = slack_env.of("chat.postMessage")
+    assert told.args["channel"] == "U0ALICE01" and told.args["text"] == "Swap request expired"
+    code, out, _ = await in_thread(capsys, "run-job", "swaps")
+    assert code == 0 and out.startswith("No swap request to expire at")
+
+
+async def call_past_its_deadline(db: Path) -> str:
+    """Whoever is primary tomorrow was recorded away two days ago, for tomorrow and the day after; the
+    channel was asked for a volunteer, and nobody came. Their name."""
+    now = datetime.now(UTC)
+    tomorrow = (now + timedelta(days=1)).astimezone(ZoneInfo("America/New_York")).date()
+    engine = create_engine(f"sqlite+aiosqlite:///{db}")
+    try:
+        async with session_factory(engine)() as session:
+            view = await load_view(session)
+            [then] = await on_call(session, at=now + timedelta(days=1), view=view)
+            assert then.primary is not None and then.primary.person is not None
+            person = view.people[then.primary.person]
+            at = now - timedelta(days=2)
+            recorded = await absences.record_absence(
+                session,
+                view=view,
+                person=person,
+                first=tomorrow,
+                last=tomorrow + timedelta(days=1),
+                reason="",
+                actor=person.id,
+                source="slack",
+                at=at,
+            )
+            offers = volunteer_calls.volunteer_offers(recorded, at)
+            await volunteer_calls.open_calls(session, view=view, recorded=recorded, offers=offers)
+            await session.commit()
+            return person.name
+    finally:
+        await engine.dispose()
+
+
+async def test_run_job_volunteers_closes_the_calls_past_their_deadline(
+    capsys: pytest.CaptureFixture[str], slack_env: FakeSlack, store: Path
+) -> None:
+    assert (await in_thread(capsys, "import", str(WEEK6)))[0] == 0
+    absent = await call_past_its_deadline(store)
+    early = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+    code, out, _ = await in_thread(capsys, "run-job", "volunteers", "--at", early, "--dry-run")
+    assert code == 0 and out.startswith("No call for a volunteer is past its deadline at")
+    expected = f"call #1 (data-oncall, {absent} away): {{}} that the backup stays "
+    code, out, _ = await in_thread(capsys, "run-job", "volunteers", "--dry-run")
+    assert code == 0 and out.startswith(expected.format("would close, would announce"))
+    assert slack_env.of("chat.postMessage") == []
+    code, out, _ = await in_thread(capsys, "run-job", "volunteers")
+    assert code == 0 and out.startswith(expected.format("closed, announced"))
+    [told] = slack_env.of("chat.postMessage")
+    assert told.args["channel"] == "#data-oncall" and told.args["text"] == "Nobody volunteered"
+    code, out, _ = await in_thread(capsys, "run-job", "volunteers")
+    assert code == 0 and out.startswith("No call for a volunteer is past its deadline at")
+
+
+@pytest.mark.parametrize("job", ["swaps", "volunteers"])
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--rotation", "data-oncall", "--dry-run"], "for the whole team: run it without --rotation"),
+        (["--at", "2026-11-24T12:00"], "--at works only with --dry-run"),
+    ],
+)
+def test_run_job_sweeps_refuse_what_does_not_apply(
+    capsys: pytest.CaptureFixture[str], job: str, argv: list[str], says: str
+) -> None:
+    imported(capsys)
+    code, _, err = run(capsys, "run-job", job, *argv)
     assert code == 2 and says in err

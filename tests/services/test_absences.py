@@ -15,9 +15,9 @@ NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 BOB = Person(id="bob", name="Bob")
 
 
-def recorded(starts_in: timedelta, *roles: Role) -> AbsenceRecorded:
+def recorded(starts_in: timedelta, *roles: Role, lasting: timedelta = timedelta(days=2)) -> AbsenceRecorded:
     start = NOW + starts_in
-    end = start + timedelta(days=2)
+    end = start + lasting
     covers = [
         Cover(
             "ops",
@@ -26,21 +26,25 @@ def recorded(starts_in: timedelta, *roles: Role) -> AbsenceRecorded:
         )
         for role in roles
     ]
-    return AbsenceRecorded(7, BOB, start, start + timedelta(days=2), covers)
+    return AbsenceRecorded(7, BOB, start, end, covers)
 
 
 @pytest.mark.parametrize(
-    ("starts_in", "deadline"),
+    ("starts_in", "lasting", "deadline"),
     [
-        (timedelta(hours=6), NOW + timedelta(hours=6)),  # open until the absence starts
-        (timedelta(days=5), NOW + timedelta(hours=24)),  # but at most a day
+        (timedelta(hours=6), timedelta(days=2), NOW + timedelta(hours=6)),  # open until the absence starts
+        (timedelta(days=5), timedelta(days=2), NOW + timedelta(hours=24)),  # but at most a day
+        (timedelta(minutes=10), timedelta(days=2), NOW + timedelta(hours=1)),  # and at least an hour
+        (timedelta(0), timedelta(days=2), NOW + timedelta(hours=1)),  # under way: counted from now
+        (timedelta(0), timedelta(minutes=30), NOW + timedelta(minutes=30)),  # never past the stretch
     ],
 )
-def test_backup_stretches_are_offered_until_the_deadline(starts_in: timedelta, deadline: datetime) -> None:
-    [offer] = volunteer_offers(recorded(starts_in, Role.PRIMARY, Role.BACKUP), NOW)["ops"]
+def test_backup_stretches_are_offered_until_the_deadline(
+    starts_in: timedelta, lasting: timedelta, deadline: datetime
+) -> None:
+    [offer] = volunteer_offers(recorded(starts_in, Role.PRIMARY, Role.BACKUP, lasting=lasting), NOW)["ops"]
     assert (offer.absence, offer.start, offer.deadline) == (7, NOW + starts_in, deadline)
 
 
-def test_no_call_once_the_absence_has_started_or_without_a_backup_to_fill() -> None:
-    assert volunteer_offers(recorded(-timedelta(hours=1), Role.BACKUP), NOW) == {}
+def test_no_call_without_a_backup_to_fill() -> None:
     assert volunteer_offers(recorded(timedelta(days=1), Role.PRIMARY), NOW) == {}

@@ -39,15 +39,14 @@ class FakeSlack:
     (`DROP` instead of a status closes the connection; a 429 asks to wait `retry_after` seconds).
 
     `users_by_email` is the workspace users.lookupByEmail knows (email -> user id); `refusals` maps a
-    method to the error Slack answers it with, e.g. {"users.lookupByEmail": "missing_scope"};
-    `channel_refusals` a channel to the error every post there gets, e.g. {"#data-oncall": "not_in_channel"}.
+    method (or `method:channel`, for one channel only) to the error Slack answers it with, e.g.
+    {"users.lookupByEmail": "missing_scope"} or {"chat.postMessage:U0CAROL01": "user_not_found"}.
     """
 
     calls: list[Call] = field(default_factory=list)
     failures: defaultdict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
     users_by_email: dict[str, str] = field(default_factory=dict)
     refusals: dict[str, str] = field(default_factory=dict)
-    channel_refusals: dict[str, str] = field(default_factory=dict)
     retry_after: int = 0
     server: TestServer | None = None
     socket: web.WebSocketResponse | None = None  # the app's Socket Mode connection, once it is open
@@ -92,10 +91,9 @@ class FakeSlack:
                 status=status,
                 headers=headers,
             )
-        if method in self.refusals:
-            return web.json_response({"ok": False, "error": self.refusals[method]})
-        if method == "chat.postMessage" and args.get("channel") in self.channel_refusals:
-            return web.json_response({"ok": False, "error": self.channel_refusals[args["channel"]]})
+        refusal = self.refusals.get(f"{method}:{args.get('channel')}") or self.refusals.get(method)
+        if refusal:
+            return web.json_response({"ok": False, "error": refusal})
         return web.json_response({"ok": True, **self.answer(method, args)})
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.schedule.model import Reason
 from bot.services.oncall import on_call
@@ -19,6 +20,7 @@ from bot.slack.volunteer_messages import close_expired_volunteer_calls
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver, wait_for
 from tests.slack.team_edits import living_in
+from tests.slack.test_swap_e2e import remembered
 
 SLACK_IDS = {"alice": ALICE, "bob": BOB, "carol": CAROL, "david": DAVID}
 
@@ -93,6 +95,7 @@ async def test_only_admins_record_for_others(slack: SlackDriver) -> None:
     assert "Only admins" in text_of(refused)
     recorded = await slack.command("/oncall", f"away <@{BOB}|bob> 2026-12-21 2026-12-22", user=DAVID)
     assert "Recorded absence" in text_of(recorded) and f"<@{BOB}> away" in text_of(recorded)
+    assert f"<@{BOB}>, those who now cover and the rotation channel are told" in text_of(recorded)
 
 
 async def test_history_shows_who_changed_what(slack: SlackDriver) -> None:
@@ -107,6 +110,14 @@ async def test_history_shows_who_changed_what(slack: SlackDriver) -> None:
     assert "+00:00" not in text
     assert text.count("(import)") == 2  # the two before it: the team file's import
     assert "at most 50" in text_of(await slack.command("/oncall", "history 500", user=ALICE))
+
+
+async def closed_calls(
+    ctx: AppContext, client: AsyncWebClient, at: datetime
+) -> list[tuple[int, list[str | None]]]:
+    """The calls the deadline job closes at `at`, each with who stays backup where nobody volunteered."""
+    closed = await close_expired_volunteer_calls(ctx, client, at)
+    return [(c.post.call.id, [s.person for s in c.stands]) for c in closed]
 
 
 async def volunteer_button(slack: SlackDriver) -> tuple[str, str]:
@@ -178,9 +189,9 @@ async def test_nobody_volunteers_by_the_deadline_so_the_choice_is_announced_once
     chosen = during.backup.person
     client = make_client(settings)
     deadline = datetime(2026, 12, 9, tzinfo=NY)  # the absence starts before a day has passed
-    assert await close_expired_volunteer_calls(ctx, client, deadline - timedelta(seconds=1)) == []
-    assert await close_expired_volunteer_calls(ctx, client, deadline) == [1]
-    assert await close_expired_volunteer_calls(ctx, client, deadline) == []  # once
+    assert await closed_calls(ctx, client, deadline - timedelta(seconds=1)) == []
+    assert await closed_calls(ctx, client, deadline) == [(1, [chosen])]
+    assert await closed_calls(ctx, client, deadline) == []  # once
     [announced] = [c for c in slack.fake.of("chat.postMessage") if c.args["text"] == "Nobody volunteered"]
     assert announced.args["channel"] == "#data-oncall"
     assert_valid_blocks(announced.args["blocks"])
@@ -206,7 +217,8 @@ async def test_a_taken_or_cancelled_call_closes_quietly(
     await slack.command("/oncall", "away 2026-12-16 2026-12-17", user=CAROL)  # Carol is next week's backup
     await slack.command("/oncall", "away cancel 2", user=CAROL)
     client = make_client(settings)
-    assert await close_expired_volunteer_calls(ctx, client, datetime(2026, 12, 20, tzinfo=NY)) == []
+    # The taken one closes at its deadline, the cancelled one closed with its absence.
+    assert await closed_calls(ctx, client, datetime(2026, 12, 20, tzinfo=NY)) == [(1, [])]
     assert not [c for c in slack.fake.of("chat.postMessage") if c.args["text"] == "Nobody volunteered"]
 
 
@@ -308,11 +320,12 @@ async def test_cancelling_an_absence_tells_everyone_who_covers_now_and_closes_th
     chosen, _ = await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup")
     volunteer = "david" if chosen == "carol" else "carol"
     await press(slack, action_id, value, SLACK_IDS[volunteer])
-    before = len(slack.fake.of("chat.postMessage"))
     answer = await slack.command("/oncall", "away cancel 1", user=BOB)
     assert_valid_blocks(answer["blocks"])
     assert "Cancelled absence #1" in text_of(answer) and "Who covers now" in text_of(answer)
-    await wait_for(lambda: len(slack.fake.of("chat.postMessage")) >= before + 2)
+    # The bot's pick may still be hearing of the volunteer: wait for these two by name.
+    await wait_for(lambda: bool(sent_to(slack, SLACK_IDS[volunteer], "Your shifts changed back")))
+    await wait_for(lambda: bool(sent_to(slack, "#data-oncall", "Bob's absence is cancelled")))
     [channel] = sent_to(slack, "#data-oncall", "Bob's absence is cancelled")
     assert "<@U0BOB0001> backup" in channel and f"No longer covering: <@{SLACK_IDS[volunteer]}>" in channel
     [dm] = sent_to(slack, SLACK_IDS[volunteer], "Your shifts changed back")
@@ -323,7 +336,7 @@ async def test_cancelling_an_absence_tells_everyone_who_covers_now_and_closes_th
     assert "no cover is needed" in str(closed) and labels(closed) == []
     assert await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup") == ("bob", Reason.ROTATION)
     client = make_client(settings)
-    assert await close_expired_volunteer_calls(ctx, client, datetime(2026, 12, 9, tzinfo=NY)) == []
+    assert await closed_calls(ctx, client, datetime(2026, 12, 9, tzinfo=NY)) == []
     all_valid(slack)
     history = text_of(await slack.command("/oncall", "history 5", user=ALICE))
     assert "absence.cancel `bob` #1 removed" in history and "absence.no_volunteer" not in history
@@ -394,3 +407,136 @@ async def test_app_home_and_the_calendar_feed_show_an_absence(slack: SlackDriver
     [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
     feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")
     assert "On call (primary)\\, data-oncall: Bob" in feed and "vacation cover: alice away" in feed
+
+
+async def test_the_person_away_is_told_when_an_admin_records_or_cancels_it(slack: SlackDriver) -> None:
+    await slack.command("/oncall", f"away <@{BOB}|bob> 2026-12-09 2026-12-10 flu", user=DAVID)
+    await wait_for(lambda: bool(sent_to(slack, BOB, "An absence was recorded for you")))
+    [told] = sent_to(slack, BOB, "An absence was recorded for you")
+    assert f"<@{DAVID}> recorded absence #1 for you: away <!date^" in told and "(flu)" in told
+    assert "*Who covers*" in told
+    assert "`/oncall away cancel 1` takes it back" in told
+    # A week without a shift of his: still told, by the admin who records it and who cancels it.
+    await slack.command("/oncall", f"away <@{BOB}|bob> 2026-12-22 2026-12-23", user=DAVID)
+    await wait_for(lambda: len(sent_to(slack, BOB, "An absence was recorded for you")) == 2)
+    second = sent_to(slack, BOB, "An absence was recorded for you")[1]
+    assert "No shift of yours falls in that time." in second
+    await slack.command("/oncall", "away cancel 2", user=DAVID)
+    await wait_for(lambda: bool(sent_to(slack, BOB, "Your absence is cancelled")))
+    [back] = sent_to(slack, BOB, "Your absence is cancelled")
+    assert "<@U0BOB0001>'s absence #2 is cancelled; no shift of yours changes." in back
+    all_valid(slack)
+
+
+async def test_admins_list_someone_elses_absences_or_everyones(slack: SlackDriver) -> None:
+    await slack.command("/oncall", "away 2026-12-21 2026-12-31 holidays", user=CAROL)
+    await slack.command("/oncall", "away 2026-12-16 2026-12-17 move", user=BOB)
+    refused = await slack.command("/oncall", f"away list <@{CAROL}|carol>", user=BOB)
+    assert "Only admins list someone else's absences" in text_of(refused)
+    assert "Only admins" in text_of(await slack.command("/oncall", "away list all", user=BOB))
+    assert "*Your absences*" in text_of(await slack.command("/oncall", f"away list <@{CAROL}>", user=CAROL))
+    carols = await slack.command("/oncall", f"away list <@{CAROL}|carol>", user=ALICE)
+    assert_valid_blocks(carols["blocks"])
+    listed = text_of(carols)
+    assert f"*Absences of <@{CAROL}>*" in listed and "#1: <!date^" in listed and "(holidays)" in listed
+    assert "#2" not in listed
+    everyone = await slack.command("/oncall", "away list all", user=ALICE)
+    assert_valid_blocks(everyone["blocks"])
+    assert f"• #2: <@{BOB}> <!date^" in text_of(everyone) and f"• #1: <@{CAROL}> <!date^" in text_of(everyone)
+    stranger = await slack.command("/oncall", "away list <@U0STRANGER>", user=ALICE)
+    assert "is not in the team file" in text_of(stranger)
+
+
+async def test_an_absence_under_way_counts_from_now_and_still_asks_for_a_volunteer(
+    slack: SlackDriver, ctx: AppContext, settings: Settings
+) -> None:
+    three_am = datetime(2026, 12, 8, 3, tzinfo=NY)
+    object.__setattr__(ctx, "clock", lambda: three_am)
+    answer = await slack.command("/oncall", "away 2026-12-08 2026-12-09 sick", user=BOB)  # backup this week
+    thursday = f"<!date^{int(datetime(2026, 12, 10, tzinfo=NY).timestamp())}^"
+    assert f"<@{BOB}> away from now until {thursday}" in text_of(answer) and "(sick)" in text_of(answer)
+    midnight = int(datetime(2026, 12, 8, tzinfo=NY).timestamp())
+    assert f"<!date^{midnight}^" not in text_of(answer)
+    # The night so far stays as it was; from now on the bot's pick is backup.
+    assert await holder(ctx, datetime(2026, 12, 8, 2, 59, tzinfo=NY), "backup") == ("bob", Reason.ROTATION)
+    chosen, why = await holder(ctx, three_am, "backup")
+    assert chosen in ("carol", "david") and why is Reason.ABSENCE
+    await wait_for(lambda: bool(sent_to(slack, SLACK_IDS[chosen], "You now cover a shift")))
+    [dm] = sent_to(slack, SLACK_IDS[chosen], "You now cover a shift")
+    assert f"backup from now until {thursday}" in dm
+    # The channel is asked for a volunteer, for an hour.
+    [post] = [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "#data-oncall"]
+    assert labels(post.args["blocks"]) == ["I'll cover from now → Thu 10 Dec 00:00 EST"]
+    four_am = datetime(2026, 12, 8, 4, tzinfo=NY)
+    assert f"Until <!date^{int(four_am.timestamp())}^" in str(post.args["blocks"])
+    # A volunteer half an hour later takes over from that moment on.
+    volunteer = "david" if chosen == "carol" else "carol"
+    half_past = datetime(2026, 12, 8, 3, 30, tzinfo=NY)
+    object.__setattr__(ctx, "clock", lambda: half_past)
+    [button] = [e for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    await press(slack, button["action_id"], button["value"], SLACK_IDS[volunteer])
+    assert await holder(ctx, datetime(2026, 12, 8, 3, 29, tzinfo=NY), "backup") == (chosen, Reason.ABSENCE)
+    assert await holder(ctx, half_past, "backup") == (volunteer, Reason.VOLUNTEER)
+    history = text_of(await slack.command("/oncall", "history 2", user=ALICE))
+    assert f"(asked from <!date^{midnight}^" in history
+    all_valid(slack)
+
+
+async def swap_over_the_call(
+    slack: SlackDriver, ctx: AppContext, when: str
+) -> tuple[str, str, dict[str, Any]]:
+    """Bob, this week's backup, is away; the bot's pick asks a teammate to cover `when`, who approves.
+    The bot's pick, the teammate, and the call's post as it is then."""
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=BOB)
+    await volunteer_button(slack)
+    chosen, _ = await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup")
+    mate = "david" if chosen == "carol" else "carol"
+    asked = await slack.command("/swap", f"<@{SLACK_IDS[mate]}|{mate}> {when} cover", user=SLACK_IDS[chosen])
+    assert "Asked" in text_of(asked)
+    await remembered(ctx)
+    [dm] = [c for c in slack.fake.of("chat.postMessage") if c.args["text"].endswith("asks you about a swap")]
+    approve = next(e for b in dm.args["blocks"] if b["type"] == "actions" for e in b["elements"])
+    updates = len(slack.fake.of("chat.update"))
+    assert await slack.press(approve["action_id"], approve["value"], user=SLACK_IDS[mate]) == 200
+    await wait_for(lambda: len(sent_to(slack, "#data-oncall", "Swap approved")) == 1)
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == updates + 2)  # the request, the call
+    [post] = [c.args for c in slack.fake.of("chat.update")[updates:] if c.args["channel"] == "#data-oncall"]
+    return chosen, mate, post
+
+
+async def test_an_approved_swap_settles_the_offered_backup_and_a_late_i_will_cover_is_refused(
+    slack: SlackDriver, ctx: AppContext, settings: Settings
+) -> None:
+    chosen, mate, post = await swap_over_the_call(slack, ctx, "2026-12-09")
+    # The call's post no longer offers that time, and says why.
+    assert labels(post["blocks"]) == [] and "is settled by swap #1: no volunteer needed" in str(
+        post["blocks"]
+    )
+    action_id, value = await volunteer_button(slack)  # as first posted
+    # A late "I'll cover" from the bot's pick is refused, and the swap stands.
+    late = await press(slack, action_id, value, SLACK_IDS[chosen])
+    assert late["text"] == "Not taken: that time's backup was settled by swap #1."
+    assert await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup") == (mate, Reason.SWAP)
+    assert not sent_to(slack, SLACK_IDS[mate], "A volunteer changed your shifts")
+    listed = await slack.command("/swap", "list", user=SLACK_IDS[chosen])
+    assert "#1 (approved)" in text_of(listed)
+    # At the deadline nothing is left to announce.
+    client = make_client(settings)
+    assert await closed_calls(ctx, client, datetime(2026, 12, 9, tzinfo=NY)) == [(1, [])]
+    assert not sent_to(slack, "#data-oncall", "Nobody volunteered")
+    all_valid(slack)
+
+
+async def test_a_swap_over_part_of_an_offered_stretch_leaves_the_rest_offered(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    _, mate, post = await swap_over_the_call(slack, ctx, "2026-12-09..2026-12-09")
+    assert labels(post["blocks"]) == ["I'll cover Thu 10 Dec 00:00 EST → Fri 11 Dec 00:00 EST"]
+    [button] = [e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    taken = await press(slack, button["action_id"], button["value"], SLACK_IDS[mate])
+    assert labels(taken["blocks"]) == [] and f"<@{SLACK_IDS[mate]}> volunteered as backup" in str(
+        taken["blocks"]
+    )
+    assert await holder(ctx, datetime(2026, 12, 9, 12, tzinfo=NY), "backup") == (mate, Reason.SWAP)
+    assert await holder(ctx, datetime(2026, 12, 10, 12, tzinfo=NY), "backup") == (mate, Reason.VOLUNTEER)
+    all_valid(slack)

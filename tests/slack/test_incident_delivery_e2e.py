@@ -69,7 +69,7 @@ async def test_a_change_stored_while_a_thread_message_is_sent_shows_on_the_root(
 async def test_a_thread_slack_refuses_tells_the_declarer_why_and_whom_it_would_reach_directly(
     slack: SlackDriver, ctx: AppContext
 ) -> None:
-    slack.fake.channel_refusals["#data-oncall"] = "not_in_channel"
+    slack.fake.refusals["chat.postMessage:#data-oncall"] = "not_in_channel"
     answer = await slack.command("/incident", "growth sev2 numbers late", user=CAROL)
     assert "Incident #1 declared" in str(answer["blocks"])
     await wait_for(lambda: bool(slack.fake.of("response:cmd")))
@@ -100,7 +100,7 @@ async def test_a_thread_slack_refuses_tells_the_declarer_why_and_whom_it_would_r
     [declaration, escalation] = not_posted
     assert "Declared by *Carol*" in declaration and "Escalated to level 1 (admins)" in escalation
 
-    del slack.fake.channel_refusals["#data-oncall"]  # the bot is invited: the next sweep posts all
+    del slack.fake.refusals["chat.postMessage:#data-oncall"]  # the bot is invited: the next sweep posts all
     await escalate_due(ctx, client, now=later + timedelta(minutes=2))
     assert "Reaching:" in thread_shown(slack) and "Escalated to level 1 (admins)" in thread_shown(slack)
     assert direct(slack) == dms  # nobody told twice

@@ -29,6 +29,8 @@ from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_s
         ("help", OncallRequest("help")),
         ("checklist", OncallRequest("checklist")),
         ("away list", OncallRequest("away", away="list")),
+        ("away list <@U0BOB0001|bob>", OncallRequest("away", away="list", slack_id="U0BOB0001")),
+        ("away LIST all", OncallRequest("away", away="list", everyone=True)),
         ("away cancel #12", OncallRequest("away", away="cancel", absence_id=12)),
         (
             "away 2026-12-21 2026-12-31 family trip",
@@ -73,6 +75,8 @@ def test_valid_requests(text: str, expected: OncallRequest) -> None:
         ("away cancel 100000000000000000000", "Usage: `/oncall away cancel <id>`"),
         ("away cancel ²", "Usage: `/oncall away cancel <id>`"),
         ("away cancel", "Usage: `/oncall away cancel <id>`"),
+        ("away list bob", "admins: `/oncall away list @someone`"),
+        ("away list all <@U0BOB0001>", "`/oncall away list all`"),
         ("away 2026-12-21 2026-12-22 " + "x" * 201, "at most 200 characters"),
         ("now please", "takes nothing after it"),
         ("calendar delete", "calendar reset"),

@@ -57,7 +57,16 @@ async def test_home_and_bad_input(ctx: AppContext) -> None:
 
 async def test_help_lists_every_shell_command(ctx: AppContext) -> None:
     out = after(await drive(ctx, "help\n"), "alice> /oncall now")
-    for command in ("as PERSON", "posts", "show N", "home", "run-job JOB", "`cancel` closes the form"):
+    for command in (
+        "as PERSON",
+        "posts",
+        "show N",
+        "home",
+        "run-job JOB",
+        "`run-job swaps`",
+        "`run-job volunteers`",
+        "`cancel` closes the form",
+    ):
         assert command in out
 
 
@@ -201,3 +210,26 @@ async def test_the_clock_moves_and_an_unacknowledged_incident_escalates(ctx: App
     back = after(escalated, "(the real time)")  # `clock now`
     assert back.count("Usage: clock [") == 2  # neither prose nor the year 9999
     assert "The shell's clock: Thu 10 Dec 2026 12:00 EST, standing still" in back  # +2d from the real time
+
+
+async def test_run_job_expires_requests_and_closes_calls_once_the_clock_passes_their_time(
+    ctx: AppContext,
+) -> None:
+    script = (
+        "/swap @carol 2026-12-28 cover\nrun-job swaps\n/oncall away 2026-12-09 2026-12-10\n"
+        "run-job volunteers\nclock 2026-12-09T00:00\nrun-job volunteers\nrun-job volunteers\n"
+        "clock 2026-12-28T09:00\nrun-job swaps\nrun-job swaps\nrun-job sweep\n"
+    )
+    out = await drive(ctx, script)
+    assert "No swap request to expire now." in after(out, "[1] Approve  [2] Decline")
+    assert "No call for a volunteer is past its deadline now." in after(out, "[1] I'll cover")
+    closed = after(out, "The shell's clock: Wed 09 Dec 2026 00:00 EST")
+    assert "↻ #data-oncall (updated):\n🌴 @Alice is away" in closed  # the call's buttons are gone
+    assert "→ #data-oncall:\n🌴 Nobody volunteered while @Alice is away" in closed
+    assert "• @Carol backup Wed 09 Dec 00:00 EST → Fri 11 Dec 00:00 EST" in closed
+    assert "(closed calls for a volunteer: #1, the bot's pick stands)\nNo call for a volunteer" in closed
+    expired = after(closed, "The shell's clock: Mon 28 Dec 2026 09:00 EST")
+    assert "↻ DM to Carol (updated):\n⌛ Swap request #1 from @Alice expired" in expired
+    assert "→ DM to you:\n⌛ Your swap request #1 to @Carol expired" in expired
+    assert "(expired swap requests: #1)\nNo swap request to expire now." in expired
+    assert "Usage: run-job handoff|reminders|month-end|incidents|swaps|volunteers" in expired

@@ -532,3 +532,36 @@ async def test_app_home_and_the_calendar_feed_show_an_applied_swap(
     [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
     feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")
     assert "On call (primary)\\, data-oncall: Carol" in feed and "covers for Alice (swap #1)" in feed
+
+
+async def test_a_refused_approval_is_written_on_the_approvers_clock(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await living_in(ctx, "carol", "Europe/London")
+    dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    await slack.command("/oncall", "away 2027-03-03 2027-03-04", user=CAROL)  # her own days, in London
+    await press(slack, dm, "Approve")
+    await wait_for(lambda: bool(ephemeral(slack)))
+    [refused] = ephemeral(slack)
+    assert refused.startswith("Not applied: Carol is away from Wed 03 Mar 00:00 GMT to Fri 05 Mar 00:00 GMT")
+    assert "EST" not in refused and refused.endswith("The request is still open.")
+    assert await holders(ctx, ALICE_WEEK) == ("alice", "bob", Reason.ROTATION)
+
+
+async def test_a_request_that_cannot_reach_the_teammate_tells_the_requester_why(
+    slack: SlackDriver,
+) -> None:
+    slack.fake.refusals[f"chat.postMessage:{CAROL}"] = "user_not_found"
+    answer = await slack.command("/swap", f"<@{CAROL}|carol> 2027-03-01 cover", user=ALICE)
+    assert "Asked <@U0CAROL01> (request #1)" in str(answer["blocks"])
+    await wait_for(lambda: bool(messages(slack, "Swap request #1 not delivered")))
+    [told] = messages(slack, "Swap request #1 not delivered")
+    assert told.args["channel"] == ALICE
+    assert_valid_blocks(told.args["blocks"])
+    text = str(told.args["blocks"])
+    assert (
+        "could not reach <@U0CAROL01>: Slack refused the message (`user_not_found`: check the person's "
+        "Slack id in the team file)" in text
+    )
+    assert "It stays pending until <!date^" in text and "`/swap cancel 1` withdraws it" in text
+    assert "#1 (pending)" in str((await slack.command("/swap", "list", user=ALICE))["blocks"])

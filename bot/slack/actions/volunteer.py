@@ -29,6 +29,7 @@ async def take(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient, re
         return
     container = body.get("container", {})
     clicked = (container.get("channel_id", ""), container.get("message_ts", ""))
+    at = ctx.clock()
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
         person = people.person_by_slack_id(view, body["user"]["id"])
@@ -37,13 +38,13 @@ async def take(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient, re
             return
         try:
             done = await volunteer_calls.volunteer(
-                session, view=view, offer=offer, person=person, at=ctx.clock(), source=ctx.source
+                session, view=view, offer=offer, person=person, at=at, source=ctx.source
             )
         except AbsenceRefused as error:
             await _say(respond, f"Not taken: {escape(str(error))}.")
             return
     ctx.views.invalidate()
-    await volunteer_messages.show_volunteer(client, view, done, clicked)
+    await volunteer_messages.show_volunteer(client, view, done, clicked, at)
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:

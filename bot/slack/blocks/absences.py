@@ -4,6 +4,7 @@ those whose shifts change when an absence is recorded or taken back."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from bot.schedule.model import Absence, Segment
@@ -19,60 +20,105 @@ from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
 People = Mapping[str, Person]
+LISTED = 40  # absences in one list: what a section's 3000 characters hold
 
 
-def _line(rotation: str, segment: Segment, people: People, zone: str) -> str:
+def _span(start: datetime, end: datetime, zone: str, written: datetime | None) -> str:
+    """A stretch of time; one begun by the time the message is `written` reads "from now"."""
+    if written is not None and start <= written:
+        return f"from now until {slack_time(end, zone)}"
+    return f"{slack_time(start, zone)} → {slack_time(end, zone)}"
+
+
+def _line(rotation: str, segment: Segment, people: People, zone: str, written: datetime | None) -> str:
     return (
         f"• {escape(rotation)}: {who(segment.person, people)} {segment.role.value} "
-        f"{slack_time(segment.start, zone)} → {slack_time(segment.end, zone)}"
+        f"{_span(segment.start, segment.end, zone, written)}"
     )
 
 
-def _lines(covers: Sequence[Cover], people: People, zone: str, *, now: bool = True) -> str:
-    """Who holds each stretch because of the absence (`now`), or who holds it without it."""
-    return "\n".join(_line(c.rotation, c.segment if now else c.otherwise, people, zone) for c in covers[:30])
+def _lines(
+    covers: Sequence[Cover], people: People, zone: str, *, held: bool = True, written: datetime | None = None
+) -> str:
+    """Who holds each stretch because of the absence (`held`), or who holds it without it."""
+    return "\n".join(
+        _line(c.rotation, c.segment if held else c.otherwise, people, zone, written) for c in covers[:30]
+    )
 
 
-def recorded_blocks(recorded: AbsenceRecorded, people: People, zone: str) -> Blocks:
-    span = f"{slack_time(recorded.start, zone)} → {slack_time(recorded.end, zone)}"
-    lines = _lines(recorded.covers, people, zone)
-    covering = f"\n*Who covers*\n{lines}" if lines else "\nNo shift of theirs falls in that time."
+def _away(recorded: AbsenceRecorded, people: People, zone: str, written: datetime, *, whose: str) -> str:
+    """Away when, and who covers: for the answer and for the person away."""
+    reason = f" ({escape(recorded.reason)})" if recorded.reason else ""
+    lines = _lines(recorded.covers, people, zone, written=written)
+    covering = f"\n*Who covers*\n{lines}" if lines else f"\nNo shift of {whose} falls in that time."
+    return f"away {_span(recorded.start, recorded.end, zone, written)}{reason}.{covering}"
+
+
+def recorded_blocks(recorded: AbsenceRecorded, people: People, zone: str, written: datetime) -> Blocks:
+    """The answer to whoever recorded it; `written` is now, so an absence under way reads "from now"."""
+    absent = who(recorded.person.id, people)
+    told = "Those who now cover" if recorded.actor == recorded.person.id else f"{absent}, those who now cover"
     return [
         section(
-            f":palm_tree: Recorded absence #{recorded.id}: "
-            f"{who(recorded.person.id, people)} away {span}.{covering}"
+            f":palm_tree: Recorded absence #{recorded.id}: {absent} "
+            + _away(recorded, people, zone, written, whose="theirs")
         ),
-        context(
-            "Those who now cover and the rotation channel are told. `/oncall away cancel <id>` undoes it."
-        ),
+        context(f"{told} and the rotation channel are told. `/oncall away cancel <id>` undoes it."),
     ]
 
 
-def covers_notice_blocks(absent: str, covers: Sequence[Cover], people: People, zone: str) -> Blocks:
+def recorded_for_you_blocks(
+    recorded: AbsenceRecorded, people: People, zone: str, written: datetime
+) -> Blocks:
+    """To the person away, when an admin recorded the absence for them."""
+    return [
+        section(
+            f":palm_tree: {who(recorded.actor, people)} recorded absence #{recorded.id} for you: "
+            + _away(recorded, people, zone, written, whose="yours")
+        ),
+        context(f"`/oncall away list` shows it; `/oncall away cancel {recorded.id}` takes it back."),
+    ]
+
+
+def covers_notice_blocks(
+    absent: str, covers: Sequence[Cover], people: People, zone: str, written: datetime | None = None
+) -> Blocks:
     """To someone who now covers: what they hold because of the absence."""
-    lines = _lines(covers, people, zone)
-    return [section(f":palm_tree: {who(absent, people)} is away, so the schedule changed:\n{lines}")]
+    lines = _lines(covers, people, zone, written=written)
+    changed = f", so the schedule changed:\n{lines}" if lines else "."
+    return [section(f":palm_tree: {who(absent, people)} is away{changed}")]
 
 
-def absences_list_blocks(absences: Sequence[Absence], zone: str) -> Blocks:
+def absences_list_blocks(
+    absences: Sequence[Absence], zone: str, people: People, *, reader: str, whose: str | None
+) -> Blocks:
+    """`/oncall away list`: the absences of `whose` (None: everyone's), each with its id to cancel
+    it by, as `reader` asked."""
+    if whose == reader:
+        title, none = "*Your absences*", "You have no absence recorded from now on."
+    elif whose is None:
+        title, none = "*Everyone's absences*", "Nobody has an absence recorded from now on."
+    else:
+        title, none = f"*Absences of {who(whose, people)}*", f"{who(whose, people)} has none from now on."
     if not absences:
-        return [
-            section("You have no absence recorded from now on. `/oncall away START END [reason]` adds one.")
-        ]
+        return [section(f"{none} `/oncall away START END [reason]` adds one.")]
     lines = [
-        f"• #{a.id}: {slack_time(a.start, zone)} → {slack_time(a.end, zone)}"
+        f"• #{a.id}: "
+        + (f"{who(a.person, people)} " if whose is None else "")
+        + f"{slack_time(a.start, zone)} → {slack_time(a.end, zone)}"
         + (f" ({escape(a.reason)})" if a.reason else "")
-        for a in absences
+        for a in absences[:LISTED]
     ]
-    return [section("*Your absences*\n" + "\n".join(lines))]
+    more = [context(f"And {len(absences) - LISTED} more.")] if len(absences) > LISTED else []
+    return [section(f"{title}\n" + "\n".join(lines)), *more]
 
 
-def _offer_button(offer: VolunteerOffer, zone: str) -> dict[str, Any]:
+def _offer_button(offer: VolunteerOffer, zone: str, written: datetime | None) -> dict[str, Any]:
     # Button labels are plain text: the stretch is written on the rotation's clock, zone named.
     when = when_in(zone)
-    return button(
-        f"I'll cover {when(offer.start)} → {when(offer.end)}", ActionId.VOLUNTEER, offer.model_dump_json()
-    )
+    since = "from now" if written is not None and offer.start <= written else when(offer.start)
+    value = offer.model_dump_json(exclude_none=True)
+    return button(f"I'll cover {since} → {when(offer.end)}", ActionId.VOLUNTEER, value)
 
 
 def volunteer_call_blocks(
@@ -82,24 +128,34 @@ def volunteer_call_blocks(
     zone: str,
     offers: Sequence[VolunteerOffer] = (),
     taken: Sequence[tuple[VolunteerOffer, str]] = (),
+    settled: Sequence[VolunteerOffer] = (),
+    written: datetime | None = None,
 ) -> Blocks:
     """The channel post: who covers now, who volunteered, and "I'll cover" for each backup stretch the
-    engine filled that nobody has taken yet."""
-    blocks = covers_notice_blocks(absent, covers, people, zone)
+    engine filled that nobody has taken yet. `written`: when it is posted or rebuilt with buttons, so
+    that a stretch under way reads "from now"."""
+    blocks = covers_notice_blocks(absent, covers, people, zone, written)
     if taken:
         thanks = "\n".join(
             f":raised_hands: {who(person, people)} volunteered as backup "
-            f"{slack_time(o.start, zone)} → {slack_time(o.end, zone)}. Thank you!"
+            f"{_span(o.start, o.end, zone, written)}. Thank you!"
             for o, person in taken
         )
         blocks.append(section(thanks))
+    if settled:
+        swapped = "\n".join(
+            f":arrows_counterclockwise: The backup {_span(o.start, o.end, zone, written)} is settled by "
+            f"swap #{o.settled_by}: no volunteer needed."
+            for o in settled
+        )
+        blocks.append(section(swapped))
     if offers:
         deadline = slack_time(offers[0].deadline, zone)
         blocks += [
             section(
                 f"The backup went to whoever was on call least recently. Rather take it? Until {deadline}:"
             ),
-            actions(*(_offer_button(o, zone) for o in offers[:5])),
+            actions(*(_offer_button(o, zone, written) for o in offers[:5])),
         ]
     return blocks
 
@@ -164,7 +220,7 @@ def cancelled_blocks(cancelled: AbsenceCancelled, people: People, zone: str) -> 
         done = f"Cancelled absence #{absence.id}. The schedule is back as it was."
     else:
         done = f"Ended absence #{absence.id} now; the time already away stays in the schedule."
-    lines = _lines(cancelled.covers, people, zone, now=False)
+    lines = _lines(cancelled.covers, people, zone, held=False)
     told = "\n*Who covers now*\n" + lines + "\nThey and the rotation channel are told." if lines else ""
     return [section(done + told)]
 
@@ -176,7 +232,7 @@ def cancelled_notice_blocks(
     return [
         section(
             f":leftwards_arrow_with_hook: {_taken_back(cancelled, people, zone)}, so the schedule is back:\n"
-            f"{_lines(covers, people, zone, now=False)}"
+            f"{_lines(covers, people, zone, held=False)}"
         ),
         context("No longer covering: " + ", ".join(sorted({who(c.segment.person, people) for c in covers}))),
     ]
@@ -185,9 +241,8 @@ def cancelled_notice_blocks(
 def cancelled_dm_blocks(cancelled: AbsenceCancelled, person: str, people: People, zone: str) -> Blocks:
     """To each person whose shifts change back."""
     changes = _for(person, ((c.segment, c.otherwise) for c in cancelled.covers), zone)
-    return [
-        section(f":leftwards_arrow_with_hook: {_taken_back(cancelled, people, zone)}, so for you:\n{changes}")
-    ]
+    for_you = f", so for you:\n{changes}" if changes else "; no shift of yours changes."
+    return [section(f":leftwards_arrow_with_hook: {_taken_back(cancelled, people, zone)}{for_you}")]
 
 
 def call_cancelled_blocks(cancelled: AbsenceCancelled, people: People, zone: str) -> Blocks:

@@ -128,6 +128,19 @@ def requested_blocks(swap: SwapRequest, changes: Sequence[Change], people: Peopl
     ]
 
 
+def unreached_blocks(swap: SwapRequest, people: People, zone: str, why: str) -> Blocks:
+    """To the requester, when the teammate's request message could not be delivered."""
+    return [
+        section(
+            f":warning: Your swap request #{swap.id} could not reach {who(swap.teammate, people)}: {why}."
+        ),
+        context(
+            f"It stays pending until {slack_time(swap.expires_at, zone)}: they can still answer it from "
+            f"`/swap list` or the bot's Home tab. `/swap cancel {swap.id}` withdraws it."
+        ),
+    ]
+
+
 def approved_blocks(swap: SwapRequest, changes: Sequence[Change], people: People, zone: str) -> Blocks:
     """To the requester and the rotation channel: what the approved swap changed."""
     between = f"{who(swap.requester, people)} and {who(swap.teammate, people)}"

@@ -24,6 +24,7 @@ from bot.slack.blocks.absences import (
     cancelled_notice_blocks,
     covers_notice_blocks,
     recorded_blocks,
+    recorded_for_you_blocks,
     volunteer_call_blocks,
 )
 from bot.slack.blocks.common import escape
@@ -60,7 +61,7 @@ async def answer(
     zone = me.timezone or view.file.timezone
     try:
         if request.away == "list":
-            return absences_list_blocks(await absences.upcoming(session, person=me.id, at=at), zone)
+            return await _list(session, view, me, request, at)
         if request.away == "cancel":
             return await _cancel(session, ctx, view, me, request.absence_id or 0, at, notices)
         target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
@@ -85,8 +86,23 @@ async def answer(
     offers = volunteer_offers(recorded, at)
     calls = await volunteer_calls.open_calls(session, view=view, recorded=recorded, offers=offers)
     ctx.views.invalidate()
-    notices += _recorded_notices(recorded, view, offers, calls)
-    return recorded_blocks(recorded, view.people, zone)
+    notices += _recorded_notices(recorded, view, offers, calls, at)
+    return recorded_blocks(recorded, view.people, zone, at)
+
+
+async def _list(
+    session: AsyncSession, view: TeamView, me: Person, request: OncallRequest, at: datetime
+) -> Blocks:
+    """Mine; admins also someone else's, or everyone's."""
+    zone = me.timezone or view.file.timezone
+    target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
+    if (request.everyone or target != me) and not me.admin:
+        return usage_blocks("Only admins list someone else's absences; `/oncall away list` shows yours.")
+    if target is None:
+        return usage_blocks(f"<@{request.slack_id}> is not in the team file, so has no absences.")
+    whose = None if request.everyone else target.id
+    found = await absences.upcoming(session, person=whose, at=at)
+    return absences_list_blocks(found, zone, view.people, reader=me.id, whose=whose)
 
 
 async def _cancel(
@@ -123,14 +139,22 @@ def _recorded_notices(
     view: TeamView,
     offers: Mapping[str, list[VolunteerOffer]],
     calls: Mapping[str, int],
+    at: datetime,
 ) -> list[Notice]:
     """One message to each person who now covers, and one to each rotation channel affected; the
-    channel is asked for a volunteer for every backup stretch the engine had to fill."""
+    channel is asked for a volunteer for every backup stretch the engine had to fill. The person away
+    is told too when someone else recorded it."""
     found: list[Notice] = []
     absent = recorded.person.id
+    if recorded.actor != absent and recorded.person.slack_id:
+        zone = _zone(view, absent, view.file.timezone)
+        blocks = recorded_for_you_blocks(recorded, view.people, zone, at)
+        found.append(Notice(recorded.person.slack_id, blocks, "An absence was recorded for you"))
     for rotation, covers in sorted(_by_rotation(recorded.covers).items()):
         zone = view.rotations[rotation].timezone
-        blocks = volunteer_call_blocks(absent, covers, view.people, zone, offers.get(rotation, []))
+        blocks = volunteer_call_blocks(
+            absent, covers, view.people, zone, offers.get(rotation, []), written=at
+        )
         found.append(
             Notice(
                 view.config(rotation).channel,
@@ -143,7 +167,7 @@ def _recorded_notices(
             person = view.people.get(person_id)
             if person and person.slack_id:
                 mine = [c for c in covers if c.segment.person == person_id]
-                blocks = covers_notice_blocks(absent, mine, view.people, _zone(view, person_id, zone))
+                blocks = covers_notice_blocks(absent, mine, view.people, _zone(view, person_id, zone), at)
                 found.append(Notice(person.slack_id, blocks, "You now cover a shift"))
     return found
 
@@ -164,13 +188,16 @@ def _cancelled_notices(cancelled: AbsenceCancelled, view: TeamView, actor: Perso
             )
         )
     involved = {c.segment.person for c in cancelled.covers} | {c.otherwise.person for c in cancelled.covers}
+    absent_id = cancelled.absence.person
+    involved.add(absent_id)  # told even without a shift in that time, when an admin took it back
     for person_id in sorted(p for p in involved if p and p != actor.id):
         person = view.people.get(person_id)
         if person and person.slack_id:
             blocks = cancelled_dm_blocks(
                 cancelled, person_id, view.people, _zone(view, person_id, view.file.timezone)
             )
-            found.append(Notice(person.slack_id, blocks, "Your shifts changed back"))
+            text = "Your absence is cancelled" if person_id == absent_id else "Your shifts changed back"
+            found.append(Notice(person.slack_id, blocks, text))
     for call in cancelled.calls:
         if call.ts and call.rotation in view.rotations:
             zone = view.rotations[call.rotation].timezone

@@ -28,7 +28,8 @@ Kind = Literal[
 SUBCOMMANDS: tuple[str, ...] = tuple(k for k in get_args(Kind) if k not in ("person", "pipeline"))
 AWAY_USAGE = (
     "Usage: `/oncall away 2026-12-21 2026-12-31 [reason]` (dates in your time zone, the last one included), "
-    "`/oncall away list`, `/oncall away cancel <id>`; admins: `/oncall away @someone START END [reason]`."
+    "`/oncall away list`, `/oncall away cancel <id>`; admins: `/oncall away @someone START END [reason]`, "
+    "`/oncall away list @someone`, `/oncall away list all`."
 )
 MAX_NOTE = 2000
 MAX_HISTORY = 50
@@ -54,6 +55,7 @@ class OncallRequest:
     first: date | None = None  # for "away": whole days, both included
     last: date | None = None
     absence_id: int | None = None
+    everyone: bool = False  # for "away list all"
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,8 @@ def _holidays(rest: list[str], share: bool) -> OncallRequest | BadRequest:
 
 
 def _away(rest: list[str]) -> OncallRequest | BadRequest:
-    if [w.lower() for w in rest] == ["list"]:
-        return OncallRequest("away", away="list")
+    if rest and rest[0].lower() == "list":
+        return _away_list(rest[1:])
     if rest and rest[0].lower() == "cancel":
         absence_id = record_id(rest[1]) if len(rest) == 2 else None
         if absence_id is None:
@@ -184,6 +186,18 @@ def _away(rest: list[str]) -> OncallRequest | BadRequest:
     if len(reason) > MAX_REASON:
         return BadRequest(f"The reason is at most {MAX_REASON} characters.")
     return OncallRequest("away", slack_id=slack_id, first=first, last=last, query=reason)
+
+
+def _away_list(rest: list[str]) -> OncallRequest | BadRequest:
+    if not rest:
+        return OncallRequest("away", away="list")
+    if len(rest) == 1 and rest[0].lower() == "all":
+        return OncallRequest("away", away="list", everyone=True)
+    if len(rest) == 1 and (mention := MENTION.match(rest[0])):
+        return OncallRequest("away", away="list", slack_id=mention[1])
+    return BadRequest(
+        "Usage: `/oncall away list` for yours; admins: `/oncall away list @someone`, `/oncall away list all`."
+    )
 
 
 WITH_ARGUMENTS = {

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.jobs.incidents import ESCALATION_JOB, escalate_due
 from bot.jobs.posts import JOBS, job_posts, send_post
 from bot.services.oncall import load_view
 from bot.slack.app import LOCAL_IDENTITY, create_app
@@ -28,6 +27,7 @@ from bot.slack.shell.forms import CANCEL, CLEAR, Filler, find_person
 from bot.slack.shell.modal import FormDesk
 from bot.slack.shell.posts import HERE, audience
 from bot.slack.shell.screen import Screen, ShownAck, message_in
+from bot.slack.shell.sweeps import SWEEPS, run_sweep
 from bot.teamfile.schema import Person
 
 HELP = f"""\
@@ -38,7 +38,9 @@ Type what you would type in Slack: /oncall now, /oncall schedule, /runbook growt
   posts        the recent messages with buttons; `show N` shows post N again, to press its buttons
   home         your App Home
   run-job JOB  what a scheduled job posts now ({"|".join(JOBS)}); only once, as the ledger says;
-               `run-job {ESCALATION_JOB}` escalates the unacknowledged incidents that are due
+               or what the minute sweep does now: `run-job incidents` escalates the unacknowledged
+               incidents that are due, `run-job swaps` expires the swap requests whose first shift
+               started, `run-job volunteers` closes the calls for a volunteer past their deadline
   clock TIME   the shell's time: `clock 2026-12-24T08:55`, `clock +15m` (or h, d), `clock now`
   help         this text;  quit (or Ctrl-D) leaves
 Forms (/swap, /incident, Resolve) ask for each field in turn: type a line, or pick by number; an empty
@@ -198,17 +200,13 @@ class Shell:
         await self.dispatch(json.dumps(event), "application/json")
 
     async def run_job(self, job: str) -> None:
-        if job not in (*JOBS, ESCALATION_JOB):
-            self.say(f"Usage: run-job {'|'.join((*JOBS, ESCALATION_JOB))}")
+        if job not in (*JOBS, *SWEEPS):
+            self.say(f"Usage: run-job {'|'.join((*JOBS, *SWEEPS))}")
             return
         at = self.ctx.clock()
-        if job == ESCALATION_JOB:
-            escalated = await escalate_due(self.ctx, self.client, now=at)
-            self.say(
-                f"(escalated: {', '.join(f'#{i}' for i in escalated)})"
-                if escalated
-                else "Nothing to escalate now."
-            )
+        self.screen.buttons = []
+        if job in SWEEPS:
+            self.say(await run_sweep(self.ctx, self.client, job, at))
             return
         async with self.ctx.sessions() as session:
             view = await self.ctx.views.load(session)
@@ -218,7 +216,6 @@ class Shell:
             await session.commit()
         if not posts:
             self.say(f"Nothing to post for {job} now.")
-        self.screen.buttons = []
         for post in posts:
             outcome = await send_post(self.ctx.sessions, self.client, post, owner="shell", now=at)
             self.say(f"({post.key}: {outcome})")

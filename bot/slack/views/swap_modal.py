@@ -62,8 +62,9 @@ async def submitted(ctx: AppContext, ack: AsyncAck, body: dict[str, Any], client
             )
             return
     await ack()
-    await swap_messages.send_request(ctx, client, view, swap, changes)
+    # The requester's note first, so that a request that cannot reach the teammate is told after it.
     await swap_messages.tell_requester(client, view, swap, changes)
+    await swap_messages.send_request(ctx, client, view, swap, changes)
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
