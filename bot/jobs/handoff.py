@@ -17,7 +17,7 @@ from bot.schedule import resolve, shift_at, shifts
 from bot.schedule.model import HolidayDuty, Reason, Role, Rotation, Segment, Shift
 from bot.services.incidents import HandoffIncidents, handoff_report
 from bot.services.oncall import TeamView, schedule_inputs
-from bot.slack.client import CONNECTION_ERRORS, refusal_hint
+from bot.slack.client import CONNECTION_ERRORS, failure_reason, refusal_hint
 from bot.store import ledger
 from bot.store.handoff_notes import notes_for
 from bot.store.swaps import SwapRequest, pending_in
@@ -120,7 +120,7 @@ async def send_once(
     try:
         answer = await client.chat_postMessage(channel=channel, blocks=blocks, text=text, thread_ts=thread_ts)
     except SlackApiError as error:
-        reason = str(error.response.get("error"))
+        reason = failure_reason(error)
         hint = refusal_hint(reason, channel)
         if hint is None:
             return await _give_up(sessions, key, channel, reason)

@@ -183,6 +183,19 @@ async def test_a_post_failing_for_good_is_released_and_sent_later(
     assert len(fake.of("chat.postMessage")) == 4
 
 
+async def test_a_proxy_error_page_is_logged_with_its_status(
+    slack: tuple[Sessions, FakeSlack, Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    sessions, fake, settings = slack
+    fake.html_errors = True
+    fake.fail("chat.postMessage", 502, times=3)  # the first try and both retries
+    assert await send(sessions, settings) == "failed: HTTP 502"
+    assert "post handoff:data-oncall:2026-11-23 to #data-oncall failed, will be tried again: HTTP 502" in (
+        caplog.text
+    )
+    assert await send(sessions, settings) == "sent"
+
+
 async def test_rate_limit_is_waited_out(
     slack: tuple[Sessions, FakeSlack, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
