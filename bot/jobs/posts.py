@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -11,7 +11,7 @@ from pathlib import Path
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.jobs.checklist_posts import investor_pipelines, month_end_posts
+from bot.jobs.checklist_posts import all_done_post, investor_pipelines, month_end_posts, team_rotation
 from bot.jobs.handoff import Handoff, handoffs_between, send_once
 from bot.jobs.model import Builder, Post
 from bot.jobs.once import REFUSED_RETRY
@@ -22,7 +22,8 @@ from bot.services.oncall import TeamView
 from bot.settings import Settings
 from bot.slack.blocks.handoff import handoff_blocks
 from bot.slack.blocks.reminders import holiday_notice_blocks, shift_reminder_blocks
-from bot.teamfile.schema import Person
+from bot.store.checklists import Entry
+from bot.teamfile.schema import Person, Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,25 @@ async def send_post(
     if post.user_group and post.user_group.current(now):
         await follow_once(sessions, client, post.user_group, owner=owner, now=now)
     return outcome
+
+
+async def tell_all_done(
+    sessions: async_sessionmaker[AsyncSession],
+    client: AsyncWebClient,
+    *,
+    view: TeamView,
+    pipeline: Pipeline,
+    period: str,
+    items: Sequence[Entry],
+    owner: str,
+    now: datetime,
+) -> str | None:
+    """Say in the checklist's thread that all is done, once, as soon as the last box is ticked."""
+    rotation = team_rotation(view)
+    if rotation is None or not items or not all(e.ticked_by for e in items):
+        return None
+    post = all_done_post(view, rotation, pipeline, period, due=now)
+    return await send_post(sessions, client, post, owner=owner, now=now)
 
 
 def scheduled_parts(view: TeamView, *, runbooks_dir: Path, business_days: int) -> list[tuple[str, Builder]]:
