@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +21,7 @@ from bot.slack.blocks.checklist import (
     nudge_blocks,
     unreadable_checklist_blocks,
 )
-from bot.store import checklists
+from bot.store import checklists, ledger
 from bot.store.checklists import Entry
 from bot.teamfile.schema import Pipeline
 
@@ -41,7 +42,7 @@ async def month_end_posts(
 ) -> list[Post]:
     """A pipeline's month-end posts on the window's business days in (since, until]: its checklist on
     any of them until it is sent (the ledger keeps it once, so a bot down on the first day still posts
-    it), and from the second day a reply in its thread with what is still open, until all is done.
+    it), and from the next day on a reply in its thread with what is still open, until all is done.
     """
     rotation = team_rotation(view)
     if rotation is None:
@@ -69,7 +70,7 @@ async def _month_end_day(
     pipeline: Pipeline,
     rotation: Rotation,
 ) -> list[Post]:
-    key = checklist_key(pipeline, day.period)
+    key, last = checklist_key(pipeline, day.period), day.last_send_at
     post = partial(Post, job="month-end", rotation=rotation.name, channel=view.config(rotation.name).channel)
     try:
         items = await _items(session, runbooks_dir, day.period, pipeline)
@@ -77,17 +78,28 @@ async def _month_end_day(
         # Under a key of its own: the checklist itself still follows once the runbook is fixed.
         blocks = unreadable_checklist_blocks(pipeline, day.period, str(error), view.people)
         text = f"Runbook unreadable: {pipeline.name}"
-        return [post(key=f"{key}:unreadable", blocks=blocks, text=text, due=day.send_at)]
+        return [post(key=f"{key}:unreadable", blocks=blocks, text=text, due=day.send_at, last_due=last)]
     blocks = checklist_blocks(pipeline, day.period, items, view.people, view.file.timezone)
-    checklist = post(key=key, blocks=blocks, text=f"Month-end checklist: {pipeline.name}", due=day.send_at)
-    if day.first or not items:  # nothing to tick, nothing to remind of
+    text = f"Month-end checklist: {pipeline.name}"
+    checklist = post(key=key, blocks=blocks, text=text, due=day.send_at, last_due=last)
+    if not items:  # nothing to tick, nothing to remind of
         return [checklist]
-    if all(e.ticked_by for e in items):  # said when the last box was ticked; here if that failed
-        return [checklist, all_done_post(view, rotation, pipeline, day.period, due=day.send_at)]
+    if all(e.ticked_by for e in items):  # said at the last tick; here if that failed
+        return [
+            checklist,
+            all_done_post(view, rotation, pipeline, day.period, due=day.send_at, last_due=last),
+        ]
+    if not await _posted_before(session, key, day, rotation.timezone):
+        return [checklist]  # it goes out today (late, if the bot was down): it says it all
     still_open = nudge_blocks(pipeline, items, view.people)
     text = f"Still open: {pipeline.name}"
     nudge = post(key=f"{key}:{day.day}", blocks=still_open, text=text, due=day.send_at, thread_of=key)
     return [checklist, nudge]
+
+
+async def _posted_before(session: AsyncSession, key: str, day: MonthEndDay, zone: str) -> bool:
+    sent = await ledger.sent_at(session, key)
+    return sent is not None and sent.astimezone(ZoneInfo(zone)).date() < day.day
 
 
 def checklist_key(pipeline: Pipeline, period: str) -> str:
@@ -95,7 +107,13 @@ def checklist_key(pipeline: Pipeline, period: str) -> str:
 
 
 def all_done_post(
-    view: TeamView, rotation: Rotation, pipeline: Pipeline, period: str, *, due: datetime
+    view: TeamView,
+    rotation: Rotation,
+    pipeline: Pipeline,
+    period: str,
+    *,
+    due: datetime,
+    last_due: datetime | None = None,
 ) -> Post:
     """The reply in the checklist's thread saying all is ticked, under a key of its own: said once."""
     key = checklist_key(pipeline, period)
@@ -108,6 +126,7 @@ def all_done_post(
         text=f"All done: {pipeline.name}",
         due=due,
         thread_of=key,
+        last_due=last_due,
     )
 
 

@@ -22,6 +22,7 @@ class Post:
     text: str
     due: datetime  # when it is meant to go out
     thread_of: str | None = None  # the ledger key of the post this one replies to
+    last_due: datetime | None = None  # offered again each day until then (a checklist): missed only after
     user_group: GroupUpdate | None = None  # made with the post, on its own ledger entry
 
 

@@ -195,7 +195,8 @@ class Rituals:
             sent = await ledger.sent_keys(session, [p.key for p in posts]) if posts else set()
         missed: dict[str, Post] = {}
         for post in posts:  # a checklist is due on every day of its week until sent: named once
-            if post.key not in sent:
+            offered_again = post.last_due is not None and post.last_due > now - self.grace
+            if post.key not in sent and not offered_again:
                 missed.setdefault(post.key, post)
         for post in missed.values():
             log.warning("skipped %s: due %s, past the grace window", post.key, post.due.isoformat())

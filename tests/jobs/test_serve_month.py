@@ -151,9 +151,11 @@ async def test_november_on_two_replicas_posts_everything_once_on_time(serve: Ser
     assert "Financial records completeness is above 99.5%" in profit.said
     assert "Owners: @Alice (primary), @Bob (secondary)" in profit.said
 
+    # Every later business day of the week, a reply in each thread; none on the day a checklist
+    # goes out, October's included: it says it all.
     nudges = [p for p in month if p.text.startswith("Still open")]
     assert all(p.thread for p in nudges)
-    nudge_days = [date(2026, 10, 30), *(date(2026, 11, d) for d in (24, 25, 27, 30))]
+    nudge_days = [date(2026, 11, d) for d in (24, 25, 27, 30)]
     assert sorted(Counter(p.at for p in nudges).items()) == [(at(day), 4) for day in nudge_days]
     growth = one(month, "Still open: Growth Pipeline", date(2026, 11, 27))
     assert "@Bob @Carol still open on Growth Pipeline" in growth.said
