@@ -102,9 +102,9 @@ async def follow_once(
     owner: str,
     now: datetime,
 ) -> str:
-    """Point the user group at the pair unless the ledger says it was; the outcomes of `send_once`."""
-    if not update.users:  # Slack refuses an empty group
-        log.warning("%s: nobody on call has a Slack id, the user group is left as it is", update.key)
+    """Point the user group at the pair unless the ledger says it was; the outcomes of `call_once`."""
+    if not update.users:  # Slack refuses an empty group; the missing Slack ids are warned of elsewhere
+        log.debug("%s: nobody on call has a Slack id, the user group is left as it is", update.key)
         return "nobody to point at"
 
     async def point() -> tuple[str, str]:
