@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +21,7 @@ from bot.slack.blocks.checklist import (
     nudge_blocks,
     unreadable_checklist_blocks,
 )
-from bot.store import checklists
+from bot.store import checklists, ledger
 from bot.store.checklists import Entry
 from bot.teamfile.schema import Pipeline
 
@@ -41,12 +42,9 @@ async def month_end_posts(
 ) -> list[Post]:
     """A pipeline's month-end posts on the window's business days in (since, until]: its checklist on
     any of them until it is sent (the ledger keeps it once, so a bot down on the first day still posts
-    it), and from the second day a reply in its thread with what is still open, until all is done.
-
-    The month-end week is the team's, not a rotation's: it follows the first rotation's zone, handoff
-    time and channel.
+    it), and from the next day on a reply in its thread with what is still open, until all is done.
     """
-    rotation = next(iter(view.rotations.values()), None)
+    rotation = team_rotation(view)
     if rotation is None:
         return []
     days_off = {h.day for year in (since.year, until.year) for h in view.calendar.holidays_in(year)}
@@ -72,28 +70,70 @@ async def _month_end_day(
     pipeline: Pipeline,
     rotation: Rotation,
 ) -> list[Post]:
-    key = f"month-end:{pipeline.key}:{day.period}"
-    channel = view.config(rotation.name).channel
-    post = partial(Post, job="month-end", rotation=rotation.name, channel=channel, due=day.send_at)
+    key, last = checklist_key(pipeline, day.period), day.last_send_at
+    post = partial(Post, job="month-end", rotation=rotation.name, channel=view.config(rotation.name).channel)
     try:
         items = await _items(session, runbooks_dir, day.period, pipeline)
     except RunbookError as error:
         # Under a key of its own: the checklist itself still follows once the runbook is fixed.
         blocks = unreadable_checklist_blocks(pipeline, day.period, str(error), view.people)
-        return [post(key=f"{key}:unreadable", blocks=blocks, text=f"Runbook unreadable: {pipeline.name}")]
+        text = f"Runbook unreadable: {pipeline.name}"
+        return [post(key=f"{key}:unreadable", blocks=blocks, text=text, due=day.send_at, last_due=last)]
     blocks = checklist_blocks(pipeline, day.period, items, view.people, view.file.timezone)
-    checklist = post(key=key, blocks=blocks, text=f"Month-end checklist: {pipeline.name}")
-    if day.first or not items:  # nothing to tick, nothing to remind of
+    text = f"Month-end checklist: {pipeline.name}"
+    checklist = post(key=key, blocks=blocks, text=text, due=day.send_at, last_due=last)
+    if not items:  # nothing to tick, nothing to remind of
         return [checklist]
-    if all(e.ticked_by for e in items):  # said once, under its own key; then the replies stop
-        done = all_done_blocks(pipeline)
+    if all(e.ticked_by for e in items):  # said at the last tick; here if that failed
         return [
             checklist,
-            post(key=f"{key}:done", blocks=done, text=f"All done: {pipeline.name}", thread_of=key),
+            all_done_post(view, rotation, pipeline, day.period, due=day.send_at, last_due=last),
         ]
+    if not await _posted_before(session, key, day, rotation.timezone):
+        return [checklist]  # it goes out today (late, if the bot was down): it says it all
     still_open = nudge_blocks(pipeline, items, view.people)
     text = f"Still open: {pipeline.name}"
-    return [checklist, post(key=f"{key}:{day.day}", blocks=still_open, text=text, thread_of=key)]
+    nudge = post(key=f"{key}:{day.day}", blocks=still_open, text=text, due=day.send_at, thread_of=key)
+    return [checklist, nudge]
+
+
+async def _posted_before(session: AsyncSession, key: str, day: MonthEndDay, zone: str) -> bool:
+    sent = await ledger.sent_at(session, key)
+    return sent is not None and sent.astimezone(ZoneInfo(zone)).date() < day.day
+
+
+def checklist_key(pipeline: Pipeline, period: str) -> str:
+    return f"month-end:{pipeline.key}:{period}"
+
+
+def all_done_post(
+    view: TeamView,
+    rotation: Rotation,
+    pipeline: Pipeline,
+    period: str,
+    *,
+    due: datetime,
+    last_due: datetime | None = None,
+) -> Post:
+    """The reply in the checklist's thread saying all is ticked, under a key of its own: said once."""
+    key = checklist_key(pipeline, period)
+    return Post(
+        key=f"{key}:done",
+        job="month-end",
+        rotation=rotation.name,
+        channel=view.config(rotation.name).channel,
+        blocks=all_done_blocks(pipeline),
+        text=f"All done: {pipeline.name}",
+        due=due,
+        thread_of=key,
+        last_due=last_due,
+    )
+
+
+def team_rotation(view: TeamView) -> Rotation | None:
+    """The month-end week is the team's, not a rotation's: it follows the first rotation's zone,
+    handoff time and channel."""
+    return next(iter(view.rotations.values()), None)
 
 
 async def _items(session: AsyncSession, runbooks_dir: Path, period: str, pipeline: Pipeline) -> list[Entry]:

@@ -9,6 +9,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.jobs.user_groups import GroupUpdate
+
 
 @dataclass(frozen=True)
 class Post:
@@ -20,7 +22,8 @@ class Post:
     text: str
     due: datetime  # when it is meant to go out
     thread_of: str | None = None  # the ledger key of the post this one replies to
-    user_group: tuple[str, list[str]] | None = None  # (group id, Slack ids) to set once it is sent
+    last_due: datetime | None = None  # offered again each day until then (a checklist): missed only after
+    user_group: GroupUpdate | None = None  # made with the post, on its own ledger entry
 
 
 class Builder(Protocol):

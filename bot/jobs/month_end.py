@@ -50,8 +50,8 @@ class MonthEndDay:
 
     period: str  # 2026-11
     day: date
-    first: bool
     send_at: datetime
+    last_send_at: datetime  # the window's last day's: until then a missing checklist can still go out
 
 
 def window_days(
@@ -65,9 +65,9 @@ def window_days(
     month = first_month
     while month <= last_month:
         window = month_end_window(month.year, month.month, days_off, business_days)
-        for day in window:
-            send_at = wall_to_instant(datetime.combine(day, at), tz)
+        send_times = [wall_to_instant(datetime.combine(day, at), tz) for day in window]
+        for day, send_at in zip(window, send_times, strict=True):
             if since < send_at <= until:
-                found.append(MonthEndDay(f"{month:%Y-%m}", day, day == window[0], send_at))
+                found.append(MonthEndDay(f"{month:%Y-%m}", day, send_at, send_times[-1]))
         month = (month + timedelta(days=32)).replace(day=1)
     return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -11,29 +11,26 @@ from pathlib import Path
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.jobs.checklist_posts import investor_pipelines, month_end_posts
+from bot.jobs.checklist_posts import all_done_post, investor_pipelines, month_end_posts, team_rotation
 from bot.jobs.handoff import Handoff, handoffs_between, send_once
 from bot.jobs.model import Builder, Post
+from bot.jobs.once import REFUSED_RETRY
 from bot.jobs.reminders import holiday_notices, shift_reminders
+from bot.jobs.user_groups import follow_once
 from bot.schedule import shift_at
 from bot.services.oncall import TeamView
 from bot.settings import Settings
 from bot.slack.blocks.handoff import handoff_blocks
 from bot.slack.blocks.reminders import holiday_notice_blocks, shift_reminder_blocks
-from bot.slack.client import CALL_ERRORS
-from bot.teamfile.schema import Person
+from bot.store.checklists import Entry
+from bot.teamfile.schema import Person, Pipeline
 
 log = logging.getLogger(__name__)
-# A post Slack refused for good (the bot not in the channel, a revoked token) is tried again at most
-# this often while its time is within the grace window, so it still goes out once the cause is fixed.
-REFUSED_RETRY = timedelta(minutes=15)
 
 
 def handoff_post(handoff: Handoff, people: Mapping[str, Person]) -> Post:
     text = f"Handoff: {handoff.rotation.name}"
     blocks = handoff_blocks(handoff, people)
-    incoming = [people[s.person].slack_id for s in handoff.incoming if s and s.person and s.person in people]
-    group = (handoff.user_group, [i for i in incoming if i]) if handoff.user_group else None
     return Post(
         handoff.key,
         "handoff",
@@ -42,7 +39,7 @@ def handoff_post(handoff: Handoff, people: Mapping[str, Person]) -> Post:
         blocks,
         text,
         handoff.at,
-        user_group=group,
+        user_group=handoff.group,
     )
 
 
@@ -61,9 +58,10 @@ async def reminder_posts(
     people = view.people
     posts = []
     for reminder in await shift_reminders(session, view=view, since=since, until=until):
-        slack_id = people[reminder.person].slack_id if reminder.person in people else None
+        person = reminder.turn.person
+        slack_id = people[person].slack_id if person in people else None
         if slack_id is None:
-            log.warning("no Slack id for %s: %s not sent", reminder.person, reminder.key)
+            log.warning("no Slack id for %s: %s not sent", person, reminder.key)
             continue
         text = f"You are on call for {reminder.rotation.name} soon"
         blocks = shift_reminder_blocks(reminder)
@@ -100,17 +98,29 @@ async def send_post(
     )
     # Every run asks again for what is due within the grace window: only news is worth a line.
     log.log(logging.INFO if outcome == "sent" else logging.DEBUG, "%s: %s", post.key, outcome)
-    if outcome == "sent" and post.user_group and post.user_group[1]:
-        await _follow(client, *post.user_group)
+    # Whatever became of the post: the group follows who is on call, unless that changed since.
+    if post.user_group and post.user_group.current(now):
+        await follow_once(sessions, client, post.user_group, owner=owner, now=now)
     return outcome
 
 
-async def _follow(client: AsyncWebClient, group: str, slack_ids: list[str]) -> None:
-    """Point the rotation's user group (e.g. @data-oncall) at the incoming primary and backup."""
-    try:
-        await client.usergroups_users_update(usergroup=group, users=",".join(slack_ids))
-    except CALL_ERRORS as error:
-        log.error("could not update user group %s: %s", group, error)
+async def tell_all_done(
+    sessions: async_sessionmaker[AsyncSession],
+    client: AsyncWebClient,
+    *,
+    view: TeamView,
+    pipeline: Pipeline,
+    period: str,
+    items: Sequence[Entry],
+    owner: str,
+    now: datetime,
+) -> str | None:
+    """Say in the checklist's thread that all is done, once, as soon as the last box is ticked."""
+    rotation = team_rotation(view)
+    if rotation is None or not items or not all(e.ticked_by for e in items):
+        return None
+    post = all_done_post(view, rotation, pipeline, period, due=now)
+    return await send_post(sessions, client, post, owner=owner, now=now)
 
 
 def scheduled_parts(view: TeamView, *, runbooks_dir: Path, business_days: int) -> list[tuple[str, Builder]]:

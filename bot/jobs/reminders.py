@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.jobs.holders import Turn, turns
 from bot.schedule import resolve, shifts
-from bot.schedule.model import HolidayDuty, Role, Rotation
+from bot.schedule.model import HolidayDuty, Rotation
 from bot.schedule.rotation import wall_to_instant
 from bot.services.oncall import TeamView, holidays_of_year, schedule_inputs
 
@@ -20,16 +21,14 @@ LOOKAHEAD = timedelta(days=10)  # far enough to reach the working day before any
 @dataclass(frozen=True)
 class ShiftReminder:
     rotation: Rotation
-    person: str
-    role: Role
-    start: datetime
-    end: datetime
+    shift_start: datetime
+    turn: Turn  # the person's time in the role over the shift, holiday covers aside
     send_at: datetime
 
     @property
     def key(self) -> str:
-        day = self.start.astimezone(ZoneInfo(self.rotation.timezone)).date()
-        return f"reminder:{self.rotation.name}:{day.isoformat()}:{self.role.value}:{self.person}"
+        day = self.shift_start.astimezone(ZoneInfo(self.rotation.timezone)).date()
+        return f"reminder:{self.rotation.name}:{day.isoformat()}:{self.turn.role.value}:{self.turn.person}"
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,8 @@ def _at_handoff_time(rotation: Rotation, day: date) -> datetime:
 async def shift_reminders(
     session: AsyncSession, *, view: TeamView, since: datetime, until: datetime
 ) -> list[ShiftReminder]:
-    """Reminders whose sending time falls in (since, until], for shifts as they stand now."""
+    """Reminders whose sending time falls in (since, until], for shifts as they stand now: to each
+    person holding a role over the shift outside holiday covers (those are told the day before)."""
     found = []
     for rotation in view.rotations.values():
         tz = ZoneInfo(rotation.timezone)
@@ -77,12 +77,8 @@ async def shift_reminders(
                 session, view=view, rotation=rotation, start=shift.start, end=shift.end
             )
             resolution = resolve(rotation, shift.start, shift.end, inputs)
-            for role in Role:
-                segment = resolution.at(shift.start, role)
-                if segment is not None and segment.person is not None:
-                    found.append(
-                        ShiftReminder(rotation, segment.person, role, shift.start, shift.end, send_at)
-                    )
+            for turn in turns(resolution.segments, shift.start, shift.end):
+                found.append(ShiftReminder(rotation, shift.start, turn, send_at))
     return found
 
 

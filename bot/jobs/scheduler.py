@@ -1,7 +1,8 @@
 """The rituals on a clock: one APScheduler job per rotation's handoff, derived from the store, and
-a minute tick for incident escalation, reminders, month-end checklists, telling people a new team
-file moved their shifts, finding in Slack by email the people the file gives no Slack id, closing
-swap requests and volunteer calls, and anything a trigger did not catch.
+a minute tick for incident escalation, reminders, month-end checklists, user groups that follow who
+is on call, telling people a new team file moved their shifts, finding in Slack by email the people
+the file gives no Slack id, closing swap requests and volunteer calls, and anything a trigger did
+not catch.
 
 Jobs live in memory only (nothing pickled, nothing a user wrote becomes code) and are rebuilt when
 the rotations change. Each run asks which posts fell due within the grace window and sends them
@@ -29,6 +30,7 @@ from bot.jobs.incidents import escalate_due
 from bot.jobs.model import Builder, Post
 from bot.jobs.posts import scheduled_parts, send_post
 from bot.jobs.roster import roster_posts, team_fingerprint
+from bot.jobs.user_groups import current_groups, follow_once
 from bot.schedule.model import Rotation, Unit
 from bot.schedule.rotation import first_handoff_date
 from bot.services.email_lookups import EmailLookups
@@ -78,6 +80,7 @@ class Rituals:
             ("email lookups", self.look_up_emails),
             ("incident escalation", self.escalate),
             ("scheduled posts", partial(self.run_due, report_missed=True)),
+            ("user groups", self.follow_groups),
             ("roster changes", self.tell_roster_changes),
             ("job sync", self.sync),
         ):
@@ -88,13 +91,14 @@ class Rituals:
     async def tick(self) -> None:
         """Escalate incidents whose time has come, find in Slack whoever the team file names by email
         only, keep the jobs in step with the store, send anything due that a trigger did not catch,
-        tell people a new team file moved their shifts, and close swap requests and volunteer calls
-        past their time."""
+        point user groups at who is on call, tell people a new team file moved their shifts, and
+        close swap requests and volunteer calls past their time."""
         for part, work in (
             ("incident escalation", self.escalate),
             ("email lookups", self.look_up_emails),
             ("job sync", self.sync),
             ("scheduled posts", self.run_due),
+            ("user groups", self.follow_groups),
             ("roster changes", self.tell_roster_changes),
             ("swap expiry", lambda: expire_swap_requests(self.ctx, self.client, self.ctx.clock())),
             (
@@ -191,10 +195,26 @@ class Rituals:
             sent = await ledger.sent_keys(session, [p.key for p in posts]) if posts else set()
         missed: dict[str, Post] = {}
         for post in posts:  # a checklist is due on every day of its week until sent: named once
-            if post.key not in sent:
+            offered_again = post.last_due is not None and post.last_due > now - self.grace
+            if post.key not in sent and not offered_again:
                 missed.setdefault(post.key, post)
         for post in missed.values():
             log.warning("skipped %s: due %s, past the grace window", post.key, post.due.isoformat())
+
+    async def follow_groups(self) -> list[str]:
+        """Point each rotation's user group at who is on call now, once per change of who that is."""
+        now = self.ctx.clock()
+        view = await self._view()
+        if view is None:
+            return []
+        async with self.ctx.sessions() as session:
+            updates = await current_groups(session, view=view, at=now)
+            done = await ledger.sent(session, [u.key for u in updates]) if updates else set()
+        return [
+            await follow_once(self.ctx.sessions, self.client, update, owner=self.owner, now=now)
+            for update in updates
+            if update.key not in done
+        ]
 
     async def send(self, post: Post, now: datetime) -> str:
         return await send_post(self.ctx.sessions, self.client, post, owner=self.owner, now=now)

@@ -47,6 +47,11 @@ REFUSALS = {
 }
 
 
+def failure_reason(error: SlackApiError) -> str:
+    """Slack's error code; the HTTP status when the answer was not Slack's (a proxy's 502 page)."""
+    return str(error.response.get("error") or f"HTTP {error.response.status_code}")
+
+
 def refusal_hint(error: str, channel: str) -> str | None:
     """What to do about a refusal no retry changes; None when trying again may well work."""
     hint = REFUSALS.get(error)

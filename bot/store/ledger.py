@@ -61,6 +61,12 @@ async def sent(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     return set(await session.scalars(query))
 
 
+async def sent_at(session: AsyncSession, key: str) -> datetime | None:
+    """When Slack got the post; None while it is not sent."""
+    row = await session.get(PostLedger, key)
+    return row.sent_at if row and row.status == "sent" else None
+
+
 async def posted(session: AsyncSession, key: str) -> tuple[str, str] | None:
     """Where a sent post went (channel, ts), for threading under it or updating it."""
     row = await session.get(PostLedger, key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.jobs.scheduler import Rituals
@@ -28,9 +28,12 @@ class Sent:
 def next_fire(rituals: Rituals, after: datetime) -> tuple[datetime, list[str]] | None:
     """The earliest time one of the replica's handoff jobs fires after `after`, and which do."""
     fires: dict[datetime, list[str]] = {}
+    # In UTC: a microsecond added to a local time in the hour a DST change repeats lands in its
+    # first pass, an hour early, and ambiguous local times never equal another zone's.
+    after = after.astimezone(UTC) + timedelta(microseconds=1)
     for job in rituals.scheduler.get_jobs():
         if job.id.startswith("handoff:"):
-            at = job.trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+            at = job.trigger.get_next_fire_time(None, after).astimezone(UTC)
             fires.setdefault(at, []).append(job.id)
     return min(fires.items()) if fires else None
 
@@ -50,7 +53,7 @@ async def simulate(
     minutes, and what falls due between ticks is sent by the next one anyway.
     """
     sent: list[Sent] = []
-    next_tick = clock.now + tick if tick else None
+    next_tick = clock.now.astimezone(UTC) + tick if tick else None
     for _ in range(5_000):  # bounded: a month has about 770 hourly ticks
         fires = [f for f in (next_fire(r, clock.now) for r in replicas) if f]
         at, job_ids = min(fires, default=(until, []))

@@ -19,6 +19,7 @@ from bot.services.teamfile import import_team
 from bot.settings import Settings
 from bot.slack.blocks.handoff import handoff_blocks
 from bot.slack.client import make_client
+from bot.slack.render import render_blocks
 from bot.store.schedule import add_absence, add_override
 from bot.store.swaps import add_request, transition
 from bot.teamfile.loader import load_team_file
@@ -28,6 +29,8 @@ from tests.slack.fakeslack import DROP, FakeSlack, record_rate_limit_waits
 NY = ZoneInfo("America/New_York")
 WEEK6 = load_team_file(Path(__file__).resolve().parents[2] / "examples" / "week6-team.yaml")
 Sessions = async_sessionmaker[AsyncSession]
+PEOPLE = {p.id: p for p in WEEK6.people}
+NAMES = {p.slack_id: p.name for p in WEEK6.people if p.slack_id}
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ async def handoff_on(sessions: Sessions, day: datetime) -> Handoff:
 
 
 def text(handoff: Handoff) -> str:
-    blocks = handoff_blocks(handoff, {p.id: p for p in WEEK6.people})
+    blocks = handoff_blocks(handoff, PEOPLE)
     assert_valid_blocks(blocks)
     return str(blocks)
 
@@ -66,6 +69,34 @@ async def test_thanksgiving_week_names_the_cover(team: Sessions) -> None:
     [thanksgiving] = handoff.duties
     assert thanksgiving.holiday.name == "Thanksgiving Day" and thanksgiving.person == "david"
     assert "Thanksgiving Day: <@U0DAVID01> covers" in text(handoff)
+
+
+def week6_pair(monday: datetime) -> list[str]:
+    """The Week 6 plan by hand: weekly from Monday 5 January 2026, alice, bob, carol, david in turn
+    as primary, the next one as backup."""
+    members = ["alice", "bob", "carol", "david"]
+    k = (monday.date() - datetime(2026, 1, 5).date()).days // 7
+    return [members[k % 4], members[(k + 1) % 4]]
+
+
+async def test_a_holiday_on_the_handoff_day_names_the_weeks_pair_and_the_cover_apart(team: Sessions) -> None:
+    labor_day = datetime(2026, 9, 7, 9, tzinfo=NY)
+    handoff = await handoff_on(team, labor_day)
+    outgoing, incoming = week6_pair(labor_day - timedelta(weeks=1)), week6_pair(labor_day)
+    assert (outgoing, incoming) == (["carol", "david"], ["david", "alice"])
+    # Who held each role before the holiday began, and who holds it once it is over.
+    assert [s.person for s in handoff.outgoing if s] == outgoing
+    assert [s.person for s in handoff.incoming if s] == incoming
+    # Holiday duty is balanced over the year: Alice's turn (see test_serve_month).
+    [labor] = handoff.duties
+    assert (labor.holiday.name, labor.person) == ("Labor Day", "alice")
+    text(handoff)  # valid blocks
+    said = render_blocks(handoff_blocks(handoff, PEOPLE), NAMES).text
+    assert "Outgoing: @Carol primary, @David backup" in said
+    assert "Incoming primary: @David (regular rotation), until Mon 14 Sep 09:00 EDT" in said
+    assert "Incoming backup: @Alice (regular rotation), until Mon 14 Sep 09:00 EDT" in said
+    assert "Mon 07 Sep 2026 Labor Day: @Alice covers" in said
+    assert "Swaps and absences" not in said
 
 
 async def test_last_week_of_december_lists_both_days(team: Sessions) -> None:
@@ -141,7 +172,7 @@ async def send(
     sessions: Sessions, settings: Settings, owner: str = "replica-1", client: AsyncWebClient | None = None
 ) -> str:
     handoff = await handoff_on(sessions, datetime(2026, 11, 23, 9, tzinfo=NY))
-    blocks = handoff_blocks(handoff, {p.id: p for p in WEEK6.people})
+    blocks = handoff_blocks(handoff, PEOPLE)
     return await send_once(
         sessions,
         client or make_client(settings, token="xoxb-test"),
@@ -181,6 +212,19 @@ async def test_a_post_failing_for_good_is_released_and_sent_later(
     assert "will be tried again: fatal_error" in caplog.text
     assert await send(sessions, settings) == "sent"
     assert len(fake.of("chat.postMessage")) == 4
+
+
+async def test_a_proxy_error_page_is_logged_with_its_status(
+    slack: tuple[Sessions, FakeSlack, Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    sessions, fake, settings = slack
+    fake.html_errors = True
+    fake.fail("chat.postMessage", 502, times=3)  # the first try and both retries
+    assert await send(sessions, settings) == "failed: HTTP 502"
+    assert "handoff:data-oncall:2026-11-23 to #data-oncall failed, will be tried again: HTTP 502" in (
+        caplog.text
+    )
+    assert await send(sessions, settings) == "sent"
 
 
 async def test_rate_limit_is_waited_out(

@@ -252,7 +252,7 @@ async def test_a_refused_post_is_logged_once_and_tried_again_every_quarter_hour(
         assert await rituals.run_due() == ["sent"]
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == [
-        "post handoff:data-oncall:2026-12-07 to #data-oncall refused by Slack: not_in_channel; "
+        "handoff:data-oncall:2026-12-07 to #data-oncall refused by Slack: not_in_channel; "
         "invite the bot to #data-oncall (/invite @oncall-bot)"
     ]
     assert len(fake_slack.of("chat.postMessage")) == 3

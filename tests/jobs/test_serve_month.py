@@ -4,7 +4,7 @@ itself, with their scheduler's jobs fired at the times their triggers give on an
 November 2026 for the Week 6 team: the clocks go back on 1 November, Veterans Day and Thanksgiving
 fall in it, and its month-end week holds Thanksgiving. December 2026: Christmas Eve (a company
 holiday) and Christmas Day move the month-end week's start to the 23rd, and New Year's Day moves
-the reminders before the first shift of 2027.
+the reminders before the first shift of 2027. September 2026: Labor Day falls on a handoff.
 
 Who is on call comes from the Week 6 plan by hand, not from the code under test: weekly shifts from
 Monday 5 January 2026, primary alice, bob, carol, david in turn, the next one as backup.
@@ -20,9 +20,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.services.teamfile import import_team
 from bot.settings import Settings
 from bot.slack.server import start_service
-from tests.jobs.conftest import Clock, Sessions
+from tests.jobs.conftest import WEEK6, Clock, Sessions
 from tests.jobs.simulation import Sent, simulate
 from tests.slack.fakeslack import FakeSlack
 
@@ -41,6 +42,7 @@ CHECKLISTS = [
 # even the counts), 7 Sep alice, 12 Oct bob, 11 Nov bob, 26 Nov david, 24 Dec alice (david has 3,
 # alice 2), 25 Dec david (everyone at 3, the backup). 2027 starts from zero: the backup covers.
 COVERS = {
+    date(2026, 9, 7): "alice",
     date(2026, 11, 11): "bob",
     date(2026, 11, 26): "david",
     date(2026, 12, 24): "alice",
@@ -49,11 +51,13 @@ COVERS = {
 }
 
 
+MEMBERS = ["alice", "bob", "carol", "david"]
+
+
 def on_call(monday: date) -> tuple[str, str]:
     """(primary, backup) of the Week 6 shift starting that Monday."""
-    members = ["alice", "bob", "carol", "david"]
     k = (monday - date(2026, 1, 5)).days // 7
-    return members[k % 4], members[(k + 1) % 4]
+    return MEMBERS[k % 4], MEMBERS[(k + 1) % 4]
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -121,7 +125,11 @@ async def test_november_on_two_replicas_posts_everything_once_on_time(serve: Ser
         for person in on_call(monday)
     ]
     dm = next(p for p in month if p.channel == SLACK_IDS["carol"] and p.at == at(date(2026, 11, 20)))
-    assert "primary on call for data-oncall from Mon 23 Nov 09:00 EST to Mon 30 Nov 09:00 EST" in dm.said
+    # Thanksgiving is left out: its cover holds the primary's time that day.
+    assert (
+        "primary on call for data-oncall from Mon 23 Nov 09:00 EST to Thu 26 Nov 00:00 EST"
+        " and from Fri 27 Nov 00:00 EST to Mon 30 Nov 09:00 EST" in dm.said
+    )
 
     notices = [p for p in month if p.text.startswith("Tomorrow")]
     assert [(p.at, p.text) for p in notices] == [
@@ -143,9 +151,11 @@ async def test_november_on_two_replicas_posts_everything_once_on_time(serve: Ser
     assert "Financial records completeness is above 99.5%" in profit.said
     assert "Owners: @Alice (primary), @Bob (secondary)" in profit.said
 
+    # Every later business day of the week, a reply in each thread; none on the day a checklist
+    # goes out, October's included: it says it all.
     nudges = [p for p in month if p.text.startswith("Still open")]
     assert all(p.thread for p in nudges)
-    nudge_days = [date(2026, 10, 30), *(date(2026, 11, d) for d in (24, 25, 27, 30))]
+    nudge_days = [date(2026, 11, d) for d in (24, 25, 27, 30)]
     assert sorted(Counter(p.at for p in nudges).items()) == [(at(day), 4) for day in nudge_days]
     growth = one(month, "Still open: Growth Pipeline", date(2026, 11, 27))
     assert "@Bob @Carol still open on Growth Pipeline" in growth.said
@@ -200,3 +210,46 @@ async def test_december_on_two_replicas_names_who_covers_christmas(serve: Serve)
         (at(date(2026, 12, 31)), SLACK_IDS[p]) for p in on_call(date(2027, 1, 4))
     ]
     assert len(month) == len(handoffs) + len(checklists) + len(nudges) + len(notices) + 6
+
+
+async def test_labor_day_on_the_handoff_names_the_weeks_pair_and_the_group_follows_the_cover(
+    serve: Serve, team: Sessions, fake_slack: FakeSlack
+) -> None:
+    async with team() as session:  # with a user group, which follows who is on call
+        rotation = WEEK6.rotations[0].model_copy(update={"user_group": "S0ONCALL1"})
+        await import_team(
+            session, team=WEEK6.model_copy(update={"rotations": [rotation]}), actor="t", source="cli"
+        )
+    week = await serve(datetime(2026, 9, 3, tzinfo=NY), datetime(2026, 9, 9, tzinfo=NY))
+    assert_each_once(week)
+    labor_day = date(2026, 9, 7)
+    outgoing, incoming = on_call(date(2026, 8, 31)), on_call(labor_day)
+    cover = COVERS[labor_day]
+    # On the day the cover holds the primary's time; being the incoming backup, the next member
+    # stands in as backup after the handoff.
+    stand_in = MEMBERS[(MEMBERS.index(cover) + 1) % 4]
+
+    [handoff] = [p for p in week if p.text == "Handoff: data-oncall"]
+    assert handoff.at == at(labor_day)
+    assert f"Outgoing: @{outgoing[0].title()} primary, @{outgoing[1].title()} backup" in handoff.said
+    assert f"Incoming primary: @{incoming[0].title()} (regular rotation)" in handoff.said
+    assert f"Incoming backup: @{incoming[1].title()} (regular rotation)" in handoff.said
+    assert f"Mon 07 Sep 2026 Labor Day: @{cover.title()} covers" in handoff.said
+
+    # The Friday before: the week's pair, each for the shift once the holiday is over.
+    assert reminders_of(week) == [(at(date(2026, 9, 4)), SLACK_IDS[p]) for p in incoming]
+    hours = "from Tue 08 Sep 00:00 EDT to Mon 14 Sep 09:00 EDT"
+    for person, role in zip(incoming, ("primary", "backup"), strict=True):
+        [dm] = [p for p in week if p.channel == SLACK_IDS[person]]
+        assert f"{role} on call for data-oncall {hours}" in dm.said
+    [notice] = [p for p in week if p.text == "Tomorrow: Labor Day"]
+    assert notice.at == at(date(2026, 9, 6)) and f"@{cover.title()} covers data-oncall" in notice.said
+    assert len(week) == 4
+
+    # The group: the outgoing pair at start-up, the cover from the holiday's midnight, the cover
+    # and the stand-in from the handoff, the week's pair once the holiday is over; each once.
+    groups = [c.args["users"] for c in fake_slack.of("usergroups.users.update")]
+    assert groups == [
+        ",".join(SLACK_IDS[p] for p in pair)
+        for pair in (outgoing, (cover, outgoing[1]), (cover, stand_in), incoming)
+    ]

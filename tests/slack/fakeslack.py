@@ -41,6 +41,7 @@ class FakeSlack:
     `users_by_email` is the workspace users.lookupByEmail knows (email -> user id); `refusals` maps a
     method (or `method:channel`, for one channel only) to the error Slack answers it with, e.g.
     {"users.lookupByEmail": "missing_scope"} or {"chat.postMessage:U0CAROL01": "user_not_found"}.
+    With `html_errors` a 5xx failure answers with a web page, as a proxy in front of Slack does.
     """
 
     calls: list[Call] = field(default_factory=list)
@@ -48,6 +49,7 @@ class FakeSlack:
     users_by_email: dict[str, str] = field(default_factory=dict)
     refusals: dict[str, str] = field(default_factory=dict)
     retry_after: int = 0
+    html_errors: bool = False
     server: TestServer | None = None
     socket: web.WebSocketResponse | None = None  # the app's Socket Mode connection, once it is open
     _ts: Any = field(default_factory=lambda: count(1))
@@ -84,6 +86,8 @@ class FakeSlack:
             assert request.transport is not None
             request.transport.close()
             return web.Response()
+        if status >= 500 and self.html_errors:
+            return web.Response(status=status, text="<html>Bad Gateway</html>", content_type="text/html")
         if status:
             headers = {"Retry-After": str(self.retry_after)} if status == 429 else {}
             return web.json_response(

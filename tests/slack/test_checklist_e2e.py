@@ -1,30 +1,38 @@
-"""Ticking the month-end checklist through the real endpoint; two people at once both count."""
+"""Ticking the month-end checklist through the real endpoint; two people at once both count, and the
+last tick says in the thread, once, that all is done."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import aiohttp
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.jobs.checklist_posts import investor_pipelines, month_end_posts
+from bot.jobs.model import Post
+from bot.jobs.posts import send_post
 from bot.slack.actions.checklist import tick
+from bot.slack.client import make_client
 from bot.slack.context import AppContext
-from bot.store import checklists
+from bot.store import checklists, ledger
 from tests.slack.blocks_check import assert_valid_blocks
-from tests.slack.conftest import ALICE, BOB, NY, SlackDriver
+from tests.slack.conftest import ALICE, BOB, NY, SlackDriver, wait_for
+from tests.slack.fakeslack import FakeSlack
 from tests.slack.signing import signed_headers
 
 PERIOD = "2026-11"
+PROFIT = f"month-end:profit:{PERIOD}"
+FIRST_DAY, SECOND_DAY = datetime(2026, 11, 23, 9, tzinfo=NY), datetime(2026, 11, 24, 9, tzinfo=NY)
 
 
-async def checklist_message(ctx: AppContext) -> list[dict]:  # type: ignore[type-arg]
-    """The month-end checklists as the first day of the window posts them; the Profit one's blocks."""
+async def month_end_posts_on(ctx: AppContext, day: datetime) -> list[Post]:
+    """The month-end posts of every investor-facing pipeline on the window's business day `day`."""
     posts = []
     async with ctx.sessions() as session:
         view = await ctx.views.load(session)
@@ -35,11 +43,16 @@ async def checklist_message(ctx: AppContext) -> list[dict]:  # type: ignore[type
                 pipeline=pipeline,
                 runbooks_dir=ctx.runbooks_dir,
                 business_days=5,
-                since=datetime(2026, 11, 23, 8, tzinfo=NY),
-                until=datetime(2026, 11, 23, 10, tzinfo=NY),
+                since=day - timedelta(hours=1),
+                until=day + timedelta(hours=1),
             )
         await session.commit()
-    [profit] = [p for p in posts if p.key == f"month-end:profit:{PERIOD}"]
+    return posts
+
+
+async def checklist_message(ctx: AppContext) -> list[dict]:  # type: ignore[type-arg]
+    """The Profit checklist's blocks as the first day of the window posts them, boxes as stored."""
+    [profit] = [p for p in await month_end_posts_on(ctx, FIRST_DAY) if p.key == PROFIT]
     assert_valid_blocks(profit.blocks)
     return profit.blocks
 
@@ -168,3 +181,72 @@ async def test_a_tick_is_kept_when_the_message_cannot_be_updated(
         items = await checklists.entries(session, period=PERIOD, pipeline="profit")
     assert [(i.position, i.ticked_by) for i in items if i.ticked_by] == [(0, "alice")]
     assert "checklist profit 2026-11: the message could not be updated" in caplog.text
+
+
+async def post_checklist(ctx: AppContext, client: AsyncWebClient) -> None:
+    [profit] = [p for p in await month_end_posts_on(ctx, FIRST_DAY) if p.key == PROFIT]
+    assert await send_post(ctx.sessions, client, profit, owner="t", now=FIRST_DAY) == "sent"
+
+
+async def tick_in_store(ctx: AppContext, positions: range) -> None:
+    async with ctx.sessions() as session:
+        for position in positions:
+            await checklists.set_ticked(
+                session, period=PERIOD, pipeline="profit", position=position, person="bob", at=FIRST_DAY
+            )
+        await session.commit()
+
+
+def all_done(fake: FakeSlack) -> list[dict[str, Any]]:
+    return [c.args for c in fake.of("chat.postMessage") if c.args["text"] == "All done: Profit Pipeline"]
+
+
+@pytest.mark.parametrize(
+    "now",
+    [datetime(2026, 11, 23, 11, tzinfo=NY), datetime(2026, 11, 30, 16, tzinfo=NY)],
+    ids=["on the first day", "late on the last day"],
+)
+async def test_the_last_tick_says_all_done_in_the_thread_at_once(slack: SlackDriver, ctx: AppContext) -> None:
+    await post_checklist(ctx, make_client(ctx.settings, token="xoxb-test"))
+    await tick_in_store(ctx, range(4))
+    body = tick_body(await checklist_message(ctx), ALICE, list(range(5)))
+    await slack.post(body, signed_headers(body))
+    await wait_for(lambda: len(all_done(slack.fake)) == 1)
+    [done] = all_done(slack.fake)
+    async with ctx.sessions() as session:
+        assert await ledger.posted(session, PROFIT) == (done["channel"], done["thread_ts"])
+    assert_valid_blocks(done["blocks"])
+    assert "Everything on the Profit Pipeline checklist is done." in str(done["blocks"])
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 11, 24, 11, tzinfo=NY)])
+async def test_two_people_ticking_the_last_boxes_at_once_say_all_done_once(
+    ctx: AppContext, fake_slack: FakeSlack
+) -> None:
+    client = make_client(ctx.settings, token="xoxb-test")
+    await post_checklist(ctx, client)
+    await tick_in_store(ctx, range(3))
+    blocks = await checklist_message(ctx)
+    alice, bob = tick_body(blocks, ALICE, [0, 1, 2, 3]), tick_body(blocks, BOB, [0, 1, 2, 4])
+    await asyncio.gather(tick(ctx, json_payload(alice), client), tick(ctx, json_payload(bob), client))
+    assert len(all_done(fake_slack)) == 1
+    # Nor is it said again by the next business day's reminder, which stops.
+    said = [p.text for p in await month_end_posts_on(ctx, datetime(2026, 11, 25, 9, tzinfo=NY))]
+    assert "Still open: Profit Pipeline" not in said
+    async with ctx.sessions() as session:
+        assert await ledger.sent(session, [f"{PROFIT}:done"]) == {f"{PROFIT}:done"}
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 11, 23, 11, tzinfo=NY)])
+async def test_an_all_done_slack_failed_is_said_the_next_business_day(
+    ctx: AppContext, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client(ctx.settings, token="xoxb-test")
+    await post_checklist(ctx, client)
+    await tick_in_store(ctx, range(4))
+    fake_slack.fail("chat.postMessage", 500, times=3)  # the first try and both retries
+    await tick(ctx, json_payload(tick_body(await checklist_message(ctx), ALICE, list(range(5)))), client)
+    assert f"{PROFIT}:done to #data-oncall failed, will be tried again: fatal_error" in caplog.text
+    [done] = [p for p in await month_end_posts_on(ctx, SECOND_DAY) if p.key == f"{PROFIT}:done"]
+    assert await send_post(ctx.sessions, client, done, owner="t", now=SECOND_DAY) == "sent"
+    assert len(all_done(fake_slack)) == 4  # three refused, then said

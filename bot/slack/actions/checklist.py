@@ -1,21 +1,28 @@
-"""Ticking a month-end checklist box: record who and when, then update the message in place."""
+"""Ticking a month-end checklist box: record who and when, update the message in place, and say in
+its thread that all is done when the last box is ticked."""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.jobs.posts import tell_all_done
 from bot.services import people
+from bot.services.oncall import TeamView
 from bot.slack.blocks.checklist import checklist_blocks
 from bot.slack.client import CALL_ERRORS
 from bot.slack.context import AppContext
 from bot.slack.ids import ActionId
 from bot.store import checklists
+from bot.teamfile.schema import Pipeline
 
 log = logging.getLogger(__name__)
+OWNER = f"{socket.gethostname()}:{os.getpid()}"  # who claims the "all done" reply in the post ledger
 
 MAX_UPDATES = 3
 
@@ -55,15 +62,29 @@ async def tick(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient) ->
     pipeline = next((p for p in view.file.pipelines if p.key == pipeline_key), None)
     if pipeline is None:  # dropped from the team file since: the tick is kept, the message stays
         return
-    container = body.get("container", {})
+    items = await _show(ctx, client, body.get("container", {}), view, pipeline, period)
+    await tell_all_done(
+        ctx.sessions, client, view=view, pipeline=pipeline, period=period, items=items, owner=OWNER, now=at
+    )
+
+
+async def _show(
+    ctx: AppContext,
+    client: AsyncWebClient,
+    container: dict[str, Any],
+    view: TeamView,
+    pipeline: Pipeline,
+    period: str,
+) -> list[checklists.Entry]:
+    """Update the message in place with the boxes as stored; the boxes as last read."""
     shown = None
     # Two people ticking at once each update the message; the one whose update lands last may
     # show the state before the other's tick. Checking after each update settles it on the latest.
     for _ in range(MAX_UPDATES):
         async with ctx.sessions() as session:
-            items = await checklists.entries(session, period=period, pipeline=pipeline_key)
+            items = await checklists.entries(session, period=period, pipeline=pipeline.key)
         if items == shown:
-            return
+            break
         try:
             await client.chat_update(
                 channel=container["channel_id"],
@@ -72,9 +93,10 @@ async def tick(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient) ->
                 text=f"Month-end checklist: {pipeline.name}",
             )
         except CALL_ERRORS as error:  # the tick is stored: the next tick or reminder shows it
-            log.warning("checklist %s %s: the message could not be updated: %s", pipeline_key, period, error)
-            return
+            log.warning("checklist %s %s: the message could not be updated: %s", pipeline.key, period, error)
+            break
         shown = items
+    return items
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:

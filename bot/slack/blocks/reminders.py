@@ -16,11 +16,13 @@ Blocks = list[dict[str, Any]]
 
 def shift_reminder_blocks(reminder: ShiftReminder) -> Blocks:
     zone = reminder.rotation.timezone
+    spans = " and ".join(
+        f"from {slack_time(start, zone)} to {slack_time(end, zone)}" for start, end in reminder.turn.spans
+    )
     return [
         section(
-            f":wave: Heads-up: you are *{reminder.role.value}* on call for "
-            f"*{escape(reminder.rotation.name)}* "
-            f"from {slack_time(reminder.start, zone)} to {slack_time(reminder.end, zone)}."
+            f":wave: Heads-up: you are *{reminder.turn.role.value}* on call for "
+            f"*{escape(reminder.rotation.name)}* {spans}."
         ),
         context("Can't make it? `/oncall me` shows your shifts; ask a teammate to swap."),
     ]
