@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.oncall import NoTeam, TeamViews
-from bot.slack.client import CALL_ERRORS
+from bot.slack.client import CALL_ERRORS, failure_reason
 from bot.store.email_lookups import email_lookups, record_lookup
 from bot.store.team import bump_revision
 
@@ -90,10 +90,8 @@ class EmailLookups:
         self.views.invalidate()
 
     def _report(self, error: Exception) -> None:
-        if isinstance(error, SlackApiError):
-            reason = error.response.get("error") or f"HTTP {error.response.status_code}"
-        else:
-            reason = repr(error)  # a lost connection or a timeout, whose text may be empty
+        # repr: a lost connection or a timeout may have no text
+        reason = failure_reason(error) if isinstance(error, SlackApiError) else repr(error)
         if reason == "missing_scope":
             if not self._scope_reported:
                 log.warning(

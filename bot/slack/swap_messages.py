@@ -21,7 +21,7 @@ from bot.services.swap_plan import Change
 from bot.slack import volunteer_messages
 from bot.slack.blocks import swaps as render
 from bot.slack.blocks.common import escape
-from bot.slack.client import CALL_ERRORS, refusal_hint
+from bot.slack.client import CALL_ERRORS, failure_reason, refusal_hint
 from bot.slack.context import AppContext
 from bot.store.swaps import SwapRequest, remember_message
 
@@ -56,7 +56,7 @@ async def _post(
 def _failure(error: Exception, where: str) -> str:
     """Why a call failed, in words for the person who asked."""
     if isinstance(error, SlackApiError):
-        refusal = str(error.response.get("error"))
+        refusal = failure_reason(error)
         hint = refusal_hint(refusal, where)
         return f"Slack refused the message (`{escape(refusal)}`" + (f": {hint})" if hint else ")")
     return f"Slack could not be reached ({escape(str(error) or type(error).__name__)})"
