@@ -9,6 +9,21 @@ from slack_sdk.models.blocks import Block
 
 LIMITS = {"message": 50, "home": 100, "modal": 100}
 BROADCAST = re.compile(r"<!(channel|here|everyone)[|>]|(?<![\w\u2060])@(channel|here|everyone)\b")
+# What Slack reads between < and > in mrkdwn; anything else there (a bare `<id>`) it swallows.
+CONTROL = re.compile(r"<([^<>]*)>")
+TOKEN = re.compile(
+    r"[@#][UWCGD][A-Z0-9]+(\|[^<>]*)?|!(subteam\^[A-Z0-9]+|date\^[^<>]+)(\|[^<>]*)?|(https?://|mailto:)[^<>]+"
+)
+
+
+def mrkdwn_texts(node: Any) -> list[str]:
+    """Every mrkdwn text in a piece of Block Kit."""
+    if isinstance(node, list):
+        return [t for item in node for t in mrkdwn_texts(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["text"]] if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str) else []
+    return own + [t for value in node.values() for t in mrkdwn_texts(value)]
 
 
 def assert_valid_blocks(blocks: list[dict[str, Any]], *, surface: str = "message") -> None:
@@ -26,3 +41,6 @@ def assert_valid_blocks(blocks: list[dict[str, Any]], *, surface: str = "message
         assert len(ids) == len(set(ids)), "action_id repeated within a block"
     flat = str(blocks)
     assert not BROADCAST.search(flat), "a broadcast mention slipped through"
+    for text in mrkdwn_texts(blocks):
+        stray = [m[0] for m in CONTROL.finditer(text) if not TOKEN.fullmatch(m[1])]
+        assert not stray, f"unescaped < or > Slack would swallow: {stray}"

@@ -66,8 +66,8 @@ async def test_primary_away_moves_the_shift_and_tells_those_affected(
         ("away tomorrow", "Usage: `/oncall away"),
         ("away 2026-12-40 2026-12-41", "Usage: `/oncall away"),
         ("away 9999-12-30 9999-12-31", "in the years 1970 to 2200"),
-        ("away cancel 3000000000", "Usage: `/oncall away cancel <id>`"),
-        ("away cancel 100000000000000000000", "Usage: `/oncall away cancel <id>`"),
+        ("away cancel 3000000000", "Usage: `/oncall away cancel &lt;id&gt;`"),
+        ("away cancel 100000000000000000000", "Usage: `/oncall away cancel &lt;id&gt;`"),
     ],
 )
 async def test_bad_absences_are_refused(slack: SlackDriver, text: str, says: str) -> None:

@@ -54,3 +54,12 @@ def test_buttons_in_one_block_get_distinct_action_ids() -> None:
     block = actions(button("A", "runbook.show", "a"), button("B", "runbook.show", "b"))
     ids = [e["action_id"] for e in block["elements"]]
     assert ids == ["runbook.show", "runbook.show#1"]
+
+
+def test_a_placeholder_in_the_bots_own_text_is_shown_and_slacks_tokens_are_kept() -> None:
+    text = section(
+        "Usage: `/swap cancel <id>`, ask <@U0ALICE01> in <#C0ONCALL> or read <https://x.example|this>"
+    )
+    assert text["text"]["text"] == (
+        "Usage: `/swap cancel &lt;id&gt;`, ask <@U0ALICE01> in <#C0ONCALL> or read <https://x.example|this>"
+    )

@@ -44,7 +44,7 @@ async def test_only_the_primary_may_leave_notes(slack: SlackDriver) -> None:
 @pytest.mark.parametrize("text", ["handoff", "handoff   ", "handoff " + "x" * 2001])
 async def test_empty_or_huge_notes_get_usage(slack: SlackDriver, text: str) -> None:
     answer = await slack.command("/oncall", text, user=ALICE)
-    assert "/oncall handoff <notes for the next shift>" in str(answer["blocks"])
+    assert "/oncall handoff &lt;notes for the next shift&gt;" in str(answer["blocks"])
 
 
 async def test_the_user_group_follows_the_incoming_pair(slack: SlackDriver, ctx: AppContext) -> None:

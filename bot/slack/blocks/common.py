@@ -22,6 +22,9 @@ BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 SPECIAL = re.compile(r"<(?=!)")
 SLACK_TOKEN = re.compile(r"<([^<>]*)>")  # a mention, link or special word in Slack's encoding
 ENTITY = re.compile(r"&(amp|lt|gt);")
+# A placeholder in the bot's own usage text (`/swap cancel <id>`); Slack's tokens start with @ # ! or
+# a URL scheme, so a bare word between < and > is never one, and Slack would swallow it.
+PLACEHOLDER = re.compile(r"<([A-Za-z][\w -]*)>")
 ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
 
 
@@ -80,7 +83,7 @@ def literal(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
 
 
 def mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": truncate(text, limit)}
+    return {"type": "mrkdwn", "text": truncate(PLACEHOLDER.sub(r"&lt;\1&gt;", text), limit)}
 
 
 def header(text: str) -> Block:
