@@ -1,17 +1,17 @@
 """Reminders: a direct message to the incoming primary and backup the working day before their
-shift, and a post the day before each holiday naming who covers it."""
+shift, and a post the day before each holiday naming who covers it and who is backup that day."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.holders import Turn, turns
 from bot.schedule import resolve, shifts
-from bot.schedule.model import HolidayDuty, Rotation
+from bot.schedule.model import HolidayDuty, Role, Rotation
 from bot.schedule.rotation import wall_to_instant
 from bot.services.oncall import TeamView, holidays_of_year, schedule_inputs
 
@@ -37,6 +37,7 @@ class HolidayNotice:
     channel: str
     duty: HolidayDuty
     send_at: datetime
+    backup: str | None  # who is backup while the cover takes the day (often a stand-in)
 
     @property
     def key(self) -> str:
@@ -92,5 +93,16 @@ async def holiday_notices(
             for duty in duties:
                 send_at = _at_handoff_time(rotation, duty.holiday.day - timedelta(days=1))
                 if since < send_at <= until:
-                    found.append(HolidayNotice(rotation, view.config(rotation.name).channel, duty, send_at))
+                    backup = await _backup_on(session, view=view, rotation=rotation, day=duty.holiday.day)
+                    channel = view.config(rotation.name).channel
+                    found.append(HolidayNotice(rotation, channel, duty, send_at, backup))
     return found
+
+
+async def _backup_on(session: AsyncSession, *, view: TeamView, rotation: Rotation, day: date) -> str | None:
+    """The backup at noon of `day`, as the schedule stands: the holiday's shift is the one at noon."""
+    noon = wall_to_instant(datetime.combine(day, time(12)), ZoneInfo(rotation.timezone))
+    moment = timedelta(minutes=1)
+    inputs = await schedule_inputs(session, view=view, rotation=rotation, start=noon, end=noon + moment)
+    segment = resolve(rotation, noon, noon + moment, inputs).at(noon, Role.BACKUP)
+    return segment.person if segment else None

@@ -71,10 +71,13 @@ async def test_a_holiday_on_the_first_day_leaves_it_out_of_the_weeks_reminders(t
     week = "from Tue 08 Sep 00:00 EDT to Mon 14 Sep 09:00 EDT."
     assert f"you are primary on call for data-oncall {week}" in friday[SLACK_IDS[primary]]
     assert f"you are backup on call for data-oncall {week}" in friday[SLACK_IDS[backup]]
-    # The cover hears of the holiday the day before, in the channel.
+    # The cover hears of the holiday the day before, in the channel, and so does the stand-in: the
+    # week's backup (Alice) covers, so the next member in rotation order (Bob) is backup that day.
+    stand_in = members[(members.index(backup) + 1) % 4]
     sunday = await reminders_at(team, datetime(2026, 9, 6, 9, tzinfo=NY))
     assert sunday == {
-        "#data-oncall": "🌴 Tomorrow, Mon 07 Sep 2026, is Labor Day. @Alice covers data-oncall for the day."
+        "#data-oncall": "🌴 Tomorrow, Mon 07 Sep 2026, is Labor Day. @Alice covers data-oncall for the day. "
+        f"@{stand_in.title()} is backup."
     }
 
 

@@ -31,9 +31,10 @@ def shift_reminder_blocks(reminder: ShiftReminder) -> Blocks:
 def holiday_notice_blocks(notice: HolidayNotice, people: Mapping[str, Person]) -> Blocks:
     holiday = notice.duty.holiday
     cover = who(notice.duty.person, people)
+    backup = f" {who(notice.backup, people)} is backup." if notice.backup else ""
     return [
         section(
             f":palm_tree: Tomorrow, {day(holiday.day)}, is {escape(holiday.name)}. "
-            f"{cover} covers *{escape(notice.rotation.name)}* for the day."
+            f"{cover} covers *{escape(notice.rotation.name)}* for the day.{backup}"
         )
     ]
