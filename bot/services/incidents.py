@@ -40,6 +40,7 @@ async def _record(
     kind: EventKind,
     *,
     actor: str | None,
+    source: str,
     at: datetime,
     detail: str = "",
     level: int | None = None,
@@ -51,7 +52,7 @@ async def _record(
     await audit.record(
         session,
         actor=actor or "oncall-bot",
-        source="slack" if actor else "scheduler",
+        source=source if actor else "scheduler",
         action=f"incident.{kind.value}",
         subject=f"#{incident_id}",
         detail=detail,
@@ -66,6 +67,7 @@ async def declare(
     declaration: Declaration,
     at: datetime,
     until_resolved: bool = False,
+    source: str = "slack",
 ) -> tuple[Incident, bool]:
     """Store a new incident, or return the one this same request already declared (False).
 
@@ -87,6 +89,7 @@ async def declare(
             incident,
             EventKind.DECLARED,
             actor=declaration.declared_by,
+            source=source,
             at=at,
             detail=declaration.summary,
         )
@@ -106,7 +109,9 @@ async def _current(session: AsyncSession, incident_id: int) -> Incident:
     return incident
 
 
-async def acknowledge(session: AsyncSession, *, incident_id: int, person: str, at: datetime) -> Incident:
+async def acknowledge(
+    session: AsyncSession, *, incident_id: int, person: str, at: datetime, source: str = "slack"
+) -> Incident:
     """Record who acknowledged; a double click or a second person counts once."""
     if not await store.acknowledge(session, incident_id=incident_id, person=person, at=at):
         await session.rollback()
@@ -114,7 +119,7 @@ async def acknowledge(session: AsyncSession, *, incident_id: int, person: str, a
         if not incident.is_open:
             raise IncidentRefused(f"Incident #{incident_id} is resolved; reopen it first.")
         raise IncidentRefused("It was already acknowledged.")
-    await _record(session, incident_id, EventKind.ACKNOWLEDGED, actor=person, at=at)
+    await _record(session, incident_id, EventKind.ACKNOWLEDGED, actor=person, source=source, at=at)
     await session.commit()
     return await _current(session, incident_id)
 
@@ -128,6 +133,7 @@ async def escalate(
     at: datetime,
     why: str = "",
     seen_level: int | None = None,
+    source: str = "slack",
 ) -> Incident:
     """Call the next level; refused when resolved, when every level was called, or when someone just did.
 
@@ -146,25 +152,37 @@ async def escalate(
         await session.rollback()
         raise IncidentRefused("It was just escalated by someone else.")
     level = incident.level + 1
-    await _record(session, incident_id, EventKind.ESCALATED, actor=person, at=at, detail=why, level=level)
+    await _record(
+        session, incident_id, EventKind.ESCALATED, actor=person, source=source, at=at, detail=why, level=level
+    )
     await session.commit()
     return await _current(session, incident_id)
 
 
 async def resolve(
-    session: AsyncSession, *, incident_id: int, person: str, resolution: str, at: datetime
+    session: AsyncSession,
+    *,
+    incident_id: int,
+    person: str,
+    resolution: str,
+    at: datetime,
+    source: str = "slack",
 ) -> Incident:
     """Close the incident with a one-line resolution; the escalation timer stops with it."""
     if not await store.resolve(session, incident_id=incident_id, person=person, resolution=resolution, at=at):
         await session.rollback()
         await _current(session, incident_id)
         raise IncidentRefused(f"Incident #{incident_id} was already resolved.")
-    await _record(session, incident_id, EventKind.RESOLVED, actor=person, at=at, detail=resolution)
+    await _record(
+        session, incident_id, EventKind.RESOLVED, actor=person, source=source, at=at, detail=resolution
+    )
     await session.commit()
     return await _current(session, incident_id)
 
 
-async def reopen(session: AsyncSession, *, incident_id: int, person: str, at: datetime) -> Incident:
+async def reopen(
+    session: AsyncSession, *, incident_id: int, person: str, at: datetime, source: str = "slack"
+) -> Incident:
     """Open a resolved incident again, unacknowledged; its escalation timer starts over at the level
     it had reached, which its timeline entry keeps so the thread can say whether any level is left."""
     if not await store.reopen(session, incident_id=incident_id, at=at):
@@ -172,7 +190,9 @@ async def reopen(session: AsyncSession, *, incident_id: int, person: str, at: da
         await _current(session, incident_id)
         raise IncidentRefused(f"Incident #{incident_id} is already open.")
     reopened = await _current(session, incident_id)
-    await _record(session, reopened, EventKind.REOPENED, actor=person, at=at, level=reopened.level)
+    await _record(
+        session, reopened, EventKind.REOPENED, actor=person, source=source, at=at, level=reopened.level
+    )
     await session.commit()
     return reopened
 

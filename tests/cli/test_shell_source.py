@@ -25,6 +25,7 @@ def test_a_change_made_in_the_shell_is_logged_as_from_the_shell(
     script = (
         f"/oncall away {first} {first + timedelta(days=1)} trip\n/oncall history 1\n"
         "/oncall calendar\n/oncall history 1\n"
+        "/incident growth sev2 numbers late\n1\n/oncall history 2\n"  # declared, then acknowledged
     )
     monkeypatch.setattr(sys, "stdin", io.StringIO(script))
     assert main(["shell", "--as", "carol"]) == 0
@@ -32,3 +33,4 @@ def test_a_change_made_in_the_shell_is_logged_as_from_the_shell(
     assert "Recorded absence #1" in out
     assert "(shell) absence.add `carol`" in out
     assert "(shell) calendar.issue `carol`" in out
+    assert "(shell) incident.declared `#1`" in out and "(shell) incident.acknowledged `#1`" in out

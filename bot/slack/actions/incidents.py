@@ -71,7 +71,9 @@ async def _ask_resolution(
 async def _acknowledge(
     session: AsyncSession, view: TeamView, person: str, pressed: IncidentButton, ctx: AppContext
 ) -> Incident:
-    return await incidents.acknowledge(session, incident_id=pressed.incident, person=person, at=ctx.clock())
+    return await incidents.acknowledge(
+        session, incident_id=pressed.incident, person=person, at=ctx.clock(), source=ctx.source
+    )
 
 
 async def _escalate(
@@ -85,13 +87,16 @@ async def _escalate(
         person=person,
         at=ctx.clock(),
         seen_level=pressed.level,
+        source=ctx.source,
     )
 
 
 async def _reopen(
     session: AsyncSession, view: TeamView, person: str, pressed: IncidentButton, ctx: AppContext
 ) -> Incident:
-    return await incidents.reopen(session, incident_id=pressed.incident, person=person, at=ctx.clock())
+    return await incidents.reopen(
+        session, incident_id=pressed.incident, person=person, at=ctx.clock(), source=ctx.source
+    )
 
 
 CHANGES = {

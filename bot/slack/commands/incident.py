@@ -76,7 +76,12 @@ async def declare(
             channel=incidents_channel(ctx, view),
         )
         incident, created = await incidents.declare(
-            session, key=key, declaration=declaration, at=ctx.clock(), until_resolved=until_resolved
+            session,
+            key=key,
+            declaration=declaration,
+            at=ctx.clock(),
+            until_resolved=until_resolved,
+            source=ctx.source,
         )
         also_open = [
             i
@@ -184,7 +189,12 @@ async def _resolve(
     async with ctx.sessions() as session:
         try:
             done = await incidents.resolve(
-                session, incident_id=ask.incident, person=person.id, resolution=ask.resolution, at=ctx.clock()
+                session,
+                incident_id=ask.incident,
+                person=person.id,
+                resolution=ask.resolution,
+                at=ctx.clock(),
+                source=ctx.source,
             )
         except incidents.IncidentRefused as refused:
             return escape(str(refused)), False

@@ -107,7 +107,12 @@ async def resolve_submitted(
             return
         try:
             await incidents.resolve(
-                session, incident_id=number, person=person.id, resolution=resolution, at=ctx.clock()
+                session,
+                incident_id=number,
+                person=person.id,
+                resolution=resolution,
+                at=ctx.clock(),
+                source=ctx.source,
             )
         except incidents.IncidentRefused as refused:
             await ack(response_action="errors", errors={"resolution": str(refused)})
