@@ -124,3 +124,12 @@ async def slack(ctx: AppContext, fake_slack: FakeSlack, settings: Settings) -> A
     server = TestServer(create_web_app(app, ctx), host="127.0.0.1")
     async with TestClient(server) as http:
         yield SlackDriver(http, fake_slack)
+        # Listeners go on after their acknowledgement: let the last ones finish while the store is
+        # open (not the HTTP connections kept alive, which only end with the servers).
+        listening = [
+            t
+            for t in asyncio.all_tasks()
+            if t is not asyncio.current_task() and "RequestHandler" not in t.get_coro().__qualname__
+        ]
+        if listening:
+            await asyncio.wait(listening, timeout=5)
