@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeAlias
 from zoneinfo import ZoneInfo
+
+# What each command module adds its sub-commands to.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def iso_date(text: str) -> date:

@@ -10,24 +10,24 @@ from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cli.args import in_zone, iso_instant
+from bot.cli.args import Commands, in_zone, iso_instant
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
+from bot.context import AppContext
+from bot.delivery.scheduled import JOBS, job_posts, send_post
+from bot.delivery.slack_api import make_client
+from bot.delivery.swaps import SWAP_EXPIRY_JOB, expire_swap_requests
+from bot.delivery.volunteers import VOLUNTEER_JOB, close_expired_volunteer_calls
+from bot.features.absences.volunteers import Closing, due_calls
+from bot.features.oncall.views import NoTeam, TeamView, UnknownRotation, load_view
+from bot.features.swaps.requests import when_in
 from bot.jobs.incidents import ESCALATION_JOB, due_escalations, escalate_due, policy_of
-from bot.jobs.posts import JOBS, job_posts, send_post
-from bot.services.oncall import NoTeam, TeamView, UnknownRotation, load_view
-from bot.services.swaps import when_in
-from bot.services.volunteer_calls import Closing, due_calls
 from bot.settings import Settings
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.slack.render import render_blocks
-from bot.slack.swap_messages import SWAP_EXPIRY_JOB, expire_swap_requests
-from bot.slack.volunteer_messages import VOLUNTEER_JOB, close_expired_volunteer_calls
+from bot.shell.terminal import render_blocks
 from bot.store.swaps import due_to_expire
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: Commands) -> None:
     cmd = commands.add_parser(
         "run-job",
         help="run a scheduled post once by hand (obeys the post ledger), or a sweep of what is due now: "
@@ -53,12 +53,16 @@ async def run_job(args: argparse.Namespace, settings: Settings) -> None:
                 view = await load_view(session)
                 at = in_zone(args.at, view.file.timezone) if args.at else datetime.now(UTC)
                 posts = await job_posts(
-                    session, view=view, job=args.job, at=at, rotation=args.rotation, settings=settings
+                    session,
+                    view=view,
+                    job=args.job,
+                    at=at,
+                    rotation=args.rotation,
+                    settings=settings,
+                    keep=not args.dry_run,
                 )
             except (NoTeam, UnknownRotation) as error:
                 raise UsageError(str(error)) from None
-            if not args.dry_run:
-                await session.commit()  # month-end checklist items are created with their post
         names = {p.slack_id: p.name for p in view.file.people if p.slack_id}
         client = None if args.dry_run else make_client(settings, token=settings.require("slack_bot_token"))
         if not posts:

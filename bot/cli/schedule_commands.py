@@ -9,12 +9,12 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.cli.args import bounded_int, in_zone, iso_date, iso_instant
+from bot.cli.args import Commands, bounded_int, in_zone, iso_date, iso_instant
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
 from bot.cli.table import format_table
-from bot.schedule.model import Segment
-from bot.services.oncall import (
+from bot.core.schedule.model import Segment
+from bot.features.oncall.views import (
     NoTeam,
     OnCall,
     UnknownRotation,
@@ -27,7 +27,7 @@ from bot.services.oncall import (
 from bot.settings import Settings
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: Commands) -> None:
     cmd = commands.add_parser("who", help="who is primary and backup at an instant (default: now)")
     cmd.add_argument("--rotation", help="one rotation by name (default: all)")
     cmd.add_argument("--at", type=iso_instant, help="ISO-8601 time; without an offset, the team's zone")

@@ -7,15 +7,16 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.cli.args import Commands
 from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, upgrade
-from bot.services.teamfile import import_team
+from bot.features.teamfile.loader import TeamFileError, load_team_file
+from bot.features.teamfile.service import import_team
 from bot.settings import MissingSetting, Settings
 from bot.store.team import load_team
-from bot.teamfile.loader import TeamFileError, load_team_file
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: Commands) -> None:
     cmd = commands.add_parser("serve", help="run the Slack app (HTTP or Socket Mode) and the scheduler")
     cmd.set_defaults(run=run_serve)
 
@@ -29,7 +30,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def run_serve(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.slack.server import SlackUnreachable, serve
+    from bot.serve import SlackUnreachable, serve
 
     try:
         await serve(settings)
@@ -60,14 +61,14 @@ async def _seed_if_empty(settings: Settings, team_file: Path) -> None:
 
 
 async def run_shell(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.slack.context import AppContext
-    from bot.slack.shell import run_shell as shell
+    from bot.context import AppContext
+    from bot.shell import run_shell as shell
 
     await upgrade(settings)
     await _seed_if_empty(settings, settings.team_file)
     if missing := missing_slack_settings(settings):
         print(
-            f"Slack is not connected ({', '.join(missing)} not set: see README, 'Connect to Slack'). "
+            f"Slack is not connected ({', '.join(missing)} not set: see docs/operations.md, 'Connect to Slack'). "
             "This shell runs the same handlers locally; nothing is sent to Slack.",
         )
     async with open_store(settings) as sessions:

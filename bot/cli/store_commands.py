@@ -7,16 +7,17 @@ import asyncio
 import sys
 from pathlib import Path
 
+from bot.cli.args import Commands
 from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, safe_url, upgrade
-from bot.services.teamfile import export_team, import_team
+from bot.features.teamfile.dump import dump_team_file
+from bot.features.teamfile.loader import TeamFileError, load_team_file
+from bot.features.teamfile.service import export_team, import_team
 from bot.settings import Settings
 from bot.store import migrate
-from bot.teamfile.dump import dump_team_file
-from bot.teamfile.loader import TeamFileError, load_team_file
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: Commands) -> None:
     cmd = commands.add_parser("migrate", help="create or upgrade the database schema")
     cmd.add_argument("--revision", default="head", help="target revision (default: head)")
     cmd.set_defaults(run=run_migrate)

@@ -4,6 +4,8 @@ processes, a restart or a retry never send it twice, and a failed send can be cl
 A row is `claimed` while a process sends the post, `sent` once Slack has it (with where it went),
 or `held` after Slack refused it for a reason retrying cannot fix: nobody claims it again before
 its hold ends, and it stays `held` through the next try so a repeated refusal is known as one.
+
+The caller owns the transaction: a claim counts once the caller commits it, before it sends.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import PostLedger
@@ -22,21 +24,23 @@ UNSENT = ("claimed", "held")
 
 
 async def claim(session: AsyncSession, *, key: str, job: str, owner: str, now: datetime) -> bool:
-    """True when this caller may send the post `key`; commits the claim first."""
-    session.add(PostLedger(key=key, job=job, status="claimed", claimed_by=owner, lease_until=now + LEASE))
-    try:
-        await session.commit()
+    """True when this caller may send the post `key`: a new claim, or one whose sender died mid-send."""
+    row = {"key": key, "job": job, "status": "claimed", "claimed_by": owner, "lease_until": now + LEASE}
+    if (await session.execute(_insert_new(session).values(**row))).rowcount:  # type: ignore[attr-defined]
         return True
-    except IntegrityError:
-        await session.rollback()
     takeover = (
         update(PostLedger)
         .where(PostLedger.key == key, PostLedger.status.in_(UNSENT), PostLedger.lease_until <= now)
         .values(claimed_by=owner, lease_until=now + LEASE)
     )
-    taken = (await session.execute(takeover)).rowcount  # type: ignore[attr-defined]
-    await session.commit()
-    return bool(taken)
+    return bool((await session.execute(takeover)).rowcount)  # type: ignore[attr-defined]
+
+
+def _insert_new(session: AsyncSession) -> postgresql.Insert | sqlite.Insert:
+    """An insert that leaves a row already under the key as it is, on either database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(PostLedger).on_conflict_do_nothing(index_elements=["key"])
+    return sqlite.insert(PostLedger).on_conflict_do_nothing(index_elements=["key"])
 
 
 async def mark_sent(session: AsyncSession, *, key: str, channel: str, ts: str, now: datetime) -> None:
@@ -47,7 +51,6 @@ async def mark_sent(session: AsyncSession, *, key: str, channel: str, ts: str, n
         .values(status="sent", channel=channel, ts=ts, sent_at=now)
     )
     await session.execute(done)
-    await session.commit()
 
 
 async def sent_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
@@ -76,7 +79,6 @@ async def posted(session: AsyncSession, key: str) -> tuple[str, str] | None:
 async def release(session: AsyncSession, *, key: str) -> None:
     """Give up a claim whose send failed, so a later attempt can send it."""
     await session.execute(delete(PostLedger).where(PostLedger.key == key, PostLedger.status.in_(UNSENT)))
-    await session.commit()
 
 
 async def hold(session: AsyncSession, *, key: str, until: datetime) -> bool:
@@ -86,7 +88,6 @@ async def hold(session: AsyncSession, *, key: str, until: datetime) -> bool:
         return False
     again = row.status == "held"
     row.status, row.lease_until = "held", until
-    await session.commit()
     return again
 
 

@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli.main import main
-from bot.services import absences, incidents, volunteer_calls
-from bot.services.oncall import load_view, on_call
+from bot.features.absences import service as absences
+from bot.features.absences import volunteers as volunteer_calls
+from bot.features.incidents import service as incidents
+from bot.features.oncall.views import load_view, on_call
 from bot.store import swaps as swaps_store
 from bot.store.db import create_engine, session_factory
 from tests.incidents.fixtures import KAFKA_DOWN
+from tests.slack.blocks_check import text_of
 from tests.slack.fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,7 +252,7 @@ async def test_run_job_handoff_posts_once(capsys: pytest.CaptureFixture[str], sl
     code, out, _ = await in_thread(capsys, "run-job", "handoff", "--at", "2026-11-24T12:00")
     assert code == 0 and out == "handoff:data-oncall:2026-11-23: already sent\n"
     [post] = slack_env.of("chat.postMessage")
-    assert post.args["channel"] == "#data-oncall" and "<@U0CAROL01>" in str(post.args["blocks"])
+    assert post.args["channel"] == "#data-oncall" and "<@U0CAROL01>" in text_of(post.args)
 
 
 async def declare_sev1(db: Path, at: datetime) -> None:

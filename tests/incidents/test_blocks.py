@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from slack_sdk.models.views import View
 
-from bot.incidents.audience import Reach
-from bot.incidents.escalation import levels
-from bot.incidents.model import Event, EventKind, Status
-from bot.services.incidents import HandoffIncidents
-from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal, resolve_modal, submitted
-from bot.slack.blocks.incident_timeline import event_blocks, event_text, timeline_blocks
-from bot.slack.blocks.incidents import (
+from bot.core.incidents.audience import Reach
+from bot.core.incidents.escalation import levels
+from bot.core.incidents.model import Event, EventKind, Status
+from bot.features.incidents.service import HandoffIncidents
+from bot.messages.incident_modals import DeclareMeta, declare_modal, resolve_modal, submitted
+from bot.messages.incident_timeline import event_blocks, event_text, timeline_blocks
+from bot.messages.incidents import (
     IncidentButton,
     duration,
     handoff_incident_blocks,
@@ -33,7 +33,7 @@ from tests.incidents.fixtures import (
     mrkdwn_texts,
     plain_texts,
 )
-from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 
 HOSTILE = "<!channel> @here <https://evil.example|click> & <@U0ALICE01> *bold* _it_ ~gone~ `code`"
 NAMES = {p.key: p.name for p in WEEK6.pipelines}
@@ -66,7 +66,7 @@ def buttons(blocks: list[dict]) -> list[str]:  # type: ignore[type-arg]
 def test_root_message_per_state(state: dict[str, object], status: str, shown: list[str]) -> None:
     blocks = root_blocks(incident(**state), PIPELINES["growth"].name, PEOPLE, "America/New_York")
     assert_valid_blocks(blocks)
-    text = str(blocks)
+    text = text_of(blocks)
     assert "Incident #7: Growth Pipeline (sev1)" in text and f"Status: *{status}*" in text
     assert (
         "declared by <@U0CAROL01> <!date^1796749200^{date_short_pretty} {time}|Tue 08 Dec 12:00 EST>" in text
@@ -94,7 +94,7 @@ def test_root_shows_who_acknowledged_the_level_and_the_resolution() -> None:
         link="https://example.slack.com/archives/C1/p1",
     )
     blocks = root_blocks(done, PIPELINES["growth"].name, PEOPLE, "America/New_York")
-    text = str(blocks)
+    text = text_of(blocks)
     assert "acknowledged by *Bob*" in text and "escalation level 1" in text
     assert "Resolution: replayed the topic" in plain_texts(blocks) and "resolved by *Bob*" in text
     assert "<https://example.slack.com/archives/C1/p1|link>" in text
@@ -104,7 +104,7 @@ def test_hostile_text_is_shown_not_obeyed() -> None:
     evil = incident(summary=HOSTILE, link="javascript:alert(1) <!here>", declared_by="U0STRANGER")
     blocks = root_blocks(evil, PIPELINES["growth"].name, PEOPLE, "America/New_York")
     assert_shown_as_written(blocks, HOSTILE)
-    text = str(blocks)
+    text = text_of(blocks)
     assert "javascript:alert(1) &lt;!here&gt;" in text and "|link>" not in text
     assert "declared by <@U0STRANGER>" in text  # someone outside the team may declare
     closed = incident(status=Status.RESOLVED, resolved_by="bob", resolved_at=DECLARED, resolution=HOSTILE)
@@ -163,7 +163,7 @@ def test_the_list_says_how_many_it_leaves_out() -> None:
     assert_valid_blocks(blocks)
     assert lines(blocks)[-1] == "…and 5 more, declared later."
     assert "*#40*" in lines(blocks)[-2]
-    assert "more" not in str(list_blocks(many[:40], NAMES, "America/New_York"))
+    assert "more" not in text_of(list_blocks(many[:40], NAMES, "America/New_York"))
 
 
 def test_reach_names_who_is_away_and_who_stands_in() -> None:
@@ -281,7 +281,7 @@ def test_handoff_lists_open_and_resolved_with_timings() -> None:
         "#2 Aggregated Data Pipeline (sev1): OOM in join · "
         "acknowledged 12 min and resolved 2 h 30 min after it was declared",
     ]
-    assert "Incidents still open:* none" in str(
+    assert "Incidents still open:* none" in text_of(
         handoff_incident_blocks(HandoffIncidents([], [closed], NAMES))
     )
     assert handoff_incident_blocks(HandoffIncidents([], [], NAMES)) == []  # quiet after a quiet shift

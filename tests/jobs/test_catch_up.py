@@ -13,6 +13,7 @@ import pytest
 
 from bot.store import ledger
 from tests.jobs.conftest import Clock, RitualsFor
+from tests.slack.blocks_check import text_of
 from tests.slack.fakeslack import FakeSlack
 
 NY = ZoneInfo("America/New_York")
@@ -40,7 +41,7 @@ MISSED = {
 
 def posted(fake: FakeSlack, channel: str, text: str) -> list[str]:
     return [
-        str(p.args["blocks"])
+        text_of(p.args)
         for p in fake.of("chat.postMessage")
         if p.args["channel"] == channel and p.args["text"] == text
     ]
@@ -106,7 +107,7 @@ async def test_a_checklist_missed_on_the_first_day_comes_the_next_business_day(
             "#data-oncall",
             nudge.args["thread_ts"],
         )
-    said = str(nudge.args["blocks"])
+    said = text_of(nudge.args)
     assert "<@U0ALICE01> <@U0BOB0001> still open on *Profit Pipeline*" in said
     assert "• Totals reconciled with accounting (Finance confirmed)" in said
 

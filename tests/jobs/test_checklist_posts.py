@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.store import checklists
 from tests.jobs.conftest import Clock, RitualsFor, Sessions
-from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 from tests.slack.fakeslack import FakeSlack
 
 NY = ZoneInfo("America/New_York")
@@ -51,12 +51,12 @@ async def test_all_ticked_is_said_once_and_then_the_reminders_stop(
         await rituals.run_due()
     [done] = messages(fake_slack, "All done: Profit Pipeline")
     assert "thread_ts" in done
-    assert "Everything on the Profit Pipeline checklist is done." in str(done["blocks"])
+    assert "Everything on the Profit Pipeline checklist is done." in text_of(done)
     assert messages(fake_slack, "Still open: Profit Pipeline") == []
     # The others, still open, are reminded on both days, to their owners.
     growth = messages(fake_slack, "Still open: Growth Pipeline")
     assert len(growth) == 2
-    said = str(growth[0]["blocks"])
+    said = text_of(growth[0])
     assert "<@U0BOB0001> <@U0CAROL01> still open on *Growth Pipeline*" in said
     assert "• No account counted both as churned and as new (duplicates checked)" in said
 
@@ -72,7 +72,7 @@ async def test_a_runbook_without_items_gets_no_boxes_and_no_reminders(
     await rituals.run_due()
     [checklist] = messages(fake_slack, "Month-end checklist: Profit Pipeline")
     assert_valid_blocks(checklist["blocks"])
-    assert "No checklist items in the runbook." in str(checklist["blocks"])
+    assert "No checklist items in the runbook." in text_of(checklist)
     assert all(b["type"] != "actions" for b in checklist["blocks"])
     clock.now = SECOND_DAY
     await rituals.run_due()
@@ -92,7 +92,7 @@ async def test_an_unreadable_runbook_is_said_once_and_its_checklist_follows_the_
     await rituals.run_due()
     [warning] = messages(fake_slack, "Runbook unreadable: Profit Pipeline")
     assert_valid_blocks(warning["blocks"])
-    said = str(warning["blocks"])
+    said = text_of(warning)
     assert ":warning: The runbook could not be read" in said and "profit.md: no such runbook" in said
     assert "<@U0ALICE01> (primary), <@U0BOB0001> (secondary)" in said
     assert messages(fake_slack, "Month-end checklist: Profit Pipeline") == []
@@ -102,5 +102,5 @@ async def test_an_unreadable_runbook_is_said_once_and_its_checklist_follows_the_
     await rituals.run_due()
     [checklist] = messages(fake_slack, "Month-end checklist: Profit Pipeline")
     assert_valid_blocks(checklist["blocks"])
-    assert "Financial records completeness is above 99.5%" in str(checklist["blocks"])
+    assert "Financial records completeness is above 99.5%" in text_of(checklist)
     assert len(messages(fake_slack, "Runbook unreadable: Profit Pipeline")) == 1

@@ -8,15 +8,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.jobs.holders import Turn
-from bot.jobs.posts import reminder_posts
-from bot.jobs.reminders import ShiftReminder, working_day_before
-from bot.schedule.model import Role, Rotation
-from bot.services.oncall import load_view
-from bot.slack.blocks.reminders import shift_reminder_blocks
-from bot.slack.render import render_blocks
+from bot.core.holders import Turn
+from bot.core.schedule.model import Role, Rotation
+from bot.delivery.scheduled import reminder_posts
+from bot.features.handoff.reminders import ShiftReminder, working_day_before
+from bot.features.oncall.views import load_view
+from bot.messages.reminders import shift_reminder_blocks
+from bot.shell.terminal import render_blocks
 from tests.jobs.conftest import WEEK6, Sessions
-from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 
 NY = ZoneInfo("America/New_York")
 NAMES = {p.slack_id: p.name for p in WEEK6.people if p.slack_id}
@@ -45,7 +45,9 @@ def test_reminder_message() -> None:
     reminder = ShiftReminder(rotation, start, turn, datetime(2026, 11, 20, 9, tzinfo=NY))
     blocks = shift_reminder_blocks(reminder)
     assert_valid_blocks(blocks)
-    assert "*primary* on call for *data-oncall*" in str(blocks) and "Mon 23 Nov 09:00 EST" in str(blocks)
+    assert "*primary* on call for *data-oncall*" in text_of(blocks) and "Mon 23 Nov 09:00 EST" in text_of(
+        blocks
+    )
     assert reminder.key == "reminder:data-oncall:2026-11-23:primary:alice"
 
 

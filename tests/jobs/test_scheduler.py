@@ -12,17 +12,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.jobstores.memory import MemoryJobStore
 
+from bot.core.schedule.model import Rotation
+from bot.core.team import Person, TeamFile
+from bot.features.incidents import service as incidents
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
 from bot.jobs.scheduler import handoff_trigger
-from bot.schedule.model import Rotation
-from bot.services import incidents
-from bot.services.teamfile import import_team
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
-from bot.teamfile.loader import load_team_file
-from bot.teamfile.schema import Person, TeamFile
 from tests.incidents.fixtures import KAFKA_DOWN
 from tests.jobs.conftest import ROOT, WEEK6, Clock, RitualsFor, Sessions
 from tests.jobs.simulation import simulate
+from tests.slack.blocks_check import text_of
 from tests.slack.fakeslack import WEEK5_USERS, FakeSlack
 
 NY = ZoneInfo("America/New_York")
@@ -175,7 +176,7 @@ async def test_a_part_that_fails_leaves_the_others_to_run(
     async def broken(*args: object, **kwargs: object) -> list[object]:
         raise RuntimeError("reminders are broken")
 
-    monkeypatch.setattr("bot.jobs.posts.reminder_posts", broken)
+    monkeypatch.setattr("bot.delivery.scheduled.reminder_posts", broken)
     rituals = rituals_for(Clock(datetime(2026, 11, 23, 9, 0, 30, tzinfo=NY)))
     with caplog.at_level(logging.ERROR, logger="bot.jobs.scheduler"):
         assert await rituals.run_due() == ["sent"] * 5  # the handoff and four checklists
@@ -237,7 +238,7 @@ async def test_a_refused_post_is_logged_once_and_tried_again_every_quarter_hour(
     handoff = datetime(2026, 12, 7, 9, tzinfo=NY)
     clock = Clock(handoff)
     rituals = rituals_for(clock)
-    with caplog.at_level(logging.INFO, logger="bot.jobs.handoff"):
+    with caplog.at_level(logging.INFO, logger="bot.features.handoff.handoff"):
         assert await rituals.run_due() == ["failed: not_in_channel"]
         for minutes in range(1, 15):
             clock.now = handoff + timedelta(minutes=minutes)
@@ -289,7 +290,7 @@ async def test_a_new_team_file_tells_those_whose_shifts_moved_once(
     assert sorted(o for replica in outcomes for o in replica) == ["already sent"] * 4 + ["sent"] * 4
     dms = fake_slack.of("chat.postMessage")
     assert sorted(p.args["channel"] for p in dms) == ["U0ALICE01", "U0BOB0001", "U0CAROL01", "U0DAVID01"]
-    assert all("your on-call shifts changed" in str(p.args["blocks"]) for p in dms)
+    assert all("your on-call shifts changed" in text_of(p.args) for p in dms)
     async with session_maker() as session:  # an absence is told by its own messages, not as a new team
         await add_absence(
             session,

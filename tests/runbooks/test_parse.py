@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.runbooks.parse import RunbookError, Section, load_all, load_runbook, parse_runbook
+from bot.core.runbooks.parse import RunbookError, Section, parse_runbook
+from bot.features.oncall.runbooks import load_all, load_runbook
 
 RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
 

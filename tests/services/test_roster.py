@@ -10,13 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.schedule.model import Reason, Role, Segment
-from bot.services.oncall import load_view
-from bot.services.roster import moved_shifts, roster_changes
-from bot.services.teamfile import import_team
-from bot.slack.blocks.roster import roster_change_blocks
-from bot.teamfile.loader import load_team_file
-from tests.slack.blocks_check import assert_valid_blocks
+from bot.core.schedule.model import Reason, Role, Segment
+from bot.features.oncall.roster import moved_shifts, roster_changes
+from bot.features.oncall.views import load_view
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
+from bot.messages.roster import roster_change_blocks
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 
 NY = ZoneInfo("America/New_York")
 MONDAY = datetime(2026, 12, 7, 9, tzinfo=NY)
@@ -79,6 +79,6 @@ def test_the_message_says_what_is_now_theirs_and_what_no_longer_is() -> None:
     [alice, bob] = sorted(moved_shifts([seg("alice", 0, 7)], [seg("bob", 0, 7)]), key=lambda m: m.person)
     blocks = roster_change_blocks(alice, "America/New_York")
     assert_valid_blocks(blocks)
-    assert "*No longer yours*" in str(blocks) and "Now yours" not in str(blocks)
-    assert "primary for *data-oncall*" in str(blocks)
-    assert "*Now yours*" in str(roster_change_blocks(bob, "America/New_York"))
+    assert "*No longer yours*" in text_of(blocks) and "Now yours" not in text_of(blocks)
+    assert "primary for *data-oncall*" in text_of(blocks)
+    assert "*Now yours*" in text_of(roster_change_blocks(bob, "America/New_York"))

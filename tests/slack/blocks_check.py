@@ -44,3 +44,25 @@ def assert_valid_blocks(blocks: list[dict[str, Any]], *, surface: str = "message
     for text in mrkdwn_texts(blocks):
         stray = [m[0] for m in CONTROL.finditer(text) if not TOKEN.fullmatch(m[1])]
         assert not stray, f"unescaped < or > Slack would swallow: {stray}"
+
+
+def text_of(message: Any) -> str:
+    """What a person reads in a message (an answer with blocks, or the blocks): each text, field,
+    button label and option, in order, a line each."""
+    node = message.get("blocks", message) if isinstance(message, dict) else message
+    return "\n".join(_shown(node))
+
+
+def _shown(node: Any) -> list[str]:
+    if isinstance(node, list):
+        return [t for item in node for t in _shown(item)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
+        return [node["text"]]
+    return [
+        t
+        for key, value in node.items()
+        if key not in ("value", "action_id", "block_id")
+        for t in _shown(value)
+    ]

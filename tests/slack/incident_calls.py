@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from tests.incidents.fixtures import lines
+from tests.slack.blocks_check import text_of
 from tests.slack.conftest import BOB, CAROL, SlackDriver, wait_for
 from tests.slack.fakeslack import Call
 
@@ -33,7 +34,9 @@ def thread(slack: SlackDriver) -> list[Call]:
 
 
 def thread_text(slack: SlackDriver) -> str:
-    return str([c.args.get("blocks") or c.args.get("text") for c in thread(slack)])
+    return "\n".join(
+        text_of(c.args["blocks"]) if c.args.get("blocks") else c.args["text"] for c in thread(slack)
+    )
 
 
 def thread_shown(slack: SlackDriver) -> str:
@@ -56,7 +59,7 @@ async def declared(slack: SlackDriver, text: str, *, user: str = CAROL) -> None:
     """Declare by command and wait until its thread is posted (the declarer's link comes last)."""
     links = len(slack.fake.of("response:cmd"))
     answer = await slack.command("/incident", text, user=user)
-    assert "declared; posting its thread in #data-oncall." in str(answer["blocks"])
+    assert "declared; posting its thread in #data-oncall." in text_of(answer)
     await wait_for(lambda: len(slack.fake.of("response:cmd")) > links)
 
 

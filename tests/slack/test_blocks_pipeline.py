@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.runbooks.parse import Runbook, Section
-from bot.services.pipelines import PipelineCard
-from bot.slack.blocks.pipeline import full_runbook_messages, markdown_to_mrkdwn, pipeline_blocks
-from bot.teamfile.schema import Person, Pipeline
-from tests.slack.blocks_check import assert_valid_blocks
+from bot.core.runbooks.parse import Runbook, Section
+from bot.core.team import Person, Pipeline
+from bot.features.oncall.pipelines import PipelineCard
+from bot.messages.pipeline import full_runbook_messages, markdown_to_mrkdwn, pipeline_blocks
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 
 PEOPLE = {p: Person(id=p, name=p.title(), slack_id=f"U0{p.upper()}1") for p in ("ann", "ben")}
 PIPELINE = Pipeline(
@@ -23,7 +23,7 @@ def card(sections: int, words: int) -> PipelineCard:
 def test_a_short_runbook_is_shown_whole() -> None:
     blocks = pipeline_blocks(card(3, 5), PEOPLE, with_runbook=True)
     assert_valid_blocks(blocks)
-    assert "Part 2" in str(blocks) and blocks[-1]["type"] == "section"
+    assert "Part 2" in text_of(blocks) and blocks[-1]["type"] == "section"
 
 
 def test_a_long_runbook_is_cut_and_offered_in_full() -> None:
@@ -35,7 +35,7 @@ def test_a_long_runbook_is_cut_and_offered_in_full() -> None:
     assert len(messages) > 1
     for message in messages:
         assert_valid_blocks(message)
-    assert "Part 39" in str(messages)
+    assert "Part 39" in text_of(messages)
 
 
 def test_markdown_becomes_mrkdwn_without_mentions() -> None:

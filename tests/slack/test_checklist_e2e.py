@@ -14,14 +14,14 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.jobs.checklist_posts import investor_pipelines, month_end_posts
-from bot.jobs.model import Post
-from bot.jobs.posts import send_post
+from bot.context import AppContext
+from bot.delivery.checklists import investor_pipelines, month_end_posts
+from bot.delivery.post import Post
+from bot.delivery.scheduled import send_post
+from bot.delivery.slack_api import make_client
 from bot.slack.actions.checklist import tick
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
 from bot.store import checklists, ledger
-from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 from tests.slack.conftest import ALICE, BOB, NY, SlackDriver, wait_for
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.signing import signed_headers
@@ -119,7 +119,7 @@ class RecordedUpdates:
         if self.meanwhile is not None:
             meanwhile, self.meanwhile = self.meanwhile, None
             await meanwhile()
-        self.shown.append(str(message["blocks"]))
+        self.shown.append(text_of(message))
 
 
 async def test_an_update_landing_late_is_followed_by_the_latest_state(ctx: AppContext) -> None:
@@ -155,14 +155,14 @@ async def test_unticking_records_it(slack: SlackDriver, ctx: AppContext) -> None
 @pytest.mark.parametrize("now", [datetime(2026, 11, 20, 12, tzinfo=NY)])
 async def test_oncall_checklist_before_and_after_it_starts(slack: SlackDriver, ctx: AppContext) -> None:
     answer = await slack.command("/oncall", "checklist")
-    assert "has not started yet; it is posted on Mon 23 Nov 2026" in str(answer["blocks"])
+    assert "has not started yet; it is posted on Mon 23 Nov 2026" in text_of(answer)
     blocks = await checklist_message(ctx)
     body = tick_body(blocks, ALICE, [0])
     await slack.post(body, signed_headers(body))
     await wait_for_updates(slack, 1)
     answer = await slack.command("/oncall", "checklist")
     assert_valid_blocks(answer["blocks"])
-    text = str(answer["blocks"])
+    text = text_of(answer)
     assert "*Profit Pipeline*: 1 of 5 done" in text and "<@U0ALICE01>" in text
     assert "*Growth Pipeline*: 0 of 4 done" in text
 
@@ -216,7 +216,7 @@ async def test_the_last_tick_says_all_done_in_the_thread_at_once(slack: SlackDri
     async with ctx.sessions() as session:
         assert await ledger.posted(session, PROFIT) == (done["channel"], done["thread_ts"])
     assert_valid_blocks(done["blocks"])
-    assert "Everything on the Profit Pipeline checklist is done." in str(done["blocks"])
+    assert "Everything on the Profit Pipeline checklist is done." in text_of(done)
 
 
 @pytest.mark.parametrize("now", [datetime(2026, 11, 24, 11, tzinfo=NY)])

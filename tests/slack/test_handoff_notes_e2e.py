@@ -6,11 +6,11 @@ from datetime import datetime
 
 import pytest
 
-from bot.jobs.handoff import handoffs_between
-from bot.jobs.posts import handoff_post, send_post
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from tests.slack.blocks_check import assert_valid_blocks
+from bot.context import AppContext
+from bot.delivery.scheduled import handoff_post, send_post
+from bot.delivery.slack_api import make_client
+from bot.features.handoff.handoff import handoffs_between
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 from tests.slack.conftest import ALICE, BOB, NY, SlackDriver
 
 NEXT_HANDOFF = datetime(2026, 12, 14, 9, tzinfo=NY)
@@ -27,24 +27,24 @@ async def test_the_primary_leaves_a_note_for_the_next_post(slack: SlackDriver, c
     answer = await slack.command(
         "/oncall", "handoff Kafka lag on engagement <!channel>, watch it", user=ALICE
     )
-    text = str(answer["blocks"])
+    text = text_of(answer)
     assert "Noted for the handoff of data-oncall" in text and "<!channel>" not in text
     post = await next_post(ctx)
     assert_valid_blocks(post.blocks)
-    assert "Notes from the outgoing shift" in str(post.blocks) and "Kafka lag on engagement" in str(
+    assert "Notes from the outgoing shift" in text_of(post.blocks) and "Kafka lag on engagement" in text_of(
         post.blocks
     )
 
 
 async def test_only_the_primary_may_leave_notes(slack: SlackDriver) -> None:
     answer = await slack.command("/oncall", "handoff all quiet", user=BOB)
-    assert "Only the primary on call can leave notes" in str(answer["blocks"])
+    assert "Only the primary on call can leave notes" in text_of(answer)
 
 
 @pytest.mark.parametrize("text", ["handoff", "handoff   ", "handoff " + "x" * 2001])
 async def test_empty_or_huge_notes_get_usage(slack: SlackDriver, text: str) -> None:
     answer = await slack.command("/oncall", text, user=ALICE)
-    assert "/oncall handoff &lt;notes for the next shift&gt;" in str(answer["blocks"])
+    assert "/oncall handoff &lt;notes for the next shift&gt;" in text_of(answer)
 
 
 async def test_the_user_group_follows_the_incoming_pair(slack: SlackDriver, ctx: AppContext) -> None:

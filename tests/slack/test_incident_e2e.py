@@ -14,20 +14,20 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.context import AppContext
+from bot.delivery.incidents import incidents_channel
+from bot.delivery.slack_api import make_client
+from bot.features.incidents import service as incidents
+from bot.features.oncall.views import TeamViews, load_view
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
 from bot.jobs.incidents import escalate_due
-from bot.services import incidents
-from bot.services.oncall import TeamViews, load_view
-from bot.services.teamfile import import_team
 from bot.settings import Settings
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.slack.incident_thread import incidents_channel
-from bot.slack.shell import run_shell
+from bot.shell import run_shell
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
-from bot.teamfile.loader import load_team_file
 from tests.incidents.fixtures import KAFKA_DOWN, mrkdwn_texts, plain_texts
-from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, ROOT, SlackDriver, wait_for
 from tests.slack.incident_calls import (
     button,
@@ -130,7 +130,7 @@ async def test_declare_by_command_for_each_pipeline(slack: SlackDriver, pipeline
     [root] = roots(slack)
     assert_valid_blocks(root.args["blocks"])
     assert root.args["channel"] == "#data-oncall"
-    assert f"Incident #1: {pipeline.name} (sev1)" in str(root.args["blocks"])
+    assert f"Incident #1: {pipeline.name} (sev1)" in text_of(root.args)
     labels = [e["text"]["text"] for b in root.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert labels == ["Acknowledge", "Escalate", "Resolve"]
     reach, card, *full = thread(slack)
@@ -141,10 +141,10 @@ async def test_declare_by_command_for_each_pipeline(slack: SlackDriver, pipeline
     for person in dict.fromkeys([pipeline.primary, pipeline.secondary, "alice"]):
         assert reaching.count(f"<@{SLACK_IDS[person]}>") == 1  # each once
     for message in (card, *full):  # nobody notified again, no escalation contact called yet
-        assert "<@" not in str(message.args["blocks"]) and "<!subteam^" not in str(message.args["blocks"])
+        assert "<@" not in text_of(message.args) and "<!subteam^" not in text_of(message.args)
     key = "What to check" if pipeline.key.endswith(("-daily", "-unit")) else "On-call actions"
-    assert f"*{key}*" in str(card.args["blocks"]) and "Runbook:" in str(card.args["blocks"])
-    assert "*Data sources*" in str([m.args["blocks"] for m in full])  # the full text follows
+    assert f"*{key}*" in text_of(card.args) and "Runbook:" in text_of(card.args)
+    assert "*Data sources*" in text_of([m.args["blocks"] for m in full])  # the full text follows
     [link] = slack.fake.of("response:cmd")
     assert (
         "open its thread" in link.args["text"]
@@ -184,7 +184,7 @@ async def test_a_pipeline_not_named_exactly_pages_nobody(slack: SlackDriver, tex
     said = answer["blocks"][0]["text"]["text"]
     assert says in said and "Usage: `/incident &lt;pipeline&gt; [sev1|sev2|sev3] &lt;summary&gt;`" in said
     assert roots(slack) == [] and slack.fake.calls == []
-    assert "No open incident" in str((await slack.command("/incident", "list"))["blocks"])
+    assert "No open incident" in text_of(await slack.command("/incident", "list"))
 
 
 @pytest.mark.parametrize("pipeline", WEEK6.pipelines, ids=lambda p: p.key)
@@ -268,10 +268,8 @@ async def test_acknowledge_once_even_on_a_double_click(slack: SlackDriver) -> No
     [update] = slack.fake.of("chat.update")
     assert_valid_blocks(update.args["blocks"])
     assert update.args["ts"] == "1700000000.000001"
-    assert "Status: *acknowledged*" in str(update.args["blocks"]) and "acknowledged by *Bob*" in str(
-        update.args
-    )
-    assert "Acknowledge'" not in str(update.args["blocks"])
+    assert "Status: *acknowledged*" in text_of(update.args) and "acknowledged by *Bob*" in str(update.args)
+    assert "Acknowledge'" not in text_of(update.args)
     [second] = slack.fake.of("response:action")
     assert second.args["text"] == "It was already acknowledged."
     assert thread_text(slack).count("Acknowledged by *Bob*") == 1
@@ -317,7 +315,7 @@ async def test_escalate_resolve_reopen(slack: SlackDriver) -> None:
     assert "Reopened by *Carol*; every escalation level was already called." in thread_text(slack)
     assert "Acknowledge" in str(latest_root(slack)) and "Status: *open*" in str(latest_root(slack))
     status = await slack.command("/incident", "status 1")
-    timeline = str(status["blocks"])
+    timeline = text_of(status)
     for said in ("Declared by", "Escalated to level 1", "Escalated to level 2", "Resolved by", "Reopened by"):
         assert said in timeline
 
@@ -373,7 +371,7 @@ async def test_each_automatic_escalation_says_how_long_it_went_unacknowledged(
         "level 2 (admins) automatically: sev1 not acknowledged 10 minutes after it was declared "
         "(5 minutes after level 1 was called)."
     ) in second
-    status = str((await slack.command("/incident", "status 1"))["blocks"])
+    status = text_of(await slack.command("/incident", "status 1"))
     assert "10 minutes after it was declared (5 minutes after level 1 was called)" in status
 
 
@@ -452,7 +450,7 @@ async def test_shortcut_prefills_the_form_once_per_message(slack: SlackDriver) -
         )
         await submit(slack, view_submission(form, values, user=user, view_id=view_id))
     await wait_for(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
-    assert len(roots(slack)) == 1 and "p1700000500000100|link>" in str(roots(slack)[0].args["blocks"])
+    assert len(roots(slack)) == 1 and "p1700000500000100|link>" in text_of(roots(slack)[0].args)
 
 
 async def assert_shown_as_written(slack: SlackDriver, text: str) -> None:
@@ -520,10 +518,10 @@ async def test_a_hostile_summary_typed_in_the_form_is_shown_as_written(slack: Sl
 async def test_slack_failing_mid_way_loses_and_doubles_nothing(slack: SlackDriver, ctx: AppContext) -> None:
     slack.fake.fail("chat.postMessage", 500, times=3, after=1)  # the root goes out, its thread does not
     answer = await slack.command("/incident", "aggregated sev1 OOM in join")
-    assert "Incident #1 declared" in str(answer["blocks"])
+    assert "Incident #1 declared" in text_of(answer)
     await wait_for(lambda: bool(slack.fake.of("response:cmd")))
     assert len(slack.fake.of("chat.postMessage")) == 4  # the root, then the thread's first post tried thrice
-    assert "Incident #1: Aggregated Data Pipeline" in str(
+    assert "Incident #1: Aggregated Data Pipeline" in text_of(
         (await slack.command("/incident", "status 1"))["blocks"]
     )
     await escalate_due(ctx, make_client(ctx.settings), now=ctx.clock())  # the sweep finishes the thread
@@ -559,18 +557,18 @@ async def test_slack_down_for_the_root_keeps_the_incident(slack: SlackDriver, ct
 async def test_bad_input(slack: SlackDriver, text: str, says: str) -> None:
     answer = await slack.command("/incident", text)
     assert_valid_blocks(answer["blocks"])
-    assert says in str(answer["blocks"])
+    assert says in text_of(answer)
 
 
 async def test_resolve_by_command(slack: SlackDriver) -> None:
     await declared(slack, "growth sev3 slow")
     refused = await slack.command("/incident", "resolve 1 fixed it", user=STRANGER)
-    assert "Only members of the team can resolve" in str(refused["blocks"])
+    assert "Only members of the team can resolve" in text_of(refused)
     done = await slack.command("/incident", "resolve 1 reran the job", user=BOB)
-    assert "Incident #1 is resolved." in str(done["blocks"])
+    assert "Incident #1 is resolved." in text_of(done)
     await wait_for(lambda: bool(slack.fake.of("chat.update")))
     assert "Resolved by *Bob*. reran the job" in thread_shown(slack)
-    assert "No open incident" in str((await slack.command("/incident", "list"))["blocks"])
+    assert "No open incident" in text_of(await slack.command("/incident", "list"))
     updates = len(slack.fake.of("chat.update"))
     await press(slack, "Reopen", user=STRANGER)
     await wait_for(lambda: bool(slack.fake.of("response:action")))
@@ -675,7 +673,7 @@ async def test_a_root_update_that_fails_is_retried_by_the_sweep_without_a_second
     await press(slack, "Acknowledge")
     await wait_for(lambda: len(slack.fake.of("chat.update")) == 3)
     assert thread_text(slack).count("Acknowledged by *Bob*") == 1
-    assert "Status: *open*" in str(roots(slack)[0].args["blocks"])
+    assert "Status: *open*" in text_of(roots(slack)[0].args)
 
     client = make_client(ctx.settings)
     await escalate_due(ctx, client, now=ctx.clock())
@@ -707,7 +705,7 @@ async def test_an_escalation_to_the_admins_skips_an_admin_who_is_away(
     assert escalated.endswith(
         f"(admins) by *Bob*. <@{DAVID}> :palm_tree: Alice is away (vacation), not mentioned."
     )
-    status = str((await slack.command("/incident", "status 1"))["blocks"])
+    status = text_of(await slack.command("/incident", "status 1"))
     assert f"(admins) by *Bob*. <@{DAVID}> :palm_tree: Alice is away (vacation), not mentioned." in status
 
 

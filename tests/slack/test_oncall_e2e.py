@@ -7,19 +7,13 @@ from datetime import datetime
 import pytest
 from icalendar import Calendar
 
-from bot.services.email_lookups import EmailLookups
-from bot.services.teamfile import import_team
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.teamfile.loader import load_team_file
-from tests.slack.blocks_check import assert_valid_blocks
+from bot.context import AppContext
+from bot.delivery.email_lookups import EmailLookups
+from bot.delivery.slack_api import make_client
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, PLAIN_DAY, ROOT, SlackDriver
-
-
-def text_of(answer: dict) -> str:  # type: ignore[type-arg]
-    return "\n".join(
-        str(b.get("text", {}).get("text", "")) + str(b.get("elements", "")) for b in answer["blocks"]
-    )
 
 
 async def test_now_names_primary_and_backup_with_why_and_until(slack: SlackDriver) -> None:
@@ -106,7 +100,7 @@ async def test_pipeline(slack: SlackDriver) -> None:
     assert_valid_blocks(answer["blocks"])
     text = text_of(answer)
     assert "Growth Pipeline" in text and f"*Primary owner:* <@{BOB}>" in text and "available" in text
-    assert "runbook.show" in text
+    assert "Show the full runbook" in text
 
 
 async def test_holidays(slack: SlackDriver) -> None:

@@ -7,14 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.slack.context import AppContext
+from bot.context import AppContext
 from bot.store.schedule import add_absence
-from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 from tests.slack.conftest import ALICE, BOB, SlackDriver
-
-
-def text_of(blocks: list) -> str:  # type: ignore[type-arg]
-    return "\n".join(str(b.get("text", {}).get("text", "")) + str(b.get("elements", "")) for b in blocks)
 
 
 @pytest.mark.parametrize("name", ["growth", "Growth Pipeline", "grwth", "aggregate growth", "GROWTH"])

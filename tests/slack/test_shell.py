@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from bot.slack.context import AppContext
-from bot.slack.shell import run_shell
+from bot.context import AppContext
+from bot.shell import run_shell
 from tests.slack.conftest import NY
 
 
@@ -233,3 +233,15 @@ async def test_run_job_expires_requests_and_closes_calls_once_the_clock_passes_t
     assert "→ DM to you:\n⌛ Your swap request #1 to @Carol expired" in expired
     assert "(expired swap requests: #1)\nNo swap request to expire now." in expired
     assert "Usage: run-job handoff|reminders|month-end|incidents|swaps|volunteers" in expired
+
+
+async def test_admin_rules_hold_in_the_shell_as_in_slack(ctx: AppContext) -> None:
+    others = "/oncall away @bob 2026-12-21 2026-12-22\n/oncall away list all\n/swap list all\n"
+    refused = await drive(ctx, others, person="carol")
+    assert "only admins record absences for someone else" in refused
+    assert "only admins list someone else's absences" in refused
+    assert "only admins list everyone's swaps" in refused
+    allowed = await drive(ctx, others, person="david")
+    assert "only admins" not in allowed
+    assert "Recorded absence #1: @Bob away" in allowed
+    assert "#1: @Bob Mon 21 Dec" in after(allowed, "Everyone's absences")

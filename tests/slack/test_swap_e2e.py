@@ -13,16 +13,16 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.models.views import View
 
+from bot.context import AppContext
+from bot.core.schedule.model import Reason
+from bot.delivery.slack_api import make_client
+from bot.delivery.swaps import expire_swap_requests
+from bot.features.oncall.views import on_call
 from bot.jobs.scheduler import Rituals
-from bot.schedule.model import Reason
-from bot.services.oncall import on_call
 from bot.settings import Settings
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.slack.shell import run_shell
-from bot.slack.swap_messages import expire_swap_requests
+from bot.shell import run_shell
 from bot.store.swaps import get_request
-from tests.slack.blocks_check import assert_valid_blocks
+from tests.slack.blocks_check import assert_valid_blocks, text_of
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver, wait_for
 from tests.slack.fakeslack import Call
 from tests.slack.team_edits import living_in
@@ -76,7 +76,7 @@ async def requested(
     """Ask by text form; the teammate's direct message with its buttons, once its place is stored."""
     answer = await slack.command("/swap", text, user=user)
     assert_valid_blocks(answer["blocks"])
-    assert "Asked" in str(answer["blocks"]), answer
+    assert "Asked" in text_of(answer), answer
     await wait_for(lambda: any(c.args["channel"] == teammate for c in slack.fake.of("chat.postMessage")))
     [dm] = [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == teammate]
     assert_valid_blocks(dm.args["blocks"])
@@ -91,22 +91,22 @@ async def press(slack: SlackDriver, dm: Call, label: str, *, user: str = CAROL) 
 
 async def test_request_and_approve(slack: SlackDriver, ctx: AppContext) -> None:
     dm = await requested(slack, ctx, f"/swap <@{CAROL}|carol> 2027-03-01 family visit".removeprefix("/swap "))
-    text = str(dm.args["blocks"])
+    text = text_of(dm.args)
     assert "<@U0ALICE01> asks to trade shifts with you (request #1)" in text
     assert "family visit" in text and "<!date^" in text  # shown in Carol's own time zone by Slack
     await press(slack, dm, "Approve")
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
     [update] = slack.fake.of("chat.update")
     assert update.args["channel"] == CAROL and update.args["ts"] == "1700000000.000001"
-    assert "You approved swap #1" in str(update.args["blocks"]) and not buttons(update.args["blocks"])
+    assert "You approved swap #1" in text_of(update.args) and not buttons(update.args["blocks"])
     assert sorted(c.args["channel"] for c in messages(slack, "Swap approved")) == ["#data-oncall", ALICE]
     # Alice's primary week goes to Carol; Carol's backup week goes to Alice.
     assert await holders(ctx, ALICE_WEEK) == ("carol", "bob", Reason.SWAP)
     assert (await holders(ctx, BOB_WEEK))[:2] == ("bob", "alice")
-    history = str((await slack.command("/oncall", "history 2", user=BOB))["blocks"])
+    history = text_of(await slack.command("/oncall", "history 2", user=BOB))
     assert "swap.approve `swap #1`" in history and "swap.request `swap #1`" in history
     # The calendar feed shows the swap too.
-    links = str((await slack.command("/oncall", "calendar", user=CAROL))["blocks"])
+    links = text_of(await slack.command("/oncall", "calendar", user=CAROL))
     [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
     feed = await (await slack.http.get(path)).text()
     assert "swap #1 with Alice" in feed
@@ -117,8 +117,8 @@ async def test_decline_tells_the_requester_and_changes_nothing(slack: SlackDrive
     await press(slack, dm, "Decline")
     await wait_for(lambda: bool(messages(slack, "Swap declined")))
     [told] = messages(slack, "Swap declined")
-    assert told.args["channel"] == ALICE and "declined your swap request #1" in str(told.args["blocks"])
-    assert "You declined" in str(slack.fake.of("chat.update")[0].args["blocks"])
+    assert told.args["channel"] == ALICE and "declined your swap request #1" in text_of(told.args)
+    assert "You declined" in text_of(slack.fake.of("chat.update")[0].args)
     assert await holders(ctx, ALICE_WEEK) == ("alice", "bob", Reason.ROTATION)
     assert not [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "#data-oncall"]
 
@@ -126,11 +126,11 @@ async def test_decline_tells_the_requester_and_changes_nothing(slack: SlackDrive
 async def test_cancel_then_a_late_click(slack: SlackDriver, ctx: AppContext) -> None:
     dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
     answer = await slack.command("/swap", "cancel 1", user=BOB)
-    assert "is not yours; only admins cancel" in str(answer["blocks"])
+    assert "is not yours; only admins cancel" in text_of(answer)
     answer = await slack.command("/swap", "cancel #1", user=ALICE)
-    assert "Cancelled swap request #1" in str(answer["blocks"])
+    assert "Cancelled swap request #1" in text_of(answer)
     await wait_for(lambda: bool(slack.fake.of("chat.update")))
-    assert "was cancelled by <@U0ALICE01>" in str(slack.fake.of("chat.update")[0].args["blocks"])
+    assert "was cancelled by <@U0ALICE01>" in text_of(slack.fake.of("chat.update")[0].args)
     await press(slack, dm, "Approve")
     await wait_for(lambda: bool(ephemeral(slack)))
     assert ephemeral(slack) == ["Swap request #1 is cancelled; it can no longer be approved or declined."]
@@ -146,9 +146,7 @@ async def test_expiry_updates_the_request_and_tells_the_requester(
     assert await expire_swap_requests(ctx, client, FIRST_SHIFT) == [1]
     assert await expire_swap_requests(ctx, client, FIRST_SHIFT) == []  # once
     [update] = slack.fake.of("chat.update")
-    assert "expired: its first shift started" in str(update.args["blocks"]) and not buttons(
-        update.args["blocks"]
-    )
+    assert "expired: its first shift started" in text_of(update.args) and not buttons(update.args["blocks"])
     [told] = messages(slack, "Swap request expired")
     assert told.args["channel"] == ALICE
     await press(slack, dm, "Approve")
@@ -162,7 +160,7 @@ async def test_a_click_after_the_start_expires_it_there_and_then(slack: SlackDri
     await press(slack, dm, "Approve")
     await wait_for(lambda: bool(messages(slack, "Swap request expired")))
     assert "is expired" in ephemeral(slack)[0]
-    assert "expired" in str(slack.fake.of("chat.update")[0].args["blocks"])
+    assert "expired" in text_of(slack.fake.of("chat.update")[0].args)
     assert await holders(ctx, ALICE_WEEK) == ("alice", "bob", Reason.ROTATION)
 
 
@@ -187,7 +185,7 @@ async def test_a_double_click_applies_once(slack: SlackDriver, ctx: AppContext) 
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2 and len(ephemeral(slack)) == 1)
     assert ephemeral(slack) == ["Swap request #1 is approved; it can no longer be approved or declined."]
     assert len(slack.fake.of("chat.update")) == 1
-    listed = str((await slack.command("/oncall", "schedule 3", user=ALICE))["blocks"])
+    listed = text_of(await slack.command("/oncall", "schedule 3", user=ALICE))
     assert listed.count("swap #1 with") == 2  # Carol in Alice's week, Alice in Carol's: one override each
 
 
@@ -226,7 +224,7 @@ async def test_approve_racing_decline_ends_one_way(slack: SlackDriver, ctx: AppC
 async def test_bad_requests_are_refused_with_the_reason(slack: SlackDriver, text: str, says: str) -> None:
     answer = await slack.command("/swap", text, user=ALICE)
     assert_valid_blocks(answer["blocks"])
-    assert says in str(answer["blocks"])
+    assert says in text_of(answer)
     assert slack.fake.of("chat.postMessage") == []
 
 
@@ -235,20 +233,20 @@ async def test_a_pending_request_blocks_another_over_the_same_time(
 ) -> None:
     await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
     answer = await slack.command("/swap", f"<@{DAVID}|david> 2027-03-01 cover", user=ALICE)
-    assert "overlaps swap request #1 between Alice and Carol" in str(answer["blocks"])
+    assert "overlaps swap request #1 between Alice and Carol" in text_of(answer)
 
 
 async def test_list_shows_mine_and_what_waits_for_me(slack: SlackDriver, ctx: AppContext) -> None:
     await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
     mine = await slack.command("/swap", "list", user=ALICE)
-    assert "*Your requests*" in str(mine["blocks"]) and "#1 (pending)" in str(mine["blocks"])
+    assert "*Your requests*" in text_of(mine) and "#1 (pending)" in text_of(mine)
     waiting = await slack.command("/swap", "list", user=CAROL)
     assert_valid_blocks(waiting["blocks"])
-    assert "Waiting for your answer" in str(waiting["blocks"]) and set(buttons(waiting["blocks"])) == {
+    assert "Waiting for your answer" in text_of(waiting) and set(buttons(waiting["blocks"])) == {
         "Approve",
         "Decline",
     }
-    assert "No swap requests" in str((await slack.command("/swap", "list", user=BOB))["blocks"])
+    assert "No swap requests" in text_of(await slack.command("/swap", "list", user=BOB))
 
 
 async def test_admin_reverses_an_applied_swap(slack: SlackDriver, ctx: AppContext) -> None:
@@ -256,18 +254,18 @@ async def test_admin_reverses_an_applied_swap(slack: SlackDriver, ctx: AppContex
     await press(slack, dm, "Approve", user=DAVID)
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
     assert await holders(ctx, BOB_WEEK) == ("david", "carol", Reason.SWAP)
-    assert "ask an admin" in str((await slack.command("/swap", "cancel 1", user=BOB))["blocks"])
+    assert "ask an admin" in text_of(await slack.command("/swap", "cancel 1", user=BOB))
     answer = await slack.command("/swap", "cancel 1", user=ALICE)
-    assert "Reversed swap #1" in str(answer["blocks"])
+    assert "Reversed swap #1" in text_of(answer)
     await wait_for(lambda: len(messages(slack, "Swap reversed")) == 3)
     assert sorted(c.args["channel"] for c in messages(slack, "Swap reversed")) == ["#data-oncall", BOB, DAVID]
     assert await holders(ctx, BOB_WEEK) == ("bob", "carol", Reason.ROTATION)
-    history = str((await slack.command("/oncall", "history 1", user=BOB))["blocks"])
+    history = text_of(await slack.command("/oncall", "history 1", user=BOB))
     assert "swap.reverse `swap #1`" in history and "overrides none ended then, #1 removed" in history
     update = slack.fake.of("chat.update")[-1]
-    assert "was reversed by <@U0ALICE01>" in str(update.args["blocks"])
-    assert "back as before the swap from <!date^" in str(update.args["blocks"])
-    assert "Nothing changed" not in str(update.args["blocks"])
+    assert "was reversed by <@U0ALICE01>" in text_of(update.args)
+    assert "back as before the swap from <!date^" in text_of(update.args)
+    assert "Nothing changed" not in text_of(update.args)
 
 
 async def test_admin_reverses_a_swap_under_way_and_the_past_stays(
@@ -278,10 +276,10 @@ async def test_admin_reverses_a_swap_under_way_and_the_past_stays(
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
     halfway = datetime(2027, 3, 10, 12, tzinfo=NY)
     object.__setattr__(ctx, "clock", lambda: halfway)
-    assert "Reversed swap #1" in str((await slack.command("/swap", "cancel 1", user=ALICE))["blocks"])
+    assert "Reversed swap #1" in text_of(await slack.command("/swap", "cancel 1", user=ALICE))
     await wait_for(lambda: len(messages(slack, "Swap reversed")) == 3)
     since = f"back as before it from <!date^{int(halfway.timestamp())}^"
-    assert all(since in str(c.args["blocks"]) for c in messages(slack, "Swap reversed"))
+    assert all(since in text_of(c.args) for c in messages(slack, "Swap reversed"))
     assert await holders(ctx, datetime(2027, 3, 9, 12, tzinfo=NY)) == ("david", "carol", Reason.SWAP)
     assert await holders(ctx, datetime(2027, 3, 11, 12, tzinfo=NY)) == ("bob", "carol", Reason.ROTATION)
 
@@ -343,7 +341,7 @@ async def test_the_form_asks_then_the_teammate_gets_the_buttons(slack: SlackDriv
     assert await submit(slack, view_submission(view, values, user=ALICE)) == {}
     await wait_for(lambda: len(slack.fake.of("chat.postMessage")) == 2)
     [dm] = [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == CAROL]
-    assert "conference" in str(dm.args["blocks"]) and set(buttons(dm.args["blocks"])) == {
+    assert "conference" in text_of(dm.args) and set(buttons(dm.args["blocks"])) == {
         "Approve",
         "Decline",
     }
@@ -382,9 +380,9 @@ async def test_the_form_puts_each_problem_next_to_its_input(slack: SlackDriver) 
 
 async def test_help_and_strangers(slack: SlackDriver) -> None:
     answer = await slack.command("/swap", "help", user=BOB)
-    assert "`/swap list`" in str(answer["blocks"])
+    assert "`/swap list`" in text_of(answer)
     answer = await slack.command("/swap", "list", user=STRANGER)
-    assert "not in the team file" in str(answer["blocks"])
+    assert "not in the team file" in text_of(answer)
 
 
 async def test_from_the_local_shell(ctx: AppContext) -> None:
@@ -420,37 +418,37 @@ async def test_app_home_lists_what_waits_for_me(slack: SlackDriver, ctx: AppCont
 
 async def test_admins_list_everyones_swaps(slack: SlackDriver, ctx: AppContext) -> None:
     dm = await requested(slack, ctx, f"<@{DAVID}|david> 2027-03-08 cover", user=BOB, teammate=DAVID)
-    assert "Only admins" in str((await slack.command("/swap", "list all", user=CAROL))["blocks"])
+    assert "only admins list everyone" in text_of(
+        (await slack.command("/swap", "list all", user=CAROL))["blocks"]
+    )
     listed = await slack.command("/swap", "list all", user=ALICE)
     assert_valid_blocks(listed["blocks"])
-    assert "*Pending*" in str(listed["blocks"]) and "#1 (pending): <@U0DAVID01> covers" in str(
-        listed["blocks"]
-    )
+    assert "*Pending*" in text_of(listed) and "#1 (pending): <@U0DAVID01> covers" in text_of(listed)
     await press(slack, dm, "Approve", user=DAVID)
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
     listed = await slack.command("/swap", "list all", user=ALICE)
-    assert "*Applied*" in str(listed["blocks"]) and "#1 (approved)" in str(listed["blocks"])
-    assert "*Pending*" not in str(listed["blocks"])
+    assert "*Applied*" in text_of(listed) and "#1 (approved)" in text_of(listed)
+    assert "*Pending*" not in text_of(listed)
 
 
 async def test_part_of_a_shift_expires_when_the_whole_shift_starts(
     slack: SlackDriver, ctx: AppContext
 ) -> None:
     dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-04..2027-03-05 cover")
-    assert f"Answer before <!date^{int(FIRST_SHIFT.timestamp())}^" in str(dm.args["blocks"])
+    assert f"Answer before <!date^{int(FIRST_SHIFT.timestamp())}^" in text_of(dm.args)
     object.__setattr__(ctx, "clock", lambda: datetime(2027, 3, 2, 12, tzinfo=NY))  # day 2 of Alice's shift
     await press(slack, dm, "Approve")
     await wait_for(lambda: bool(messages(slack, "Swap request expired")))
     assert ephemeral(slack) == ["Swap request #1 is expired; it can no longer be approved or declined."]
     [update] = slack.fake.of("chat.update")
-    assert "expired: its first shift started" in str(update.args["blocks"])
+    assert "expired: its first shift started" in text_of(update.args)
     assert not buttons(update.args["blocks"])
     assert await holders(ctx, datetime(2027, 3, 4, 12, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
 
 
 async def test_an_approved_swap_of_some_hours_by_text(slack: SlackDriver, ctx: AppContext) -> None:
     dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-03T09:00..2027-03-03T18:00 cover")
-    assert "becomes primary" in str(dm.args["blocks"])
+    assert "becomes primary" in text_of(dm.args)
     await press(slack, dm, "Approve")
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
     assert await holders(ctx, datetime(2027, 3, 3, 8, 59, tzinfo=NY)) == ("alice", "bob", Reason.ROTATION)
@@ -492,7 +490,7 @@ async def test_a_teammate_in_another_zone_reads_the_times_on_their_own_clock(
 ) -> None:
     await living_in(ctx, "carol", "Europe/London")
     dm = await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
-    text = str(dm.args["blocks"])
+    text = text_of(dm.args)
     # Slack shows each reader the date tokens in their zone; the fallback is written in Carol's.
     assert (
         f"<!date^{int(FIRST_SHIFT.timestamp())}^{{date_short_pretty}} {{time}}|Mon 01 Mar 14:00 GMT>" in text
@@ -501,7 +499,7 @@ async def test_a_teammate_in_another_zone_reads_the_times_on_their_own_clock(
     await press(slack, dm, "Approve")
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
     [channel] = [c for c in messages(slack, "Swap approved") if c.args["channel"] == "#data-oncall"]
-    assert "Mon 01 Mar 09:00 EST" in str(channel.args["blocks"])  # the rotation's clock in its channel
+    assert "Mon 01 Mar 09:00 EST" in text_of(channel.args)  # the rotation's clock in its channel
 
 
 async def test_an_admin_cancels_someone_elses_request_and_the_requester_is_told(
@@ -509,10 +507,10 @@ async def test_an_admin_cancels_someone_elses_request_and_the_requester_is_told(
 ) -> None:
     dm = await requested(slack, ctx, f"<@{DAVID}|david> 2027-03-08 cover", user=BOB, teammate=DAVID)
     answer = await slack.command("/swap", "cancel 1", user=ALICE)
-    assert "Cancelled swap request #1" in str(answer["blocks"])
+    assert "Cancelled swap request #1" in text_of(answer)
     await wait_for(lambda: bool(messages(slack, "Swap request cancelled")))
     [told] = messages(slack, "Swap request cancelled")
-    assert told.args["channel"] == BOB and "was cancelled by <@U0ALICE01>" in str(told.args["blocks"])
+    assert told.args["channel"] == BOB and "was cancelled by <@U0ALICE01>" in text_of(told.args)
     [update] = slack.fake.of("chat.update")
     assert update.args["channel"] == DAVID and not buttons(update.args["blocks"])
     await press(slack, dm, "Approve", user=DAVID)
@@ -528,7 +526,7 @@ async def test_app_home_and_the_calendar_feed_show_an_applied_swap(
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
     home = await slack.app_home(CAROL)
     assert "swap: covers for Alice (swap #1)" in str(home)
-    links = str((await slack.command("/oncall", "calendar", user=CAROL))["blocks"])
+    links = text_of(await slack.command("/oncall", "calendar", user=CAROL))
     [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
     feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")
     assert "On call (primary)\\, data-oncall: Carol" in feed and "covers for Alice (swap #1)" in feed
@@ -553,15 +551,15 @@ async def test_a_request_that_cannot_reach_the_teammate_tells_the_requester_why(
 ) -> None:
     slack.fake.refusals[f"chat.postMessage:{CAROL}"] = "user_not_found"
     answer = await slack.command("/swap", f"<@{CAROL}|carol> 2027-03-01 cover", user=ALICE)
-    assert "Asked <@U0CAROL01> (request #1)" in str(answer["blocks"])
+    assert "Asked <@U0CAROL01> (request #1)" in text_of(answer)
     await wait_for(lambda: bool(messages(slack, "Swap request #1 not delivered")))
     [told] = messages(slack, "Swap request #1 not delivered")
     assert told.args["channel"] == ALICE
     assert_valid_blocks(told.args["blocks"])
-    text = str(told.args["blocks"])
+    text = text_of(told.args)
     assert (
         "could not reach <@U0CAROL01>: Slack refused the message (`user_not_found`: check the person's "
         "Slack id in the team file)" in text
     )
     assert "It stays pending until <!date^" in text and "`/swap cancel 1` withdraws it" in text
-    assert "#1 (pending)" in str((await slack.command("/swap", "list", user=ALICE))["blocks"])
+    assert "#1 (pending)" in text_of(await slack.command("/swap", "list", user=ALICE))

@@ -11,15 +11,16 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.jobs.posts import tell_all_done
-from bot.services import people
-from bot.services.oncall import TeamView
-from bot.slack.blocks.checklist import checklist_blocks
-from bot.slack.client import CALL_ERRORS
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId
+from bot.context import AppContext
+from bot.core.team import Pipeline
+from bot.delivery.scheduled import tell_all_done
+from bot.delivery.slack_api import CALL_ERRORS
+from bot.features.checklists import service as ticks
+from bot.features.oncall import people
+from bot.features.oncall.views import TeamView
+from bot.messages.checklist import checklist_blocks
+from bot.messages.ids import ActionId
 from bot.store import checklists
-from bot.teamfile.schema import Pipeline
 
 log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"  # who claims the "all done" reply in the post ledger
@@ -51,14 +52,11 @@ async def tick(ctx: AppContext, body: dict[str, Any], client: AsyncWebClient) ->
         view = await ctx.views.load(session)
         person = people.person_by_slack_id(view, body["user"]["id"])
         who = person.id if person else body["user"]["id"]
-        # Only the boxes this person changed: two people ticking different boxes at once both count.
-        for value in now_ticked ^ before:
-            position = int(value.rsplit("|", 1)[1])
-            ticked = who if value in now_ticked else None
-            await checklists.set_ticked(
-                session, period=period, pipeline=pipeline_key, position=position, person=ticked, at=at
-            )
-        await session.commit()
+        changed = [
+            (int(value.rsplit("|", 1)[1]), who if value in now_ticked else None)
+            for value in now_ticked ^ before
+        ]
+        await ticks.tick(session, period=period, pipeline=pipeline_key, changed=changed, at=at)
     pipeline = next((p for p in view.file.pipelines if p.key == pipeline_key), None)
     if pipeline is None:  # dropped from the team file since: the tick is kept, the message stays
         return

@@ -9,15 +9,16 @@ from pydantic import ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import people, swap_decisions
-from bot.services.oncall import TeamView
-from bot.services.swap_decisions import Decided, NotYours, SwapClosed
-from bot.services.swaps import SwapRefused
-from bot.slack import swap_messages
-from bot.slack.blocks.common import escape
-from bot.slack.blocks.swaps import SwapButton
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId, matching
+from bot.context import AppContext
+from bot.delivery import swaps as swap_notices
+from bot.features.oncall import people
+from bot.features.oncall.views import TeamView
+from bot.features.swaps import decisions as swap_decisions
+from bot.features.swaps.decisions import Decided, NotYours, SwapClosed
+from bot.features.swaps.requests import SwapRefused
+from bot.messages.common import escape
+from bot.messages.ids import ActionId, matching
+from bot.messages.swaps import SwapButton
 from bot.store.swaps import SwapRequest
 
 NOT_YOURS = "This request isn't yours: only the teammate it names can approve or decline it."
@@ -61,7 +62,7 @@ async def answer(
             await _say(respond, f"Not applied: {escape(str(error))}. The request is still open.")
             return
     ctx.views.invalidate()
-    await swap_messages.announce(client, view, replace(decided, swap=_with_message(decided.swap, body)))
+    await swap_notices.announce(client, view, replace(decided, swap=_with_message(decided.swap, body)))
 
 
 def _with_message(swap: SwapRequest, body: dict[str, Any]) -> SwapRequest:
@@ -77,9 +78,9 @@ async def _closed(client: AsyncWebClient, view: TeamView, closed: SwapClosed, re
     swap = closed.swap
     await _say(respond, f"Swap request #{swap.id} is {swap.state}; it can no longer be approved or declined.")
     if closed.closed_now:  # the click found it past its time: everyone hears of the expiry now
-        await swap_messages.announce(client, view, Decided(swap))
+        await swap_notices.announce(client, view, Decided(swap))
     elif swap.state in ("expired", "cancelled"):  # its buttons may still show, if an update failed
-        await swap_messages.update_request(client, view, swap, [])
+        await swap_notices.update_request(client, view, swap, [])
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:

@@ -6,17 +6,21 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import absences, people, volunteer_calls
-from bot.services.absences import AbsenceCancelled, AbsenceRecorded, Cover
-from bot.services.oncall import TeamView
-from bot.services.volunteer_calls import VolunteerOffer, volunteer_offers
-from bot.slack import volunteer_messages
-from bot.slack.blocks.absences import (
+from bot.context import AppContext
+from bot.core.team import Person
+from bot.delivery import volunteers as volunteer_notices
+from bot.delivery.slack_api import CALL_ERRORS
+from bot.features.absences import away
+from bot.features.absences import service as absences
+from bot.features.absences.service import AbsenceCancelled, AbsenceRecorded, Cover
+from bot.features.absences.volunteers import VolunteerOffer
+from bot.features.oncall import people
+from bot.features.oncall.views import TeamView
+from bot.messages.absences import (
     absences_list_blocks,
     call_cancelled_blocks,
     cancelled_blocks,
@@ -27,14 +31,10 @@ from bot.slack.blocks.absences import (
     recorded_for_you_blocks,
     volunteer_call_blocks,
 )
-from bot.slack.blocks.common import escape
-from bot.slack.blocks.oncall import usage_blocks
-from bot.slack.client import CALL_ERRORS
+from bot.messages.common import Blocks, escape
+from bot.messages.oncall import usage_blocks
 from bot.slack.commands.oncall_parse import OncallRequest
-from bot.slack.context import AppContext
-from bot.teamfile.schema import Person
 
-Blocks = list[dict[str, Any]]
 log = logging.getLogger(__name__)
 
 
@@ -58,33 +58,28 @@ async def answer(
     at: datetime,
     notices: list[Notice],
 ) -> Blocks:
-    zone = me.timezone or view.file.timezone
+    zone = view.zone_of(me)
     try:
         if request.away == "list":
             return await _list(session, view, me, request, at)
         if request.away == "cancel":
             return await _cancel(session, ctx, view, me, request.absence_id or 0, at, notices)
         target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
-        if target is None or (target != me and not me.admin):
-            return usage_blocks(
-                "Only admins record absences for someone else, and only for people in the team."
-            )
         assert request.first is not None and request.last is not None
-        recorded = await absences.record_absence(
+        done = await away.record(
             session,
             view=view,
+            actor=me,
             person=target,
             first=request.first,
             last=request.last,
             reason=request.query,
-            actor=me.id,
             source=ctx.source,
             at=at,
         )
     except absences.AbsenceRefused as error:
         return usage_blocks(f"Not done: {escape(str(error))}.")
-    offers = volunteer_offers(recorded, at)
-    calls = await volunteer_calls.open_calls(session, view=view, recorded=recorded, offers=offers)
+    recorded, offers, calls = done.recorded, done.offers, done.calls
     ctx.views.invalidate()
     notices += _recorded_notices(recorded, view, offers, calls, at)
     return recorded_blocks(recorded, view.people, zone, at)
@@ -94,14 +89,12 @@ async def _list(
     session: AsyncSession, view: TeamView, me: Person, request: OncallRequest, at: datetime
 ) -> Blocks:
     """Mine; admins also someone else's, or everyone's."""
-    zone = me.timezone or view.file.timezone
+    zone = view.zone_of(me)
     target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
-    if (request.everyone or target != me) and not me.admin:
-        return usage_blocks("Only admins list someone else's absences; `/oncall away list` shows yours.")
-    if target is None:
+    if target is None and me.admin and not request.everyone:
         return usage_blocks(f"<@{request.slack_id}> is not in the team file, so has no absences.")
-    whose = None if request.everyone else target.id
-    found = await absences.upcoming(session, person=whose, at=at)
+    found = await away.listing(session, actor=me, person=target, everyone=request.everyone, at=at)
+    whose = None if request.everyone or target is None else target.id
     return absences_list_blocks(found, zone, view.people, reader=me.id, whose=whose)
 
 
@@ -119,7 +112,7 @@ async def _cancel(
     )
     ctx.views.invalidate()
     notices += _cancelled_notices(cancelled, view, me)
-    return cancelled_blocks(cancelled, view.people, me.timezone or view.file.timezone)
+    return cancelled_blocks(cancelled, view.people, view.zone_of(me))
 
 
 def _by_rotation(covers: Sequence[Cover]) -> dict[str, list[Cover]]:
@@ -127,11 +120,6 @@ def _by_rotation(covers: Sequence[Cover]) -> dict[str, list[Cover]]:
     for cover in covers:
         found.setdefault(cover.rotation, []).append(cover)
     return found
-
-
-def _zone(view: TeamView, person: str, fallback: str) -> str:
-    found = view.people.get(person)
-    return (found.timezone if found else None) or fallback
 
 
 def _recorded_notices(
@@ -147,7 +135,7 @@ def _recorded_notices(
     found: list[Notice] = []
     absent = recorded.person.id
     if recorded.actor != absent and recorded.person.slack_id:
-        zone = _zone(view, absent, view.file.timezone)
+        zone = view.zone_of(absent)
         blocks = recorded_for_you_blocks(recorded, view.people, zone, at)
         found.append(Notice(recorded.person.slack_id, blocks, "An absence was recorded for you"))
     for rotation, covers in sorted(_by_rotation(recorded.covers).items()):
@@ -167,7 +155,9 @@ def _recorded_notices(
             person = view.people.get(person_id)
             if person and person.slack_id:
                 mine = [c for c in covers if c.segment.person == person_id]
-                blocks = covers_notice_blocks(absent, mine, view.people, _zone(view, person_id, zone), at)
+                blocks = covers_notice_blocks(
+                    absent, mine, view.people, view.zone_of(person_id, fallback=zone), at
+                )
                 found.append(Notice(person.slack_id, blocks, "You now cover a shift"))
     return found
 
@@ -193,9 +183,7 @@ def _cancelled_notices(cancelled: AbsenceCancelled, view: TeamView, actor: Perso
     for person_id in sorted(p for p in involved if p and p != actor.id):
         person = view.people.get(person_id)
         if person and person.slack_id:
-            blocks = cancelled_dm_blocks(
-                cancelled, person_id, view.people, _zone(view, person_id, view.file.timezone)
-            )
+            blocks = cancelled_dm_blocks(cancelled, person_id, view.people, view.zone_of(person_id))
             text = "Your absence is cancelled" if person_id == absent_id else "Your shifts changed back"
             found.append(Notice(person.slack_id, blocks, text))
     for call in cancelled.calls:
@@ -223,6 +211,6 @@ async def send(ctx: AppContext, client: AsyncWebClient, notices: Sequence[Notice
             log.error("could not tell %s about a change: %s", notice.channel, error)
             continue
         if notice.call and sent.get("ts"):
-            await volunteer_messages.remember_post(
+            await volunteer_notices.remember_post(
                 ctx, call=notice.call, channel=sent.get("channel") or notice.channel, ts=sent["ts"]
             )

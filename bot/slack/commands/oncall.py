@@ -11,27 +11,26 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.jobs.month_end import month_end_window
-from bot.services import calendar, people
-from bot.services.oncall import NoTeam, TeamView, holidays_of_year, on_call, schedule
-from bot.services.pipelines import lookup
-from bot.slack.blocks import oncall as render
-from bot.slack.blocks.calendar import calendar_blocks
-from bot.slack.blocks.checklist import checklist_state_blocks
-from bot.slack.blocks.common import escape, section
-from bot.slack.blocks.history import history_blocks
-from bot.slack.blocks.pipeline import candidates_blocks, pipeline_blocks
-from bot.slack.blocks.timefmt import slack_time
+from bot.context import AppContext
+from bot.core.team import Person
+from bot.features.calendar import feeds as calendar
+from bot.features.checklists.service import state as checklist_state
+from bot.features.handoff.notes import NoteRefused, leave_note
+from bot.features.oncall import people
+from bot.features.oncall.pipelines import lookup
+from bot.features.oncall.views import NoTeam, TeamView, holidays_of_year, on_call, schedule
+from bot.messages import oncall as oncall_blocks
+from bot.messages.calendar import calendar_blocks
+from bot.messages.checklist import checklist_state_blocks
+from bot.messages.common import Blocks, escape, section
+from bot.messages.history import history_blocks
+from bot.messages.pipeline import candidates_blocks, pipeline_blocks
+from bot.messages.timefmt import slack_time
 from bot.slack.commands import away
 from bot.slack.commands.away import Notice
 from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
-from bot.slack.context import AppContext
 from bot.slack.reply import Reply, answer_in_ack
-from bot.store import audit, checklists
-from bot.store.handoff_notes import add_note
-from bot.teamfile.schema import Person
-
-Blocks = list[dict[str, Any]]
+from bot.store import audit
 
 
 async def answer(
@@ -50,19 +49,19 @@ async def answer(
         case "now":
             _, answers = await ctx.views.on_call(session, at=at)
             mine = set(people.rotations_of(view, me))
-            return render.now_blocks([a for a in answers if a.rotation.name in mine], everyone)
+            return oncall_blocks.now_blocks([a for a in answers if a.rotation.name in mine], everyone)
         case "next":
             return await _next(session, view, at, me, everyone)
         case "schedule":
             end = at + timedelta(weeks=request.weeks)
             items = await schedule(session, start=at, end=end, view=view)
-            return render.schedule_blocks(items, everyone, weeks=request.weeks)
+            return oncall_blocks.schedule_blocks(items, everyone, weeks=request.weeks)
         case "me" | "person":
             return await _person(session, view, request, me, at, user_id)
         case "holidays":
             year = request.year or at.astimezone(ZoneInfo(view.file.timezone)).year
             result = await holidays_of_year(session, year=year, view=view)
-            return render.holidays_blocks(result, everyone, year=year)
+            return oncall_blocks.holidays_blocks(result, everyone, year=year)
         case "calendar":
             return await _calendar(session, ctx, view, me, user_id, reset=request.reset)
         case "checklist":
@@ -71,13 +70,13 @@ async def answer(
             return await _away(session, ctx, view, me, user_id, request, notices)
         case "history":
             entries = await audit.recent(session, limit=request.count)
-            return history_blocks(entries, everyone, zone=(me.timezone if me else None) or view.file.timezone)
+            return history_blocks(entries, everyone, zone=view.zone_of(me))
         case "handoff":
             return await _handoff_note(session, view, me, user_id, request.query, at)
         case "pipeline":
             return await _pipeline(session, ctx, view, request.query, at)
         case _:
-            return render.help_blocks()
+            return oncall_blocks.help_blocks()
 
 
 async def _next(
@@ -90,11 +89,11 @@ async def _next(
             upcoming += await on_call(
                 session, at=current.next_handoff, rotation=current.rotation.name, view=view
             )
-    return render.next_blocks(upcoming, everyone)
+    return oncall_blocks.next_blocks(upcoming, everyone)
 
 
 def not_in_team(user_id: str) -> Blocks:
-    return render.usage_blocks(
+    return oncall_blocks.usage_blocks(
         f"You (<@{user_id}>) are not in the team file yet. Ask an admin to add your Slack id "
         f"`{user_id}` to it and run `oncall-bot import`."
     )
@@ -112,10 +111,12 @@ async def _person(
     if target is None:
         if request.kind == "me":
             return not_in_team(user_id)
-        return render.usage_blocks(f"<@{request.slack_id}> is not in the team file, so they have no shifts.")
+        return oncall_blocks.usage_blocks(
+            f"<@{request.slack_id}> is not in the team file, so they have no shifts."
+        )
     summary = await people.summarize(session, view=view, person=target, at=at)
-    zone = target.timezone or view.file.timezone
-    return render.person_blocks(summary, view.people, zone=zone, is_self=target == me)
+    zone = view.zone_of(target)
+    return oncall_blocks.person_blocks(summary, view.people, zone=zone, is_self=target == me)
 
 
 async def _calendar(
@@ -148,7 +149,7 @@ async def _pipeline(
         return candidates_blocks(query, found.candidates)
     hint = closest_subcommand(query.split()[0]) if query else None
     suggestion = f" Did you mean `/oncall {hint}`?" if hint else ""
-    return render.usage_blocks(
+    return oncall_blocks.usage_blocks(
         f"`{escape(query[:60])}` is neither an `/oncall` sub-command nor a pipeline.{suggestion}"
     )
 
@@ -158,7 +159,7 @@ async def handle(
 ) -> None:
     request = parse_oncall(command.get("text") or "")
     if isinstance(request, BadRequest):
-        await ack(blocks=render.usage_blocks(request.message), text=request.message)
+        await ack(blocks=oncall_blocks.usage_blocks(request.message), text=request.message)
         return
 
     notices: list[Notice] = []
@@ -167,9 +168,8 @@ async def handle(
         try:
             async with ctx.sessions() as session:
                 blocks = await answer(session, ctx, request, command.get("user_id", ""), notices)
-                await session.commit()
         except NoTeam as error:
-            blocks = render.usage_blocks(str(error))
+            blocks = oncall_blocks.usage_blocks(str(error))
         return Reply(blocks=blocks, in_channel=request.share)
 
     await answer_in_ack(ack, work, respond)
@@ -200,13 +200,12 @@ async def _away(
 
 
 async def _checklist(session: AsyncSession, ctx: AppContext, view: TeamView, at: datetime) -> Blocks:
-    local = at.astimezone(ZoneInfo(view.file.timezone)).date()
-    period = f"{local:%Y-%m}"
-    items = await checklists.entries(session, period=period)
-    days_off = {h.day for h in view.calendar.holidays_in(local.year)}
-    window = month_end_window(local.year, local.month, days_off, ctx.settings.month_end_business_days)
-    pipelines = [p for p in view.file.pipelines if p.investor_facing]
-    return checklist_state_blocks(period, pipelines, items, view.people, starts=window[0] if window else None)
+    found = await checklist_state(
+        session, view=view, at=at, business_days=ctx.settings.month_end_business_days
+    )
+    return checklist_state_blocks(
+        found.period, found.pipelines, found.items, view.people, starts=found.starts
+    )
 
 
 async def _handoff_note(
@@ -214,21 +213,10 @@ async def _handoff_note(
 ) -> Blocks:
     if me is None:
         return not_in_team(user_id)
-    mine = [a for a in await on_call(session, at=at, view=view) if a.primary and a.primary.person == me.id]
-    if not mine:
-        return render.usage_blocks(
-            "Only the primary on call can leave notes for the handoff; you are not primary now."
-        )
-    for answer in mine:
-        assert answer.next_handoff is not None
-        await add_note(
-            session,
-            rotation=answer.rotation.name,
-            handoff_at=answer.next_handoff,
-            author=me.id,
-            text=note,
-            at=at,
-        )
+    try:
+        mine = await leave_note(session, view=view, person=me, text=note, at=at)
+    except NoteRefused as error:
+        return oncall_blocks.usage_blocks(str(error))
     when = ", ".join(
         f"{a.rotation.name} at {slack_time(a.next_handoff, a.rotation.timezone)}"
         for a in mine

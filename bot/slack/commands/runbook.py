@@ -6,12 +6,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.services.oncall import NoTeam
-from bot.services.pipelines import lookup
-from bot.slack.blocks.common import escape
-from bot.slack.blocks.oncall import usage_blocks
-from bot.slack.blocks.pipeline import candidates_blocks, list_blocks, pipeline_blocks
-from bot.slack.context import AppContext
+from bot.context import AppContext
+from bot.features.oncall.pipelines import lookup
+from bot.features.oncall.views import NoTeam
+from bot.messages.common import escape
+from bot.messages.pipeline import candidates_blocks, help_blocks, list_blocks, pipeline_blocks, usage_blocks
 from bot.slack.reply import Reply, answer_in_ack
 
 MAX_QUERY = 200
@@ -20,6 +19,8 @@ MAX_QUERY = 200
 async def runbook_reply(ctx: AppContext, text: str) -> Reply:
     """The answer to `/runbook <text>`; also used when a candidate button is pressed."""
     query = " ".join(text.split())[:MAX_QUERY]
+    if query.lower() == "help":
+        return Reply(help_blocks())
     try:
         async with ctx.sessions() as session:
             view = await ctx.views.load(session)

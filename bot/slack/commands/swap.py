@@ -10,10 +10,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import people, swap_decisions
-from bot.services.oncall import NoTeam, TeamView
-from bot.services.swap_plan import Span
-from bot.services.swaps import (
+from bot.context import AppContext
+from bot.core.swap_plan import Span
+from bot.core.team import Person
+from bot.delivery import swaps as swap_notices
+from bot.features.oncall import people
+from bot.features.oncall.views import NoTeam, TeamView
+from bot.features.swaps import decisions as swap_decisions
+from bot.features.swaps.requests import (
     HORIZON,
     Proposal,
     SwapRefused,
@@ -23,24 +27,19 @@ from bot.services.swaps import (
     next_duty,
     request_swap,
     requests_of,
-    zone_of,
 )
-from bot.slack import swap_messages
-from bot.slack.blocks import swaps as render
-from bot.slack.blocks.common import escape, section
-from bot.slack.blocks.swap_modal import swap_modal
+from bot.messages import swaps as swap_blocks
+from bot.messages.common import Blocks, escape, section
+from bot.messages.swap_form import swap_modal
 from bot.slack.commands.oncall_parse import BadRequest
 from bot.slack.commands.swap_parse import SwapCommand, parse_swap
-from bot.slack.context import AppContext
 from bot.slack.reply import Reply, answer_in_ack
-from bot.teamfile.schema import Person
 
-Blocks = list[dict[str, Any]]
 FollowUp = Callable[[], Awaitable[None]]
 
 
 def not_in_team(user_id: str) -> Blocks:
-    return render.usage_blocks(
+    return swap_blocks.usage_blocks(
         f"You (<@{user_id}>) are not in the team file, so you have no shifts to swap. Ask an admin to add "
         f"your Slack id `{user_id}`."
     )
@@ -59,13 +58,13 @@ async def _request(
     at = ctx.clock()
     teammate = people.person_by_slack_id(view, ask.slack_id or "")
     if teammate is None:
-        return render.usage_blocks(f"<@{ask.slack_id}> is not in the team file, so they have no shifts.")
+        return swap_blocks.usage_blocks(f"<@{ask.slack_id}> is not in the team file, so they have no shifts.")
     assert ask.when is not None
-    tz = ZoneInfo(zone_of(me, view))
+    tz = ZoneInfo(view.zone_of(me))
     asked = Span(*(t.replace(tzinfo=tz) for t in ask.when))
     mine = await duty_during(session, view=view, person=me.id, span=asked)
     if mine is None:
-        return render.usage_blocks(f"You have no shift {_in(ask)}. `/oncall me` shows yours.")
+        return swap_blocks.usage_blocks(f"You have no shift {_in(ask)}. `/oncall me` shows yours.")
     give = mine.span if ask.whole else mine.span.clip(asked)
     assert give is not None  # the shift found overlaps the asked time
     take = None
@@ -75,7 +74,7 @@ async def _request(
         )
         if theirs is None:
             weeks = HORIZON.days // 7
-            return render.usage_blocks(
+            return swap_blocks.usage_blocks(
                 f"{escape(teammate.name)} has no shift in the next {weeks} weeks apart from yours; "
                 f"add `cover` to ask them to take yours."
             )
@@ -93,8 +92,8 @@ async def _request(
         source=ctx.source,
         at=at,
     )
-    follow_ups.append(lambda: swap_messages.send_request(ctx, client, view, swap, changes))
-    return render.requested_blocks(swap, changes, view.people, zone_of(me, view))
+    follow_ups.append(lambda: swap_notices.send_request(ctx, client, view, swap, changes))
+    return swap_blocks.requested_blocks(swap, changes, view.people, view.zone_of(me))
 
 
 def _in(ask: SwapCommand) -> str:
@@ -119,7 +118,7 @@ async def _cancel(
         session, swap_id=swap_id, person=me, at=ctx.clock(), source=ctx.source
     )
     ctx.views.invalidate()
-    follow_ups.append(lambda: swap_messages.announce(client, view, decided))
+    follow_ups.append(lambda: swap_notices.announce(client, view, decided))
     if decided.swap.state == "reversed":
         return [
             section(
@@ -146,19 +145,17 @@ async def answer(
     try:
         match ask.kind:
             case "list" if ask.everyone:
-                if not me.admin:
-                    return render.usage_blocks("Only admins list everyone's swaps; `/swap list` shows yours.")
-                found = await everyones_requests(session, at=ctx.clock())
-                return render.everyone_blocks(found, view.people, zone_of(me, view))
+                found = await everyones_requests(session, actor=me, at=ctx.clock())
+                return swap_blocks.everyone_blocks(found, view.people, view.zone_of(me))
             case "list":
                 mine, waiting = await requests_of(session, person=me.id, at=ctx.clock())
-                return render.list_blocks(mine, waiting, view.people, zone_of(me, view))
+                return swap_blocks.list_blocks(mine, waiting, view.people, view.zone_of(me))
             case "cancel":
                 return await _cancel(session, ctx, client, view, me, ask.swap_id or 0, follow_ups)
             case _:
                 return await _request(session, ctx, client, view, me, ask, follow_ups)
     except SwapRefused as error:
-        return render.usage_blocks(f"Not done: {escape(str(error))}.")
+        return swap_blocks.usage_blocks(f"Not done: {escape(str(error))}.")
 
 
 async def open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, command: dict[str, Any]) -> None:
@@ -168,7 +165,7 @@ async def open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, comm
         try:
             view = await ctx.views.load(session)
         except NoTeam as error:
-            await ack(blocks=render.usage_blocks(str(error)), text=str(error))
+            await ack(blocks=swap_blocks.usage_blocks(str(error)), text=str(error))
             return
         me = people.person_by_slack_id(view, user_id)
         if me is None:
@@ -186,13 +183,13 @@ async def open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, comm
             theirs += [d for d in found if d.span.start > at]
     if not mine:
         message = f"You have no shift in the next {HORIZON.days // 7} weeks to swap."
-        await ack(blocks=render.usage_blocks(message), text=message)
+        await ack(blocks=swap_blocks.usage_blocks(message), text=message)
         return
     await ack()
     theirs.sort(key=lambda d: d.span.start)
     await client.views_open(
         trigger_id=command.get("trigger_id", ""),
-        view=swap_modal(mine=mine, theirs=theirs, teammates=teammates, zone=zone_of(me, view)),
+        view=swap_modal(mine=mine, theirs=theirs, teammates=teammates, zone=view.zone_of(me)),
     )
 
 
@@ -207,10 +204,10 @@ async def handle(
 ) -> None:
     ask = parse_swap(command.get("text") or "")
     if isinstance(ask, BadRequest):
-        await ack(blocks=render.usage_blocks(ask.message), text=ask.message)
+        await ack(blocks=swap_blocks.usage_blocks(ask.message), text=ask.message)
         return
     if ask.kind == "help":
-        await ack(blocks=render.help_blocks(), text="How /swap works")
+        await ack(blocks=swap_blocks.help_blocks(), text="How /swap works")
         return
     if ask.kind == "form":
         await open_form(ctx, ack, client, command)
@@ -222,7 +219,7 @@ async def handle(
             async with ctx.sessions() as session:
                 blocks = await answer(session, ctx, client, ask, command.get("user_id", ""), follow_ups)
         except NoTeam as error:
-            blocks = render.usage_blocks(str(error))
+            blocks = swap_blocks.usage_blocks(str(error))
         return Reply(blocks=blocks)
 
     await answer_in_ack(ack, work, respond)

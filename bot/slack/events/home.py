@@ -7,12 +7,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import people
-from bot.services.oncall import NoTeam, on_call
-from bot.services.swaps import requests_of
-from bot.slack.blocks.home import home_view
-from bot.slack.blocks.swaps import waiting_line
-from bot.slack.context import AppContext
+from bot.context import AppContext
+from bot.features.oncall import people
+from bot.features.oncall.views import NoTeam, on_call
+from bot.features.swaps.requests import requests_of
+from bot.messages.home import home_view
+from bot.messages.swaps import waiting_line
 
 
 async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
@@ -27,7 +27,7 @@ async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
         now = await on_call(session, at=at, view=view)
         summary = await people.summarize(session, view=view, person=me, at=at) if me else None
         _, swaps = await requests_of(session, person=me.id, at=at) if me else ([], [])
-    zone = (me.timezone if me else None) or view.file.timezone
+    zone = view.zone_of(me)
     waiting = [waiting_line(swap, view.people, zone) for swap in swaps]
     return home_view(now=now, people=view.people, summary=summary, zone=zone, waiting=waiting)
 

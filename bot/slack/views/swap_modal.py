@@ -7,13 +7,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import people
-from bot.services.swap_plan import Span
-from bot.services.swaps import Proposal, SwapRefused, request_swap
-from bot.slack import swap_messages
-from bot.slack.blocks.swap_modal import SwapForm, read_form
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId
+from bot.context import AppContext
+from bot.core.swap_plan import Span
+from bot.delivery import swaps as swap_notices
+from bot.features.oncall import people
+from bot.features.swaps.requests import Proposal, SwapRefused, request_swap
+from bot.messages.ids import ActionId
+from bot.messages.swap_form import SwapForm, read_form
 
 ERROR_LIMIT = 150  # Slack shows an input's error in one short line
 
@@ -63,8 +63,8 @@ async def submitted(ctx: AppContext, ack: AsyncAck, body: dict[str, Any], client
             return
     await ack()
     # The requester's note first, so that a request that cannot reach the teammate is told after it.
-    await swap_messages.tell_requester(client, view, swap, changes)
-    await swap_messages.send_request(ctx, client, view, swap, changes)
+    await swap_notices.tell_requester(client, view, swap, changes)
+    await swap_notices.send_request(ctx, client, view, swap, changes)
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:

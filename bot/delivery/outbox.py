@@ -1,0 +1,116 @@
+"""Making a Slack call once through the post ledger: claimed under its key first, marked sent with
+where its message went, given up for the next attempt when it fails, held when Slack refuses it for
+a reason retrying cannot fix."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.delivery.slack_api import CONNECTION_ERRORS, failure_reason, refusal_hint
+from bot.store import ledger
+
+log = logging.getLogger(__name__)
+# A call Slack refused for good (the bot not in the channel, a revoked token) is tried again at most
+# this often while it is still due, so it goes through once the cause is fixed.
+REFUSED_RETRY = timedelta(minutes=15)
+
+
+async def call_once(
+    sessions: async_sessionmaker[AsyncSession],
+    call: Callable[[], Awaitable[tuple[str, str]]],
+    *,
+    key: str,
+    job: str,
+    target: str,
+    owner: str,
+    now: datetime,
+    hold: timedelta,
+) -> str:
+    """Make a Slack call (which answers where its message went: channel and ts) unless the ledger
+    says it was made; "sent", "already sent", "held: why" or "failed: why".
+
+    A refusal no retry changes (the bot not in the channel, a revoked token) is logged once, with
+    what to do about it, and the call is not tried again for `hold`; any other failure gives it up
+    for the next attempt.
+    """
+    async with sessions.begin() as session:
+        if not await ledger.claim(session, key=key, job=job, owner=owner, now=now):
+            until = await ledger.held_until(session, key)
+            return f"held: Slack refused it; next try at {until:%H:%M} UTC" if until else "already sent"
+    try:
+        channel, ts = await call()
+    except SlackApiError as error:
+        reason = failure_reason(error)
+        hint = refusal_hint(reason, target)
+        if hint is None:
+            return await _give_up(sessions, key, target, reason)
+        return await _hold(sessions, key, target, reason, hint, until=now + hold)
+    except CONNECTION_ERRORS as error:
+        return await _give_up(sessions, key, target, str(error) or type(error).__name__)
+    async with sessions.begin() as session:
+        await ledger.mark_sent(session, key=key, channel=channel, ts=ts, now=now)
+    return "sent"
+
+
+async def _give_up(sessions: async_sessionmaker[AsyncSession], key: str, target: str, reason: str) -> str:
+    async with sessions.begin() as session:
+        await ledger.release(session, key=key)
+    log.error("%s to %s failed, will be tried again: %s", key, target, reason)
+    return f"failed: {reason}"
+
+
+async def _hold(
+    sessions: async_sessionmaker[AsyncSession],
+    key: str,
+    target: str,
+    reason: str,
+    hint: str,
+    *,
+    until: datetime,
+) -> str:
+    async with sessions.begin() as session:
+        again = await ledger.hold(session, key=key, until=until)
+    if again:
+        log.info("%s to %s still refused: %s", key, target, reason)
+    else:
+        log.error("%s to %s refused by Slack: %s; %s", key, target, reason, hint)
+    return f"failed: {reason}"
+
+
+async def send_once(
+    sessions: async_sessionmaker[AsyncSession],
+    client: AsyncWebClient,
+    *,
+    key: str,
+    job: str,
+    channel: str,
+    blocks: list[dict],  # type: ignore[type-arg]
+    text: str,
+    owner: str,
+    now: datetime,
+    thread_of: str | None = None,
+    hold: timedelta = timedelta(0),
+) -> str:
+    """Post unless the ledger says it was posted: the outcomes of `call_once`, or "waiting: why".
+
+    With `thread_of` (another post's ledger key) the post is a reply in that post's thread.
+    """
+    thread_ts = None
+    if thread_of is not None:
+        async with sessions() as session:
+            parent = await ledger.posted(session, thread_of)
+        if parent is None:
+            return f"waiting: {thread_of} is not posted yet"
+        channel, thread_ts = parent
+
+    async def post() -> tuple[str, str]:
+        answer = await client.chat_postMessage(channel=channel, blocks=blocks, text=text, thread_ts=thread_ts)
+        return answer["channel"], answer["ts"]
+
+    return await call_once(sessions, post, key=key, job=job, target=channel, owner=owner, now=now, hold=hold)
