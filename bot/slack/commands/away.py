@@ -91,7 +91,7 @@ async def _list(
     """Mine; admins also someone else's, or everyone's."""
     zone = view.zone_of(me)
     target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
-    if target is None and me.admin and not request.everyone:
+    if target is None and not request.everyone:
         return usage_blocks(f"<@{request.slack_id}> is not in the team file, so has no absences.")
     found = await away.listing(session, actor=me, person=target, everyone=request.everyone, at=at)
     whose = None if request.everyone or target is None else target.id
