@@ -68,7 +68,8 @@ async def run_shell(args: argparse.Namespace, settings: Settings) -> None:
     await _seed_if_empty(settings, settings.team_file)
     if missing := missing_slack_settings(settings):
         print(
-            f"Slack is not connected ({', '.join(missing)} not set: see docs/operations.md, 'Connect to Slack'). "
+            f"Slack is not connected ({', '.join(missing)} not set: "
+            "see docs/operations.md, 'Connect to Slack'). "
             "This shell runs the same handlers locally; nothing is sent to Slack.",
         )
     async with open_store(settings) as sessions:
