@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import socket
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -14,6 +14,8 @@ from bot.cli.args import in_zone, iso_instant
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
 from bot.jobs.incidents import ESCALATION_JOB, due_escalations, escalate_due, policy_of
+from bot.jobs.model import Post
+from bot.jobs.once import ledger_says
 from bot.jobs.posts import JOBS, job_posts, send_post
 from bot.services.oncall import NoTeam, TeamView, UnknownRotation, load_view
 from bot.services.swaps import when_in
@@ -37,7 +39,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     cmd.add_argument("--rotation", help="one rotation by name (default: all); for handoff and reminders only")
     cmd.add_argument("--at", type=iso_instant, help="as if it were this time (default: now); the team's zone")
     cmd.add_argument(
-        "--dry-run", action="store_true", help="print what it would post or do, and change nothing"
+        "--dry-run",
+        action="store_true",
+        help="print what it would post or do (what is already sent, it says so), and change nothing",
+    )
+    cmd.add_argument(
+        "--force", action="store_true", help="post a handoff even when it is older than POST_GRACE_HOURS"
     )
     cmd.set_defaults(run=run_job)
 
@@ -64,13 +71,32 @@ async def run_job(args: argparse.Namespace, settings: Settings) -> None:
         if not posts:
             print(f"Nothing to post for {args.job} at {at.isoformat()}.")
         for post in posts:
-            if client is None:
+            now = datetime.now(UTC)
+            async with sessions() as session:
+                said = await ledger_says(session, post.key, now=now)
+            if said is None and not args.force:
+                said = _too_old(post, at=at, settings=settings, zone=view.file.timezone)
+            if said is not None:
+                print(f"{post.key}: {said}")
+            elif client is None:
                 print(f"[{post.key} to {post.channel}]\n{render_blocks(post.blocks, names).text}\n")
-                continue
-            owner = f"cli@{socket.gethostname()}"
-            print(
-                f"{post.key}: {await send_post(sessions, client, post, owner=owner, now=datetime.now(UTC))}"
-            )
+            else:
+                owner = f"cli@{socket.gethostname()}"
+                print(f"{post.key}: {await send_post(sessions, client, post, owner=owner, now=now)}")
+
+
+def _too_old(post: Post, *, at: datetime, settings: Settings, zone: str) -> str | None:
+    """Why a handoff is not posted by hand, as `serve` would not post it: its time is too long past."""
+    age = at - post.due
+    if post.job != "handoff" or age <= timedelta(hours=settings.post_grace_hours):
+        return None
+    hours = age // timedelta(hours=1)
+    old = f"{hours // 24} days {hours % 24} hours" if hours >= 48 else f"{hours} hours"
+    when = when_in(zone)
+    return (
+        f"not posted: it was due {when(post.due)}, {old} before {when(at)}, more than "
+        f"POST_GRACE_HOURS={settings.post_grace_hours:g}; `--force` posts it anyway"
+    )
 
 
 async def run_sweep(args: argparse.Namespace, settings: Settings) -> None:

@@ -41,7 +41,7 @@ async def call_once(
     async with sessions() as session:
         if not await ledger.claim(session, key=key, job=job, owner=owner, now=now):
             until = await ledger.held_until(session, key)
-            return f"held: Slack refused it; next try at {until:%H:%M} UTC" if until else "already sent"
+            return _held(until) if until else "already sent"
     try:
         channel, ts = await call()
     except SlackApiError as error:
@@ -55,6 +55,18 @@ async def call_once(
     async with sessions() as session:
         await ledger.mark_sent(session, key=key, channel=channel, ts=ts, now=now)
     return "sent"
+
+
+def _held(until: datetime) -> str:
+    return f"held: Slack refused it; next try at {until:%H:%M} UTC"
+
+
+async def ledger_says(session: AsyncSession, key: str, *, now: datetime) -> str | None:
+    """What `call_once` would answer for `key` now without calling Slack; None when it would call."""
+    if await ledger.sent_at(session, key) is not None:
+        return "already sent"
+    until = await ledger.held_until(session, key)
+    return _held(until) if until and until > now else None
 
 
 async def _give_up(sessions: async_sessionmaker[AsyncSession], key: str, target: str, reason: str) -> str:
