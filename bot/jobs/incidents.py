@@ -13,6 +13,7 @@ from datetime import datetime
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.incidents.escalation import Level, Policy, is_due, next_level
 from bot.incidents.model import Incident
 from bot.services import incidents
@@ -46,6 +47,7 @@ async def escalate_due(ctx: AppContext, client: AsyncWebClient, *, now: datetime
         pending = await store.with_unposted_events(session)
     for incident in escalated:
         log.info("incident #%s escalated to level %s", incident.id, incident.level)
+        metrics.ESCALATIONS.labels(incident.severity).inc()
     for incident_id in pending:
         await deliver(ctx, client, incident_id, now=now)
     return [i.id for i in escalated]

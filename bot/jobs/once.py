@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.slack.client import CONNECTION_ERRORS, failure_reason, refusal_hint
 from bot.store import ledger
 
@@ -42,18 +43,23 @@ async def call_once(
         if not await ledger.claim(session, key=key, job=job, owner=owner, now=now):
             until = await ledger.held_until(session, key)
             return _held(until) if until else "already sent"
+    metrics.post_state(job, "due")
     try:
         channel, ts = await call()
     except SlackApiError as error:
         reason = failure_reason(error)
         hint = refusal_hint(reason, target)
         if hint is None:
+            metrics.post_state(job, "failed")
             return await _give_up(sessions, key, target, reason)
+        metrics.post_state(job, "held")
         return await _hold(sessions, key, target, reason, hint, until=now + hold)
     except CONNECTION_ERRORS as error:
+        metrics.post_state(job, "failed")
         return await _give_up(sessions, key, target, str(error) or type(error).__name__)
     async with sessions() as session:
         await ledger.mark_sent(session, key=key, channel=channel, ts=ts, now=now)
+    metrics.post_state(job, "sent")
     return "sent"
 
 

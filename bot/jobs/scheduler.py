@@ -20,12 +20,14 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import metrics
 from bot.jobs.incidents import escalate_due
 from bot.jobs.model import Builder, Post
 from bot.jobs.posts import scheduled_parts, send_post
@@ -45,6 +47,7 @@ T = TypeVar("T")
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RESYNC = timedelta(minutes=1)
+SENT = ("sent", "already sent")
 LOOKBACK = timedelta(days=8)  # how far back start-up looks for posts missed while the bot was down
 
 
@@ -86,7 +89,13 @@ class Rituals:
         ):
             await isolated(part, work, None)
         self.scheduler.add_job(self.tick, IntervalTrigger(seconds=RESYNC.total_seconds()), id="tick")
+        self.scheduler.add_listener(self._lag, EVENT_JOB_SUBMITTED)
         self.scheduler.start()
+
+    def _lag(self, event: JobSubmissionEvent) -> None:
+        """How late a job started after its planned time: a blocked event loop or an overloaded host."""
+        planned = max(event.scheduled_run_times)
+        metrics.SCHEDULER_LAG.set(max((self.ctx.clock() - planned).total_seconds(), 0))
 
     async def tick(self) -> None:
         """Escalate incidents whose time has come, find in Slack whoever the team file names by email
@@ -172,21 +181,22 @@ class Rituals:
         view = await self._view()
         if view is None:
             return []
-        outcomes: list[str] = []
+        sent: list[tuple[Post, str]] = []
         for part, build in self._parts(view):
-            outcomes += await isolated(part, partial(self._send_due, build, now), [])
+            sent += await isolated(part, partial(self._send_due, build, now), [])
+        metrics.outbox_waiting([p.due for p, said in sent if said not in SENT], now=now)
         if report_missed:  # after sending, so that a checklist sent late now is not called skipped
             for part, build in self._parts(view):
                 await isolated(f"{part} (missed posts)", partial(self._report_missed, build, now), None)
-        return outcomes
+        return [said for _, said in sent]
 
-    async def _send_due(self, build: Builder, now: datetime) -> list[str]:
+    async def _send_due(self, build: Builder, now: datetime) -> list[tuple[Post, str]]:
         async with self.ctx.sessions() as session:
             due = await build(session, since=now - self.grace, until=now)
             await session.commit()  # month-end checklist items are created with their post
             # Asked every minute while in the grace window: what went out already is skipped at once.
             done = await ledger.sent(session, [p.key for p in due]) if due else set()
-        return [("already sent" if p.key in done else await self.send(p, now)) for p in due]
+        return [(p, "already sent" if p.key in done else await self.send(p, now)) for p in due]
 
     async def _report_missed(self, build: Builder, now: datetime) -> None:
         async with self.ctx.sessions() as session:
