@@ -10,12 +10,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.cli.errors import UsageError
-from bot.cli.store_access import open_store, safe_url, upgrade
+from bot.cli.store_access import database_exists, open_store, safe_url, upgrade
 from bot.services.teamfile import import_team
 from bot.settings import Settings
 from bot.store import migrate
@@ -72,15 +71,9 @@ async def _fill(scratch: AsyncEngine, settings: Settings) -> str:
     return f"the team from {settings.team_file} ({why_not})"
 
 
-def _exists(database_url: str) -> bool:
-    """False for a SQLite file not made yet (opening it would make an empty one) or in memory."""
-    url = make_url(database_url)
-    return url.get_backend_name() != "sqlite" or bool(url.database and Path(url.database).is_file())
-
-
 async def _copy_configured(scratch: AsyncEngine, settings: Settings) -> str | None:
     """None once copied; otherwise why the configured store gave nothing to copy."""
-    if not await asyncio.to_thread(_exists, settings.database_url):
+    if not await asyncio.to_thread(database_exists, settings.database_url):
         return f"there is no database file at {safe_url(settings)} yet"  # and none is made by looking
     engine = create_engine(settings.database_url)
     try:
