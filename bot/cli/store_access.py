@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli.errors import CommandFailed
 from bot.settings import Settings
-from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 
 
@@ -53,6 +52,8 @@ async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[Asy
 
 async def upgrade(settings: Settings) -> None:
     """Bring the schema to the newest revision (Alembic runs its own event loop, so off this one)."""
+    from bot.store import migrate  # Alembic, only for the commands that migrate
+
     try:
         await asyncio.to_thread(migrate.upgrade, settings.database_url)
     except (OSError, DBAPIError) as error:

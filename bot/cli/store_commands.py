@@ -11,7 +11,6 @@ from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, safe_url, upgrade
 from bot.services.teamfile import export_team, import_team
 from bot.settings import Settings
-from bot.store import migrate
 from bot.teamfile.dump import dump_team_file
 from bot.teamfile.loader import TeamFileError, load_team_file
 
@@ -32,6 +31,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def run_migrate(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.store import migrate  # Alembic, only for this command
+
     try:
         await asyncio.to_thread(migrate.upgrade, settings.database_url, args.revision)
     except Exception as error:  # Alembic raises many kinds; all mean the same to the person here

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import metrics
 from bot.incidents.escalation import Level, Policy, is_due, next_level
 from bot.incidents.model import Incident
+from bot.jobs.names import ESCALATION_JOB as ESCALATION_JOB
 from bot.services import incidents
 from bot.services.oncall import NoTeam, TeamView
 from bot.settings import Settings
@@ -24,8 +25,6 @@ from bot.slack.incident_thread import deliver
 from bot.store import incidents as store
 
 log = logging.getLogger(__name__)
-
-ESCALATION_JOB = "incidents"  # its name for run-job, beside the scheduled posts
 
 
 def policy_of(settings: Settings) -> Policy:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.jobs.checklist_posts import all_done_post, investor_pipelines, month_end_posts, team_rotation
 from bot.jobs.handoff import Handoff, handoffs_between, send_once
 from bot.jobs.model import Builder, Post
+from bot.jobs.names import POST_JOBS
 from bot.jobs.once import REFUSED_RETRY
 from bot.jobs.reminders import holiday_notices, shift_reminders
 from bot.jobs.user_groups import follow_once
@@ -141,7 +142,7 @@ def scheduled_parts(view: TeamView, *, runbooks_dir: Path, business_days: int) -
     return parts
 
 
-JOBS = ("handoff", "reminders", "month-end")
+JOBS = POST_JOBS
 
 
 async def latest_handoffs(

@@ -14,6 +14,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.jobs.names import SWAP_EXPIRY_JOB as SWAP_EXPIRY_JOB
 from bot.services import swap_decisions
 from bot.services.oncall import NoTeam, TeamView
 from bot.services.swap_decisions import Decided
@@ -147,9 +148,6 @@ async def announce(client: AsyncWebClient, view: TeamView, decided: Decided) -> 
                 await _post(client, _slack_id(view, person), blocks, "Swap reversed")
             zone = view.rotations[swap.rotation].timezone if channel else mine
             await _post(client, channel, render.reversed_blocks(swap, view.people, zone), "Swap reversed")
-
-
-SWAP_EXPIRY_JOB = "swaps"  # its name for run-job
 
 
 async def expire_swap_requests(ctx: AppContext, client: AsyncWebClient, now: datetime) -> list[int]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.jobs.names import VOLUNTEER_JOB as VOLUNTEER_JOB
 from bot.services import volunteer_calls
 from bot.services.oncall import NoTeam, TeamView
 from bot.services.volunteer_calls import CallPost, Closing, Volunteered
@@ -73,9 +74,6 @@ async def show_volunteer(
             zone = person.timezone or _zone(view, call.rotation)
             blocks = volunteered_notice_blocks(done, person_id, view.people, zone)
             await _send(client, person.slack_id, blocks, "A volunteer changed your shifts")
-
-
-VOLUNTEER_JOB = "volunteers"  # its name for run-job
 
 
 async def close_expired_volunteer_calls(
