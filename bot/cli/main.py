@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot import logs
 from bot.cli import doctor, job_commands, schedule_commands, slack_commands, store_commands
 from bot.cli.errors import CommandFailed, UsageError
 from bot.settings import MissingSetting, Settings
@@ -46,10 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"oncall-bot: invalid setting: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # the commands say what they migrated
+    logs.configure(settings)
     try:
         return asyncio.run(args.run(args, settings)) or 0
     except (UsageError, MissingSetting) as error:

@@ -27,7 +27,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import metrics
+from bot import logs, metrics
 from bot.jobs.incidents import escalate_due
 from bot.jobs.model import Builder, Post
 from bot.jobs.posts import scheduled_parts, send_post
@@ -60,11 +60,12 @@ def handoff_trigger(rotation: Rotation) -> CronTrigger:
 
 async def isolated(part: str, work: Callable[[], Awaitable[T]], fallback: T) -> T:
     """Run one part of the rituals; a failure is logged and leaves the other parts to run."""
-    try:
-        return await work()
-    except Exception:
-        log.exception("%s failed; the other rituals go on", part)
-        return fallback
+    with logs.bound(job=part):
+        try:
+            return await work()
+        except Exception:
+            log.exception("%s failed; the other rituals go on", part)
+            return fallback
 
 
 class Rituals:

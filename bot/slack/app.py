@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import metrics
+from bot import logs, metrics
 from bot.slack import actions, commands, events, shortcuts, views
 from bot.slack.blocks.common import section
 from bot.slack.context import AppContext
@@ -40,8 +41,10 @@ class MeteredApp(AsyncApp):
     """Counts every request it answers, by kind and outcome, for /metrics (HTTP, Socket Mode, shell)."""
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
-        response = await super().async_dispatch(req)
         body = req.body if isinstance(req.body, dict) else {}
+        kind = metrics.request_kind(body)
+        with logs.bound(request=kind, request_id=secrets.token_hex(4)):  # its listeners' lines too
+            response = await super().async_dispatch(req)
         metrics.request_answered(body, status=response.status, failed=bool(req.context.get(FAILED)))
         return response
 
