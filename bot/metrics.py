@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 COMMANDS = Counter(
     "oncall_commands",
     "Requests from Slack answered: slash commands, button presses, forms and events, by kind and outcome "
-    "(ok; error: its listener failed; unhandled: no listener for it)",
+    "(ok; error: its listener failed; unhandled: no listener for it; refused: kind unverified, not "
+    "signed by Slack)",
     ["kind", "outcome"],
 )
 LISTENER_FAILURES = Counter(
@@ -61,7 +62,7 @@ def request_kind(body: dict[str, Any]) -> str:
     if command := body.get("command"):
         return str(command)
     if actions := body.get("actions"):
-        return f"action:{actions[0].get('action_id')}"
+        return f"action:{str(actions[0].get('action_id')).split('#')[0]}"  # not the copy's number
     if view := body.get("view"):
         return f"view:{view.get('callback_id')}"
     if event := body.get("event"):
@@ -71,6 +72,9 @@ def request_kind(body: dict[str, Any]) -> str:
 
 def request_answered(body: dict[str, Any], *, status: int, failed: bool) -> None:
     """Count one request from Slack by kind and how it was answered."""
+    if status == 401:  # not signed by Slack: its body names whatever the sender liked
+        COMMANDS.labels("unverified", "refused").inc()
+        return
     outcome = "error" if failed or status >= 500 else "unhandled" if status == 404 else "ok"
     COMMANDS.labels(request_kind(body), outcome).inc()
 

@@ -90,10 +90,10 @@ class Rituals:
         ):
             await isolated(part, work, None)
         self.scheduler.add_job(self.tick, IntervalTrigger(seconds=RESYNC.total_seconds()), id="tick")
-        self.scheduler.add_listener(self._lag, EVENT_JOB_SUBMITTED)
+        self.scheduler.add_listener(self.note_lag, EVENT_JOB_SUBMITTED)
         self.scheduler.start()
 
-    def _lag(self, event: JobSubmissionEvent) -> None:
+    def note_lag(self, event: JobSubmissionEvent) -> None:
         """How late a job started after its planned time: a blocked event loop or an overloaded host."""
         planned = max(event.scheduled_run_times)
         metrics.SCHEDULER_LAG.set(max((self.ctx.clock() - planned).total_seconds(), 0))

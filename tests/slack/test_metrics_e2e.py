@@ -22,6 +22,7 @@ from bot.slack.client import make_client
 from bot.slack.context import AppContext
 from tests.slack.conftest import SlackDriver, wait_for
 from tests.slack.fakeslack import FakeSlack
+from tests.slack.signing import command_body
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -61,6 +62,8 @@ async def test_metrics_count_what_the_bot_did(
     await slack.command("/oncall", "now")
     await slack.command("/incident", "growth late data from Kafka")
     await wait_for(lambda: bool(slack.fake.of("chat.postMessage")))
+    unsigned = command_body("/made-up-by-anyone", "x", user_id="U0ALICE01", response_url="")
+    assert (await slack.post(unsigned, {"Content-Type": "application/x-www-form-urlencoded"})).status == 401
     await slack_calls(settings, slack.fake)
     post = Post("handoff:test:1", "handoff", "data-oncall", "#data-oncall", [], "Handoff", ctx.clock())
     client = make_client(settings, token="xoxb-test-token")
@@ -72,6 +75,8 @@ async def test_metrics_count_what_the_bot_did(
 
     assert more("oncall_commands_total", kind="/oncall", outcome="ok") == 1
     assert more("oncall_commands_total", kind="/incident", outcome="ok") == 1
+    assert more("oncall_commands_total", kind="unverified", outcome="refused") == 1
+    assert not any("/made-up-by-anyone" in str(labels) for _, labels in after)  # no series of its own
     assert value(after, "oncall_open_incidents") == 1
     assert more("oncall_slack_calls_total", method="chat.postMessage", result="ok") >= 2
     assert more("oncall_slack_calls_total", method="reactions.add", result="429") == 1
