@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from bot import logs
 from bot.cli.args import iso_instant
 from bot.jobs.names import POST_JOBS, SWEEP_JOBS
 from bot.settings import Settings
@@ -33,4 +34,5 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 async def run_job(args: argparse.Namespace, settings: Settings) -> None:
     from bot.cli import job_runs  # the jobs, and Slack's libraries, only for this command
 
-    await job_runs.run_job(args, settings)
+    with logs.bound(job=args.job):
+        await job_runs.run_job(args, settings)
