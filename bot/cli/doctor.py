@@ -106,7 +106,7 @@ async def _revision(database_url: str) -> str | None:
 
 async def _team(settings: Settings) -> tuple[Any, Finding]:
     """The team file's check, and the team whose channels the bot must be in (None when unreadable)."""
-    from bot.teamfile.loader import TeamFileError, load_team_file
+    from bot.features.teamfile.loader import TeamFileError, load_team_file
 
     path = settings.team_file
     try:
@@ -119,7 +119,7 @@ async def _team(settings: Settings) -> tuple[Any, Finding]:
 
 
 def _runbooks(settings: Settings) -> list[Finding]:
-    from bot.runbooks.parse import load_all
+    from bot.features.oncall.runbooks import load_all
 
     folder = settings.runbooks_dir
     if not folder.is_dir():
@@ -152,7 +152,7 @@ def manifest_scopes(path: Path = MANIFEST) -> list[str] | None:
 async def _slack(settings: Settings, *, channels: Sequence[str]) -> list[Finding]:
     from slack_sdk.errors import SlackApiError
 
-    from bot.slack.client import CONNECTION_ERRORS, failure_reason, make_client, refusal_hint
+    from bot.delivery.slack_api import CONNECTION_ERRORS, failure_reason, make_client, refusal_hint
 
     try:
         token = settings.require("slack_bot_token")
@@ -206,7 +206,7 @@ class _Membership:
     async def check(self, channel: str) -> Finding:
         from slack_sdk.errors import SlackApiError
 
-        from bot.slack.client import CONNECTION_ERRORS, failure_reason, refusal_hint
+        from bot.delivery.slack_api import CONNECTION_ERRORS, failure_reason, refusal_hint
 
         try:
             info = await self._info(channel)

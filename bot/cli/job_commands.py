@@ -32,7 +32,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def run_job(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.cli import job_runs  # the jobs, and Slack's libraries, only for this command
+    from bot.cli import job_runs
 
     with logs.bound(job=args.job):
         await job_runs.run_job(args, settings)

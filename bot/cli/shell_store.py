@@ -15,13 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.cli.errors import UsageError
 from bot.cli.store_access import database_exists, open_store, safe_url, upgrade
-from bot.services.teamfile import import_team
+from bot.features.teamfile.loader import TeamFileError, load_team_file
+from bot.features.teamfile.service import import_team
 from bot.settings import Settings
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 from bot.store.scratch import copy_team
 from bot.store.team import load_team
-from bot.teamfile.loader import TeamFileError, load_team_file
 
 SCRATCH = (
     "Scratch store: {origin}. Nothing done in this shell changes the real store or what the bot posts; "

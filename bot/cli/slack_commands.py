@@ -32,7 +32,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def run_serve(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.slack.server import SlackUnreachable, serve
+    from bot.serve import SlackUnreachable, serve
 
     try:
         await serve(settings)
@@ -52,8 +52,8 @@ def missing_slack_settings(settings: Settings) -> list[str]:
 
 async def run_shell(args: argparse.Namespace, settings: Settings) -> None:
     from bot.cli.shell_store import shell_store
-    from bot.slack.context import AppContext
-    from bot.slack.shell import run_shell as shell
+    from bot.context import AppContext
+    from bot.shell import run_shell as shell
 
     async with shell_store(settings, real=args.store == "real") as store:
         print(store.banner)

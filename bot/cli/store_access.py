@@ -52,7 +52,7 @@ async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[Asy
 
 async def upgrade(settings: Settings) -> None:
     """Bring the schema to the newest revision (Alembic runs its own event loop, so off this one)."""
-    from bot.store import migrate  # Alembic, only for the commands that migrate
+    from bot.store import migrate
 
     try:
         await asyncio.to_thread(migrate.upgrade, settings.database_url)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, safe_url, upgrade
-from bot.services.teamfile import export_team, import_team
+from bot.features.teamfile.dump import dump_team_file
+from bot.features.teamfile.loader import TeamFileError, load_team_file
+from bot.features.teamfile.service import export_team, import_team
 from bot.settings import Settings
-from bot.teamfile.dump import dump_team_file
-from bot.teamfile.loader import TeamFileError, load_team_file
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -31,7 +31,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def run_migrate(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.store import migrate  # Alembic, only for this command
+    from bot.store import migrate
 
     try:
         await asyncio.to_thread(migrate.upgrade, settings.database_url, args.revision)

@@ -14,7 +14,14 @@ import pytest
 from bot.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_FOR_READING = ("slack_bolt", "slack_sdk", "alembic", "apscheduler", "prometheus_client", "bot.jobs.posts")
+NOT_FOR_READING = (
+    "slack_bolt",
+    "slack_sdk",
+    "alembic",
+    "apscheduler",
+    "prometheus_client",
+    "bot.delivery.scheduled",
+)
 PROBE = """
 import json, sys
 from bot.cli.main import main

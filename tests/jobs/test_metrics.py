@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from prometheus_client import REGISTRY
 
-from bot.services import incidents
+from bot.features.incidents import service as incidents
 from tests.incidents.fixtures import KAFKA_DOWN
 from tests.jobs.conftest import Clock, RitualsFor, Sessions
 from tests.slack.fakeslack import FakeSlack

@@ -15,11 +15,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from slack_sdk.errors import SlackApiError
 
-from bot.jobs.model import Post
-from bot.jobs.posts import send_post
+from bot.context import AppContext
+from bot.delivery.post import Post
+from bot.delivery.scheduled import send_post
+from bot.delivery.slack_api import make_client
 from bot.settings import Settings
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
 from tests.slack.conftest import SlackDriver, wait_for
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.signing import command_body
