@@ -1,4 +1,5 @@
-"""The HTTP side: Slack's events endpoint (HTTP mode), the health check and the calendar feeds."""
+"""The HTTP side: Slack's events endpoint (HTTP mode), the health check, the metrics and the calendar
+feeds."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.context import AppContext
 from bot.delivery.slack_api import make_client
 from bot.features.calendar import feeds as calendar_service
@@ -60,8 +62,14 @@ def create_web_app(app: AsyncApp | None, ctx: AppContext, *, calendar: Feed | No
             return web.Response(status=404, text="No such calendar (it may have been reset).\n")
         return web.Response(text=body, content_type="text/calendar", charset="utf-8")
 
+    async def metrics_route(request: web.Request) -> web.Response:
+        async with ctx.sessions() as session:
+            body, content_type = await metrics.exposition(session, accept=request.headers.get("Accept", ""))
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/metrics", metrics_route)
     web_app.router.add_get(r"/calendar/{secret:[A-Za-z0-9_-]{16,128}}.ics", calendar_route)
     if app is not None:
         web_app.router.add_post("/slack/events", _events(app))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,8 @@ class Settings(BaseSettings):
     team_file: Path = Path("examples/week6-team.yaml")
     runbooks_dir: Path = Path("runbooks")
     log_level: str = "INFO"
+    # text: one readable line each; json: one JSON object a line, with the request or job it is for.
+    log_format: Literal["text", "json"] = "text"
     # The first wait before a Slack call that failed with a server error is tried again; it doubles.
     slack_retry_seconds: float = Field(default=1, ge=0, le=60)
     # A scheduled post missed while the bot was down is still sent this long after its time.

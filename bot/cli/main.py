@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.cli import job_commands, schedule_commands, slack_commands, store_commands
+from bot import logs
+from bot.cli import doctor, job_commands, schedule_commands, slack_commands, store_commands
 from bot.cli.errors import CommandFailed, UsageError
 from bot.settings import MissingSetting, Settings
 
@@ -21,6 +21,7 @@ examples:
   oncall-bot who --at 2026-11-26T12:00 --format json
   oncall-bot holidays --year 2027
   oncall-bot shell --as alice
+  oncall-bot doctor
 """
 
 
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (store_commands, schedule_commands, slack_commands, job_commands):
+    for module in (store_commands, schedule_commands, slack_commands, job_commands, doctor):
         module.add_commands(commands)
     return parser
 
@@ -45,10 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"oncall-bot: invalid setting: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # the commands say what they migrated
+    logs.configure(settings)
     try:
         return asyncio.run(args.run(args, settings)) or 0
     except (UsageError, MissingSetting) as error:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli.errors import CommandFailed
 from bot.settings import Settings
-from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 
 
@@ -29,6 +29,14 @@ def safe_url(settings: Settings) -> str:
     return make_url(settings.database_url).render_as_string(hide_password=True)
 
 
+def database_exists(database_url: str) -> bool:
+    """False for a SQLite file not made yet (opening it would make an empty one) or in memory."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    return url.get_backend_name() != "sqlite" or bool(url.database and Path(url.database).is_file())
+
+
 @asynccontextmanager
 async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     engine = create_engine(settings.database_url)
@@ -44,6 +52,8 @@ async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[Asy
 
 async def upgrade(settings: Settings) -> None:
     """Bring the schema to the newest revision (Alembic runs its own event loop, so off this one)."""
+    from bot.store import migrate
+
     try:
         await asyncio.to_thread(migrate.upgrade, settings.database_url)
     except (OSError, DBAPIError) as error:

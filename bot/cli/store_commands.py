@@ -14,7 +14,6 @@ from bot.features.teamfile.dump import dump_team_file
 from bot.features.teamfile.loader import TeamFileError, load_team_file
 from bot.features.teamfile.service import export_team, import_team
 from bot.settings import Settings
-from bot.store import migrate
 
 
 def add_commands(commands: Commands) -> None:
@@ -33,6 +32,8 @@ def add_commands(commands: Commands) -> None:
 
 
 async def run_migrate(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.store import migrate
+
     try:
         await asyncio.to_thread(migrate.upgrade, settings.database_url, args.revision)
     except Exception as error:  # Alembic raises many kinds; all mean the same to the person here

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.delivery.slack_api import CONNECTION_ERRORS, failure_reason, refusal_hint
 from bot.store import ledger
 
@@ -42,20 +43,37 @@ async def call_once(
     async with sessions.begin() as session:
         if not await ledger.claim(session, key=key, job=job, owner=owner, now=now):
             until = await ledger.held_until(session, key)
-            return f"held: Slack refused it; next try at {until:%H:%M} UTC" if until else "already sent"
+            return _held(until) if until else "already sent"
+    metrics.post_state(job, "due")
     try:
         channel, ts = await call()
     except SlackApiError as error:
         reason = failure_reason(error)
         hint = refusal_hint(reason, target)
         if hint is None:
+            metrics.post_state(job, "failed")
             return await _give_up(sessions, key, target, reason)
+        metrics.post_state(job, "held")
         return await _hold(sessions, key, target, reason, hint, until=now + hold)
     except CONNECTION_ERRORS as error:
+        metrics.post_state(job, "failed")
         return await _give_up(sessions, key, target, str(error) or type(error).__name__)
     async with sessions.begin() as session:
         await ledger.mark_sent(session, key=key, channel=channel, ts=ts, now=now)
+    metrics.post_state(job, "sent")
     return "sent"
+
+
+def _held(until: datetime) -> str:
+    return f"held: Slack refused it; next try at {until:%H:%M} UTC"
+
+
+async def ledger_says(session: AsyncSession, key: str, *, now: datetime) -> str | None:
+    """What `call_once` would answer for `key` now without calling Slack; None when it would call."""
+    if await ledger.sent_at(session, key) is not None:
+        return "already sent"
+    until = await ledger.held_until(session, key)
+    return _held(until) if until and until > now else None
 
 
 async def _give_up(sessions: async_sessionmaker[AsyncSession], key: str, target: str, reason: str) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.schedule import shift_at
 from bot.core.team import Person, Pipeline
 from bot.delivery.checklists import all_done_post, investor_pipelines, month_end_posts, team_rotation
+from bot.delivery.job_names import POST_JOBS
 from bot.delivery.outbox import REFUSED_RETRY, send_once
 from bot.delivery.post import Builder, Post
 from bot.delivery.user_groups import follow_once
@@ -141,7 +142,7 @@ def scheduled_parts(view: TeamView, *, runbooks_dir: Path, business_days: int) -
     return parts
 
 
-JOBS = ("handoff", "reminders", "month-end")
+JOBS = POST_JOBS
 
 
 async def latest_handoffs(

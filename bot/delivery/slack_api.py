@@ -4,6 +4,7 @@ Slack's own server errors with growing waits; and what to do about refusals retr
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -18,6 +19,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import metrics
 from bot.settings import Settings
 
 # A call that failed on the way: the connection to Slack, not Slack's answer.
@@ -97,9 +99,17 @@ def retry_handlers(backoff_seconds: float) -> list[AsyncRetryHandler]:
     ]
 
 
+class MeteredClient(AsyncWebClient):
+    """Counts each call's final result (after retries) by method, for /metrics."""
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> Any:
+        with metrics.slack_call(api_method):
+            return await super().api_call(api_method, **kwargs)
+
+
 def make_client(settings: Settings, *, token: str | None = None) -> AsyncWebClient:
     base_url = settings.slack_api_url or AsyncWebClient.BASE_URL
-    return AsyncWebClient(
+    return MeteredClient(
         token=token,
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         retry_handlers=retry_handlers(settings.slack_retry_seconds),

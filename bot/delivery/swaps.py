@@ -153,9 +153,6 @@ async def announce(client: AsyncWebClient, view: TeamView, decided: Decided) -> 
             )
 
 
-SWAP_EXPIRY_JOB = "swaps"  # its name for run-job
-
-
 async def expire_swap_requests(ctx: AppContext, client: AsyncWebClient, now: datetime) -> list[int]:
     """Close pending requests whose first shift has started, and say so; the ids closed by this call."""
     async with ctx.sessions() as session:

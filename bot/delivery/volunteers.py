@@ -74,9 +74,6 @@ async def show_volunteer(
             await _send(client, person.slack_id, blocks, "A volunteer changed your shifts")
 
 
-VOLUNTEER_JOB = "volunteers"  # its name for run-job
-
-
 async def close_expired_volunteer_calls(
     ctx: AppContext, client: AsyncWebClient, now: datetime
 ) -> list[Closing]:

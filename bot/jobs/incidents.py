@@ -13,6 +13,7 @@ from datetime import datetime
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.context import AppContext
 from bot.core.incidents.escalation import Level, Policy, is_due, next_level
 from bot.core.incidents.model import Incident
@@ -23,8 +24,6 @@ from bot.settings import Settings
 from bot.store import incidents as store
 
 log = logging.getLogger(__name__)
-
-ESCALATION_JOB = "incidents"  # its name for run-job, beside the scheduled posts
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -46,6 +45,7 @@ async def escalate_due(ctx: AppContext, client: AsyncWebClient, *, now: datetime
         pending = await store.with_unposted_events(session)
     for incident in escalated:
         log.info("incident #%s escalated to level %s", incident.id, incident.level)
+        metrics.ESCALATIONS.labels(incident.severity).inc()
     for incident_id in pending:
         await deliver(ctx, client, incident_id, now=now)
     return [i.id for i in escalated]

@@ -20,12 +20,14 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import logs, metrics
 from bot.context import AppContext
 from bot.core.schedule.model import Rotation, Unit
 from bot.core.schedule.rotation import first_handoff_date
@@ -46,6 +48,7 @@ T = TypeVar("T")
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RESYNC = timedelta(minutes=1)
+SENT = ("sent", "already sent")
 LOOKBACK = timedelta(days=8)  # how far back start-up looks for posts missed while the bot was down
 
 
@@ -58,11 +61,12 @@ def handoff_trigger(rotation: Rotation) -> CronTrigger:
 
 async def isolated(part: str, work: Callable[[], Awaitable[T]], fallback: T) -> T:
     """Run one part of the rituals; a failure is logged and leaves the other parts to run."""
-    try:
-        return await work()
-    except Exception:
-        log.exception("%s failed; the other rituals go on", part)
-        return fallback
+    with logs.bound(job=part):
+        try:
+            return await work()
+        except Exception:
+            log.exception("%s failed; the other rituals go on", part)
+            return fallback
 
 
 class Rituals:
@@ -87,7 +91,13 @@ class Rituals:
         ):
             await isolated(part, work, None)
         self.scheduler.add_job(self.tick, IntervalTrigger(seconds=RESYNC.total_seconds()), id="tick")
+        self.scheduler.add_listener(self.note_lag, EVENT_JOB_SUBMITTED)
         self.scheduler.start()
+
+    def note_lag(self, event: JobSubmissionEvent) -> None:
+        """How late a job started after its planned time: a blocked event loop or an overloaded host."""
+        planned = max(event.scheduled_run_times)
+        metrics.SCHEDULER_LAG.set(max((self.ctx.clock() - planned).total_seconds(), 0))
 
     async def tick(self) -> None:
         """Escalate incidents whose time has come, find in Slack whoever the team file names by email
@@ -173,20 +183,21 @@ class Rituals:
         view = await self._view()
         if view is None:
             return []
-        outcomes: list[str] = []
+        sent: list[tuple[Post, str]] = []
         for part, build in self._parts(view):
-            outcomes += await isolated(part, partial(self._send_due, build, now), [])
+            sent += await isolated(part, partial(self._send_due, build, now), [])
+        metrics.outbox_waiting([p.due for p, said in sent if said not in SENT], now=now)
         if report_missed:  # after sending, so that a checklist sent late now is not called skipped
             for part, build in self._parts(view):
                 await isolated(f"{part} (missed posts)", partial(self._report_missed, build, now), None)
-        return outcomes
+        return [said for _, said in sent]
 
-    async def _send_due(self, build: Builder, now: datetime) -> list[str]:
+    async def _send_due(self, build: Builder, now: datetime) -> list[tuple[Post, str]]:
         async with self.ctx.sessions() as session:
             due = await due_posts(session, build, since=now - self.grace, until=now)
             # Asked every minute while in the grace window: what went out already is skipped at once.
             done = await ledger.sent(session, [p.key for p in due]) if due else set()
-        return [("already sent" if p.key in done else await self.send(p, now)) for p in due]
+        return [(p, "already sent" if p.key in done else await self.send(p, now)) for p in due]
 
     async def _report_missed(self, build: Builder, now: datetime) -> None:
         async with self.ctx.sessions() as session:

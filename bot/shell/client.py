@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from itertools import count
 from typing import Any
 
@@ -27,14 +27,19 @@ def fresh_id(prefix: str) -> str:
 
 
 class RecordingClient(AsyncWebClient):
-    def __init__(self, sink: Sink) -> None:
+    def __init__(self, sink: Sink, *, directory: Mapping[str, str] | None = None) -> None:
+        """`directory`: the Slack id users.lookupByEmail answers for each email it knows."""
         super().__init__()
         self.sink = sink
+        self.directory = directory or {}
         self._messages = count(1)
         self._started = int(time.time())
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         answer: dict[str, Any] = {"ok": True}
+        if method == "users.lookupByEmail":
+            found = self.directory.get(str(args.get("email", "")))
+            return answer | {"user": {"id": found}} if found else {"ok": False, "error": "users_not_found"}
         if method.startswith("chat."):
             ts = args.get("ts") or f"{self._started}.{next(self._messages):06d}"
             answer |= {"channel": args.get("channel", ""), "ts": ts, "message_ts": ts}
@@ -51,7 +56,7 @@ class RecordingClient(AsyncWebClient):
             args.update(kwargs.get(part) or {})
         answer = self._answer(api_method, args)
         await self.sink(api_method, args, answer)
-        return AsyncSlackResponse(
+        response = AsyncSlackResponse(
             client=self,
             http_verb=http_verb,
             api_url=api_method,
@@ -60,3 +65,4 @@ class RecordingClient(AsyncWebClient):
             headers={},
             status_code=200,
         )
+        return response.validate()  # type: ignore[no-untyped-call,no-any-return]  # a refusal raises, as from Slack

@@ -22,6 +22,7 @@ from bot.delivery.scheduled import JOBS, job_posts, send_post
 from bot.features.oncall.views import load_view
 from bot.shell.client import RecordingClient, fresh_id
 from bot.shell.clock import ShellClock
+from bot.shell.directory import find_by_email, stand_in_id
 from bot.shell.forms import CANCEL, CLEAR, Filler, find_person
 from bot.shell.modal import FormDesk
 from bot.shell.posts import HERE, audience
@@ -67,7 +68,7 @@ class Shell:
 
     @property
     def user_id(self) -> str:
-        return self.person.slack_id or f"U{self.person.id.upper()}"
+        return self.person.slack_id or stand_in_id(self.person.id)
 
     @property
     def prompt(self) -> str:
@@ -294,9 +295,19 @@ def _controls(buttons: Sequence[Button]) -> str:
 
 
 async def run_shell(
-    ctx: AppContext, *, as_person: str | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+    ctx: AppContext,
+    *,
+    as_person: str | None,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    stand_in_emails: bool = False,
 ) -> None:
-    """The console, as `as_person` (an id or name; default: an admin) until the input ends."""
+    """The console, as `as_person` (an id or name; default: an admin) until the input ends.
+
+    With `stand_in_emails` (a scratch store only: the ids are made up) the people the team file gives
+    only an email are found under a stand-in id, as `serve` finds them in Slack.
+    """
+    found = await find_by_email(ctx, now=ctx.clock()) if stand_in_emails else []
     async with ctx.sessions() as session:
         view = await load_view(session)
     people = view.file.people
@@ -304,6 +315,9 @@ async def run_shell(
     if person is None:
         raise LookupError(f"no person {as_person!r} in the team (people: {', '.join(p.id for p in people)})")
     shell = Shell(ctx, people, person, view.file.timezone, stdin, stdout)
+    if found:
+        names = ", ".join(p.name for p in found)
+        shell.say(f"Found by email (standing in for Slack's lookup): {names}.")
     shell.say(f"oncall-bot shell, as {person.name} ({person.id}).\n{HELP}\n")
     shell.say(f"{shell.prompt}/oncall now")
     await shell.handle("/oncall now")

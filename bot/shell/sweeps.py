@@ -8,9 +8,10 @@ from datetime import datetime
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.context import AppContext
-from bot.delivery.swaps import SWAP_EXPIRY_JOB, expire_swap_requests
-from bot.delivery.volunteers import VOLUNTEER_JOB, close_expired_volunteer_calls
-from bot.jobs.incidents import ESCALATION_JOB, escalate_due
+from bot.delivery.job_names import ESCALATION_JOB, SWAP_EXPIRY_JOB, VOLUNTEER_JOB
+from bot.delivery.swaps import expire_swap_requests
+from bot.delivery.volunteers import close_expired_volunteer_calls
+from bot.jobs.incidents import escalate_due
 
 SWEEPS = (ESCALATION_JOB, SWAP_EXPIRY_JOB, VOLUNTEER_JOB)
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import logs, metrics
 from bot.context import AppContext
 from bot.messages.common import section
 from bot.slack import actions, commands, events, shortcuts, views
@@ -29,6 +32,21 @@ class BotIdentity:
 
 
 LOCAL_IDENTITY = BotIdentity(team_id="T0LOCAL", bot_user_id="U0ONCALLBOT", bot_id="B0ONCALLBOT")
+
+
+FAILED = "listener_failed"  # set in a request's context when its listener failed
+
+
+class MeteredApp(AsyncApp):
+    """Counts every request it answers, by kind and outcome, for /metrics (HTTP, Socket Mode, shell)."""
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        body = req.body if isinstance(req.body, dict) else {}
+        kind = metrics.request_kind(body)
+        with logs.bound(request=kind, request_id=secrets.token_hex(4)):  # its listeners' lines too
+            response = await super().async_dispatch(req)
+        metrics.request_answered(body, status=response.status, failed=bool(req.context.get(FAILED)))
+        return response
 
 
 def create_app(
@@ -52,7 +70,7 @@ def create_app(
             bot_user_id=identity.bot_user_id,
         )
 
-    app = AsyncApp(
+    app = MeteredApp(
         client=client,
         authorize=authorize,
         signing_secret=signing_secret,
@@ -75,6 +93,7 @@ async def _on_error(
     respond: Any,
     response: BoltResponse | None,
     logger: logging.Logger,
+    request: AsyncBoltRequest,
 ) -> BoltResponse | None:
     """Log the failure with what was asked, and apologise where the user can see it.
 
@@ -84,6 +103,8 @@ async def _on_error(
     first_action: dict[str, Any] = next(iter(body.get("actions") or []), {})
     what = body.get("command") or first_action.get("action_id") or body.get("type")
     logger.exception("listener failed for %s", what, exc_info=error)
+    request.context[FAILED] = True
+    metrics.LISTENER_FAILURES.labels(metrics.request_kind(body)).inc()
     apology = {"response_type": "ephemeral", "blocks": [section(SORRY)], "text": SORRY}
     if response is not None and body.get("command"):
         return BoltResponse(status=200, body=apology)

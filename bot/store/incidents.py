@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.incidents.model import Declaration, Event, EventKind, Incident, Status
@@ -226,3 +226,9 @@ async def with_unposted_events(session: AsyncSession) -> list[int]:
 
 async def mark_event_posted(session: AsyncSession, *, event_id: int) -> None:
     await session.execute(update(IncidentEventRow).where(IncidentEventRow.id == event_id).values(posted=True))
+
+
+async def count_open(session: AsyncSession) -> int:
+    """How many incidents are not resolved."""
+    query = select(func.count()).select_from(IncidentRow).where(IncidentRow.status == Status.OPEN.value)
+    return int(await session.scalar(query) or 0)

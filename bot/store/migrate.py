@@ -18,6 +18,13 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def head_revision(url: str) -> str | None:
+    """The newest revision the code knows: where `upgrade` brings a database."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 

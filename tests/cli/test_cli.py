@@ -180,7 +180,7 @@ def test_unreachable_database_is_a_failure(
 
 def test_run_job_handoff_dry_run_prints_the_post(capsys: pytest.CaptureFixture[str]) -> None:
     imported(capsys)
-    code, out, _ = run(capsys, "run-job", "handoff", "--at", "2026-11-24T12:00", "--dry-run")
+    code, out, _ = run(capsys, "run-job", "handoff", "--at", "2026-11-23T12:00", "--dry-run")
     assert code == 0
     assert "[handoff:data-oncall:2026-11-23 to #data-oncall]" in out
     assert "Incoming primary: @Carol" in out and "Thanksgiving Day: @David covers" in out
@@ -247,9 +247,9 @@ async def in_thread(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int
 
 async def test_run_job_handoff_posts_once(capsys: pytest.CaptureFixture[str], slack_env: FakeSlack) -> None:
     assert (await in_thread(capsys, "import", str(WEEK6)))[0] == 0
-    code, out, _ = await in_thread(capsys, "run-job", "handoff", "--at", "2026-11-24T12:00")
+    code, out, _ = await in_thread(capsys, "run-job", "handoff", "--at", "2026-11-23T12:00")
     assert code == 0 and out == "handoff:data-oncall:2026-11-23: sent\n"
-    code, out, _ = await in_thread(capsys, "run-job", "handoff", "--at", "2026-11-24T12:00")
+    code, out, _ = await in_thread(capsys, "run-job", "handoff", "--at", "2026-11-23T12:00")
     assert code == 0 and out == "handoff:data-oncall:2026-11-23: already sent\n"
     [post] = slack_env.of("chat.postMessage")
     assert post.args["channel"] == "#data-oncall" and "<@U0CAROL01>" in text_of(post.args)

@@ -42,6 +42,8 @@ class FakeSlack:
     method (or `method:channel`, for one channel only) to the error Slack answers it with, e.g.
     {"users.lookupByEmail": "missing_scope"} or {"chat.postMessage:U0CAROL01": "user_not_found"}.
     With `html_errors` a 5xx failure answers with a web page, as a proxy in front of Slack does.
+    `scopes` is what auth.test says the token has (its `x-oauth-scopes` header); `channels` are the
+    workspace's channels conversations.info and .list know, by id.
     """
 
     calls: list[Call] = field(default_factory=list)
@@ -50,6 +52,8 @@ class FakeSlack:
     refusals: dict[str, str] = field(default_factory=dict)
     retry_after: int = 0
     html_errors: bool = False
+    scopes: list[str] = field(default_factory=list)
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     server: TestServer | None = None
     socket: web.WebSocketResponse | None = None  # the app's Socket Mode connection, once it is open
     _ts: Any = field(default_factory=lambda: count(1))
@@ -98,7 +102,8 @@ class FakeSlack:
         refusal = self.refusals.get(f"{method}:{args.get('channel')}") or self.refusals.get(method)
         if refusal:
             return web.json_response({"ok": False, "error": refusal})
-        return web.json_response({"ok": True, **self.answer(method, args)})
+        headers = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else {}
+        return web.json_response({"ok": True, **self.answer(method, args)}, headers=headers)
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -113,6 +118,11 @@ class FakeSlack:
         if method == "chat.getPermalink":
             ts = str(args.get("message_ts", "")).replace(".", "")
             return {"permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
+        if method == "conversations.info":
+            found = self.channels.get(str(args.get("channel")))
+            return {"channel": found} if found else {"ok": False, "error": "channel_not_found"}
+        if method == "conversations.list":
+            return {"channels": list(self.channels.values()), "response_metadata": {"next_cursor": ""}}
         if method == "users.info":
             return {"user": {"id": args.get("user"), "tz": "America/New_York"}}
         if method == "users.lookupByEmail":

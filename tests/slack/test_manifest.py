@@ -39,6 +39,8 @@ def test_events_interactivity_and_socket_mode() -> None:
         "usergroups:write",
         "users:read",
         "users:read.email",
+        "channels:read",
+        "groups:read",
     ]
 
 
