@@ -18,6 +18,7 @@ from bot.schedule import resolve, shift_at, shifts
 from bot.schedule.model import HolidayDuty, Reason, Rotation, Segment, Shift
 from bot.services.incidents import HandoffIncidents, handoff_report
 from bot.services.oncall import TeamView, schedule_inputs
+from bot.slack.blocks.common import notification_text
 from bot.store import ledger
 from bot.store.handoff_notes import notes_for
 from bot.store.swaps import SwapRequest, pending_in
@@ -112,7 +113,9 @@ async def send_once(
         channel, thread_ts = parent
 
     async def post() -> tuple[str, str]:
-        answer = await client.chat_postMessage(channel=channel, blocks=blocks, text=text, thread_ts=thread_ts)
+        answer = await client.chat_postMessage(
+            channel=channel, blocks=blocks, text=notification_text(text), thread_ts=thread_ts
+        )
         return answer["channel"], answer["ts"]
 
     return await call_once(sessions, post, key=key, job=job, target=channel, owner=owner, now=now, hold=hold)

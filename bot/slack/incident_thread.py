@@ -23,6 +23,7 @@ from bot.jobs.handoff import send_once
 from bot.services import incidents
 from bot.services.oncall import TeamView
 from bot.services.pipelines import PipelineCard, pipeline_card
+from bot.slack.blocks.common import escape
 from bot.slack.blocks.incident_timeline import NOBODY, event_blocks, event_text
 from bot.slack.blocks.incidents import direct_blocks, key_sections_blocks, reach_blocks, root_blocks, title
 from bot.slack.blocks.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
@@ -154,7 +155,7 @@ async def _event(
         called = await incidents.unreachable_called(session, view=view, incident=incident, events=[event])
     blocks = event_blocks(event, ladder, view.people, called.get(event.id, NOBODY))
     text = event_text(event, ladder, view.people, called.get(event.id, NOBODY))
-    return await _send(ctx, client, incident, f"event:{event.id}", blocks, text[:300], now)
+    return await _send(ctx, client, incident, f"event:{event.id}", blocks, text, now)
 
 
 async def _post(
@@ -269,7 +270,7 @@ async def _tell_directly(
                 job="incident",
                 channel=slack_id,
                 blocks=blocks,
-                text=title(incident, pipeline),
+                text=title(incident, escape(pipeline)),
                 owner=OWNER,
                 now=now,
             )

@@ -15,6 +15,7 @@ from bot.jobs.posts import tell_all_done
 from bot.services import people
 from bot.services.oncall import TeamView
 from bot.slack.blocks.checklist import checklist_blocks
+from bot.slack.blocks.common import escape
 from bot.slack.client import CALL_ERRORS
 from bot.slack.context import AppContext
 from bot.slack.ids import ActionId
@@ -90,7 +91,7 @@ async def _show(
                 channel=container["channel_id"],
                 ts=container["message_ts"],
                 blocks=checklist_blocks(pipeline, period, items, view.people, view.file.timezone),
-                text=f"Month-end checklist: {pipeline.name}",
+                text=f"Month-end checklist: {escape(pipeline.name)}",
             )
         except CALL_ERRORS as error:  # the tick is stored: the next tick or reminder shows it
             log.warning("checklist %s %s: the message could not be updated: %s", pipeline.key, period, error)

@@ -18,7 +18,7 @@ from bot.services.pipelines import lookup
 from bot.slack.blocks import oncall as render
 from bot.slack.blocks.calendar import calendar_blocks
 from bot.slack.blocks.checklist import checklist_state_blocks
-from bot.slack.blocks.common import escape, section
+from bot.slack.blocks.common import escape, notification_text, section
 from bot.slack.blocks.history import history_blocks
 from bot.slack.blocks.pipeline import candidates_blocks, pipeline_blocks
 from bot.slack.blocks.timefmt import slack_time
@@ -158,7 +158,7 @@ async def handle(
 ) -> None:
     request = parse_oncall(command.get("text") or "")
     if isinstance(request, BadRequest):
-        await ack(blocks=render.usage_blocks(request.message), text=request.message)
+        await ack(blocks=render.usage_blocks(request.message), text=notification_text(request.message))
         return
 
     notices: list[Notice] = []

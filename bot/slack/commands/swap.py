@@ -27,7 +27,7 @@ from bot.services.swaps import (
 )
 from bot.slack import swap_messages
 from bot.slack.blocks import swaps as render
-from bot.slack.blocks.common import escape, section
+from bot.slack.blocks.common import escape, notification_text, section
 from bot.slack.blocks.swap_modal import swap_modal
 from bot.slack.commands.oncall_parse import BadRequest
 from bot.slack.commands.swap_parse import SwapCommand, parse_swap
@@ -168,7 +168,7 @@ async def open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, comm
         try:
             view = await ctx.views.load(session)
         except NoTeam as error:
-            await ack(blocks=render.usage_blocks(str(error)), text=str(error))
+            await ack(blocks=render.usage_blocks(str(error)), text=notification_text(str(error)))
             return
         me = people.person_by_slack_id(view, user_id)
         if me is None:
@@ -186,7 +186,7 @@ async def open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, comm
             theirs += [d for d in found if d.span.start > at]
     if not mine:
         message = f"You have no shift in the next {HORIZON.days // 7} weeks to swap."
-        await ack(blocks=render.usage_blocks(message), text=message)
+        await ack(blocks=render.usage_blocks(message), text=notification_text(message))
         return
     await ack()
     theirs.sort(key=lambda d: d.span.start)
@@ -207,7 +207,7 @@ async def handle(
 ) -> None:
     ask = parse_swap(command.get("text") or "")
     if isinstance(ask, BadRequest):
-        await ack(blocks=render.usage_blocks(ask.message), text=ask.message)
+        await ack(blocks=render.usage_blocks(ask.message), text=notification_text(ask.message))
         return
     if ask.kind == "help":
         await ack(blocks=render.help_blocks(), text="How /swap works")
