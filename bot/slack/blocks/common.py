@@ -32,7 +32,12 @@ UNSPLITTABLE = re.compile(r"<[^<>]*>|&(amp|lt|gt);")
 
 def escape(text: str) -> str:
     """Text shown as it was typed: no control sequences, no broadcast mentions."""
-    return _inert(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return _inert(encoded(text))
+
+
+def encoded(text: str) -> str:
+    """`&`, `<` and `>` as Slack encodes them in mrkdwn and in what people type."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def as_typed(text: str, names: Mapping[str, str]) -> str:

@@ -19,6 +19,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from bot.jobs.posts import JOBS, job_posts, send_post
 from bot.services.oncall import load_view
 from bot.slack.app import LOCAL_IDENTITY, create_app
+from bot.slack.blocks.common import encoded
 from bot.slack.context import AppContext
 from bot.slack.render import Button, render_blocks
 from bot.slack.shell.client import RecordingClient, fresh_id
@@ -136,8 +137,8 @@ class Shell:
         if command not in COMMANDS:
             self.say(f"Unknown command {command}. Commands: {', '.join(COMMANDS)}; `help` for the rest.")
             return
-        # Slack turns @name into a user mention before the app sees it.
-        text = re.sub(r"@([a-z0-9][a-z0-9_.-]*)", lambda m: self._mention(m[1]), text.strip())
+        # Slack encodes & < > and turns @name into a user mention before the app sees it.
+        text = re.sub(r"@([a-z0-9][a-z0-9_.-]*)", lambda m: self._mention(m[1]), encoded(text.strip()))
         form = {
             "command": command,
             "text": text,
