@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
@@ -11,7 +10,6 @@ from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, safe_url, upgrade
 from bot.services.teamfile import export_team, import_team
 from bot.settings import Settings
-from bot.store import migrate
 from bot.teamfile.dump import dump_team_file
 from bot.teamfile.loader import TeamFileError, load_team_file
 
@@ -32,10 +30,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def run_migrate(args: argparse.Namespace, settings: Settings) -> None:
-    try:
-        await asyncio.to_thread(migrate.upgrade, settings.database_url, args.revision)
-    except Exception as error:  # Alembic raises many kinds; all mean the same to the person here
-        raise CommandFailed(f"migration failed on {safe_url(settings)}: {error}") from None
+    await upgrade(settings, args.revision)
     print(f"The database is at revision {args.revision}: {safe_url(settings)}")
 
 
