@@ -20,3 +20,12 @@ def shipped(folder: str) -> Path:
 
 def example_team_file(name: str = "week6") -> Path:
     return shipped("examples") / EXAMPLE_TEAM_FILES[name]
+
+
+def runbooks_beside(team_file: Path) -> Path:
+    """Where a team file's runbooks are: the `runbooks` folder beside it, else beside its folder
+    (as the examples keep theirs: `examples/` and `runbooks/` side by side)."""
+    for folder in (team_file.parent, team_file.parent.parent):
+        if (folder / "runbooks").is_dir():
+            return folder / "runbooks"
+    return team_file.parent / "runbooks"

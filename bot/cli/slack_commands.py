@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 from bot.cli.errors import CommandFailed, UsageError
-from bot.cli.store_access import open_store, upgrade
+from bot.cli.store_access import is_new_file, open_store, upgrade
 from bot.services.teamfile import import_team
 from bot.settings import MissingSetting, Settings
 from bot.store.team import load_team
 from bot.teamfile.loader import TeamFileError, load_team_file
+from bot.teamfile.schema import TeamFile
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -47,24 +47,37 @@ def missing_slack_settings(settings: Settings) -> list[str]:
     return missing
 
 
-async def _seed_if_empty(settings: Settings, team_file: Path) -> None:
+def _starter_team(settings: Settings) -> TeamFile:
+    """The team file the shell loads into an empty store, or what to run instead."""
+    path = settings.team_file
+    if not path.is_file():
+        raise UsageError(
+            f"the store is empty and there is no team file at {path} (TEAM_FILE). Run `oncall-bot init` "
+            "to write a starter team.yaml and runbooks here, then `TEAM_FILE=team.yaml oncall-bot shell`; "
+            "or `oncall-bot import FILE` with your own team file"
+        )
+    try:
+        return load_team_file(path, runbooks_dir=settings.runbooks_dir)
+    except TeamFileError as error:
+        raise UsageError(f"the store is empty and {path} could not be loaded:\n{error}") from None
+
+
+async def _seed_if_empty(settings: Settings, team: TeamFile | None) -> None:
     async with open_store(settings) as sessions, sessions() as session:
         if await load_team(session) is not None:
             return
-        try:
-            team = load_team_file(team_file, runbooks_dir=settings.runbooks_dir)
-        except (TeamFileError, OSError) as error:
-            raise UsageError(f"the store is empty and {team_file} could not be loaded:\n{error}") from None
-        await import_team(session, team=team, actor="cli", source="import")
-        print(f"The store was empty: loaded the example team from {team_file}.")
+        await import_team(session, team=team or _starter_team(settings), actor="cli", source="import")
+        print(f"The store was empty: loaded the team from {settings.team_file}.")
 
 
 async def run_shell(args: argparse.Namespace, settings: Settings) -> None:
     from bot.slack.context import AppContext
     from bot.slack.shell import run_shell as shell
 
+    # A store not made yet is empty: the team file must load before a database file is created.
+    team = _starter_team(settings) if is_new_file(settings) else None
     await upgrade(settings)
-    await _seed_if_empty(settings, settings.team_file)
+    await _seed_if_empty(settings, team)
     if missing := missing_slack_settings(settings):
         print(
             f"Slack is not connected ({', '.join(missing)} not set: see README, 'Connect to Slack'). "

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, safe_url, upgrade
+from bot.services.team_warnings import team_file_warnings
 from bot.services.teamfile import export_team, import_team
 from bot.settings import Settings
 from bot.teamfile.dump import dump_team_file
@@ -37,10 +38,13 @@ async def run_migrate(args: argparse.Namespace, settings: Settings) -> None:
 async def run_import(args: argparse.Namespace, settings: Settings) -> None:
     if not args.file.is_file():
         raise UsageError(f"no such file: {args.file}")
+    runbooks = settings.runbooks_for(args.file)
     try:
-        team = load_team_file(args.file, runbooks_dir=settings.runbooks_dir)
+        team = load_team_file(args.file, runbooks_dir=runbooks)
     except TeamFileError as error:
         raise CommandFailed(f"{args.file} was not imported; nothing changed:\n{error}") from None
+    for warning in team_file_warnings(team, runbooks_dir=runbooks):
+        print(f"warning: {args.file}: {warning}", file=sys.stderr)
     await upgrade(settings)
     async with open_store(settings) as sessions, sessions() as session:
         changes = await import_team(session, team=team, actor="cli", source="import", dry_run=args.dry_run)
