@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.packaging.conftest import ROOT, Installed, as_image_user, bare_env
 from tests.slack.fakeslack import FakeSlack
@@ -123,3 +124,13 @@ def test_the_image_builds_where_docker_runs() -> None:
         [docker, "build", "--quiet", str(ROOT)], capture_output=True, text=True, timeout=600
     )
     assert built.returncode == 0, built.stderr
+
+
+def test_the_compose_example_runs_two_replicas_on_postgresql_migrated_once() -> None:
+    services = yaml.safe_load((ROOT / "examples" / "compose.yaml").read_text())["services"]
+    bot, migrate = services["bot"], services["migrate"]
+    assert bot["deploy"]["replicas"] == 2 and bot["command"] == ["oncall-bot", "serve"]
+    assert bot["environment"]["DATABASE_URL"].startswith("postgresql://")
+    assert migrate["command"] == ["oncall-bot", "migrate"] and migrate["environment"] == bot["environment"]
+    assert bot["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert services["db"]["image"].startswith("postgres:")
