@@ -9,6 +9,8 @@ import pytest
 
 from bot.cli.main import main
 
+WEEK6 = Path(__file__).resolve().parents[2] / "examples" / "week6-team.yaml"
+
 
 @pytest.fixture
 def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -33,7 +35,8 @@ def test_a_database_from_a_newer_version_is_one_line(
     with sqlite3.connect(elsewhere) as db:
         db.execute("create table alembic_version (version_num varchar(32) primary key)")
         db.execute("insert into alembic_version values ('0099_from_the_future')")
-    assert main(["migrate"]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("oncall-bot migrate: cannot migrate the database at sqlite+aiosqlite:///")
-    assert "0099_from_the_future" in err and err.count("\n") == 1 and "Traceback" not in err
+    for command in (["migrate"], ["import", str(WEEK6)], ["shell"]):  # every command that migrates
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"oncall-bot {command[0]}: cannot migrate the database at sqlite+aiosqlite:///")
+        assert "0099_from_the_future" in err and err.count("\n") == 1 and "Traceback" not in err
