@@ -21,6 +21,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE_UID = 10001  # the Dockerfile's USER
+NOT_SOURCE = (
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".*_cache",
+    ".hypothesis",
+    "*.db",
+)
 
 
 @dataclass(frozen=True)
@@ -65,9 +76,12 @@ def installed() -> Iterator[Installed]:
     scratch = Path(tempfile.mkdtemp(prefix="oncall-wheel-"))
     scratch.chmod(0o755)
     try:
+        # Built from a clean copy: a build in the checkout would leave build/ there, and pack what an
+        # earlier build left in it.
+        source = shutil.copytree(ROOT, scratch / "source", ignore=shutil.ignore_patterns(*NOT_SOURCE))
         wheels = scratch / "wheels"
         subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(wheels)],
+            [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(wheels)],
             check=True,
             capture_output=True,
         )
