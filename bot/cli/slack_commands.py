@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import is_new_file, open_store, upgrade
+from bot.cli.store_commands import warn_of_defaults
 from bot.services.teamfile import import_team
 from bot.settings import MissingSetting, Settings
 from bot.store.team import load_team
@@ -57,9 +58,11 @@ def _starter_team(settings: Settings) -> TeamFile:
             "or `oncall-bot import FILE` with your own team file"
         )
     try:
-        return load_team_file(path, runbooks_dir=settings.runbooks_dir)
+        team = load_team_file(path, runbooks_dir=settings.runbooks_dir)
     except TeamFileError as error:
         raise UsageError(f"the store is empty and {path} could not be loaded:\n{error}") from None
+    warn_of_defaults(path, team, settings.runbooks_dir)
+    return team
 
 
 async def _seed_if_empty(settings: Settings, team: TeamFile | None) -> None:

@@ -13,6 +13,7 @@ from bot.services.teamfile import export_team, import_team
 from bot.settings import Settings
 from bot.teamfile.dump import dump_team_file
 from bot.teamfile.loader import TeamFileError, load_team_file
+from bot.teamfile.schema import TeamFile
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -35,6 +36,11 @@ async def run_migrate(args: argparse.Namespace, settings: Settings) -> None:
     print(f"The database is at revision {args.revision}: {safe_url(settings)}")
 
 
+def warn_of_defaults(path: Path, team: TeamFile, runbooks: Path) -> None:
+    for warning in team_file_warnings(team, runbooks_dir=runbooks):
+        print(f"warning: {path}: {warning}", file=sys.stderr)
+
+
 async def run_import(args: argparse.Namespace, settings: Settings) -> None:
     if not args.file.is_file():
         raise UsageError(f"no such file: {args.file}")
@@ -43,8 +49,7 @@ async def run_import(args: argparse.Namespace, settings: Settings) -> None:
         team = load_team_file(args.file, runbooks_dir=runbooks)
     except TeamFileError as error:
         raise CommandFailed(f"{args.file} was not imported; nothing changed:\n{error}") from None
-    for warning in team_file_warnings(team, runbooks_dir=runbooks):
-        print(f"warning: {args.file}: {warning}", file=sys.stderr)
+    warn_of_defaults(args.file, team, runbooks)
     await upgrade(settings)
     async with open_store(settings) as sessions, sessions() as session:
         changes = await import_team(session, team=team, actor="cli", source="import", dry_run=args.dry_run)

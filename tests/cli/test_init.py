@@ -97,13 +97,18 @@ rotations:
 """
 
 
-def test_defaults_a_team_file_leaves_unsaid_are_warned_of(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("argv", [["import", "team.yaml"], ["shell"]])
+def test_defaults_a_team_file_leaves_unsaid_are_warned_of(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
     Path("runbooks").mkdir()
     Path("runbooks/profit.md").write_text(
         "---\nkey: profit\ntitle: Profit\n---\n\n## Description\nNo list.\n"
     )
     Path("team.yaml").write_text(TEAM)
-    code, _, err = run(capsys, "import", "team.yaml")
+    monkeypatch.setenv("TEAM_FILE", "team.yaml")  # what the shell loads into its empty store
+    monkeypatch.setattr(sys, "stdin", io.StringIO("quit\n"))
+    code, _, err = run(capsys, *argv)
     assert code == 0
     assert "warning: team.yaml: timezone: not given, so handoffs and holidays follow UTC" in err
     assert "warning: team.yaml: rotations[0].handoff.weekday: not given, so data hands off on Mondays" in err
