@@ -55,7 +55,8 @@ async def run_init(args: argparse.Namespace, settings: Settings) -> None:
         "     pipelines with their owners; every field is described in the README.\n"
         f"  2. {edit_runbooks} (format: README, 'Runbooks'); the bullets of its\n"
         "     `## Month-end checklist` section become an investor-facing pipeline's month-end checklist.\n"
-        f"  3. Check it: oncall-bot import {team_file} --dry-run, then apply it: oncall-bot import {team_file}\n"
+        f"  3. Check it: oncall-bot import {team_file} --dry-run\n"
+        f"     then apply it: oncall-bot import {team_file}\n"
         f"  4. Set TEAM_FILE={team_file} (e.g. in .env), so that the shell and serve read the runbooks\n"
         "     beside it; then try it: oncall-bot shell"
     )
