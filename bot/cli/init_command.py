@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 from bot.cli.errors import UsageError
+from bot.features.teamfile.loader import load_team_file
 from bot.settings import Settings
 from bot.shipped_files import EXAMPLE_TEAM_FILES, example_team_file, shipped
-from bot.teamfile.loader import load_team_file
 
 TEAM_FILE = "team.yaml"
 

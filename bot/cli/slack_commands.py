@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import is_new_file, open_store, upgrade
 from bot.cli.store_commands import warn_of_defaults
-from bot.services.teamfile import import_team
+from bot.core.team import TeamFile
+from bot.features.teamfile.loader import TeamFileError, load_team_file
+from bot.features.teamfile.service import import_team
 from bot.settings import MissingSetting, Settings
 from bot.store.team import load_team
-from bot.teamfile.loader import TeamFileError, load_team_file
-from bot.teamfile.schema import TeamFile
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def run_serve(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.slack.server import SlackUnreachable, serve
+    from bot.serve import SlackUnreachable, serve
 
     try:
         await serve(settings)
@@ -74,8 +74,8 @@ async def _seed_if_empty(settings: Settings, team: TeamFile | None) -> None:
 
 
 async def run_shell(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.slack.context import AppContext
-    from bot.slack.shell import run_shell as shell
+    from bot.context import AppContext
+    from bot.shell import run_shell as shell
 
     # A store not made yet is empty: the team file must load before a database file is created.
     team = _starter_team(settings) if is_new_file(settings) else None

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, safe_url, upgrade
-from bot.services.team_warnings import team_file_warnings
-from bot.services.teamfile import export_team, import_team
+from bot.core.team import TeamFile
+from bot.features.teamfile.dump import dump_team_file
+from bot.features.teamfile.loader import TeamFileError, load_team_file
+from bot.features.teamfile.service import export_team, import_team
+from bot.features.teamfile.warnings import team_file_warnings
 from bot.settings import Settings
-from bot.teamfile.dump import dump_team_file
-from bot.teamfile.loader import TeamFileError, load_team_file
-from bot.teamfile.schema import TeamFile
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

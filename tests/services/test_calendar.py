@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.schedule.model import Override, Role
-from bot.services.calendar import issue, render_feed
-from bot.services.oncall import TeamView
+from bot.core.schedule.model import Override, Role
+from bot.features.calendar.feeds import issue, render_feed
+from bot.features.oncall.views import TeamView
 from bot.store.schedule import add_override
 
 NY = ZoneInfo("America/New_York")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.slack.blocks.common import (
+from bot.messages.common import (
     NOTIFICATION_LIMIT,
     actions,
     button,

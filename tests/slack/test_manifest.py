@@ -10,9 +10,9 @@ import yaml
 from pydantic import ValidationError
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.context import AppContext
+from bot.delivery.slack_api import make_client
 from bot.slack.app import LOCAL_IDENTITY, create_app
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
 from tests.slack.manifest_limits import Manifest
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
@@ -46,14 +46,14 @@ def test_events_interactivity_and_socket_mode() -> None:
 
 
 def test_every_declared_shortcut_has_a_listener() -> None:
-    from bot.slack.ids import ActionId
+    from bot.messages.ids import ActionId
 
     shortcuts = MANIFEST["features"]["shortcuts"]
     assert [(s["type"], s["callback_id"]) for s in shortcuts] == [
         ("message", ActionId.INCIDENT_FROM_MESSAGE.value)
     ]
     assert all(s["name"] and s["description"] for s in shortcuts)
-    from bot.slack.blocks.incidents import HELP
+    from bot.messages.incidents import HELP
 
     assert f"*{shortcuts[0]['name']}*" in HELP, "the help names the shortcut as Slack's menu shows it"
 

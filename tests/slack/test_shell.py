@@ -6,10 +6,10 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from bot.slack.context import AppContext
-from bot.slack.shell import run_shell
-from bot.slack.shell.posts import Message
-from bot.slack.shell.screen import Screen
+from bot.context import AppContext
+from bot.shell import run_shell
+from bot.shell.posts import Message
+from bot.shell.screen import Screen
 from tests.slack.conftest import NY
 
 
