@@ -38,7 +38,9 @@ Feed = Callable[[str], Awaitable[str | None]]
 def calendar_feed(ctx: AppContext) -> Feed:
     async def render(secret: str) -> str | None:
         async with ctx.sessions() as session:
-            return await calendar_service.render_feed(session, secret=secret, at=ctx.clock())
+            body = await calendar_service.render_feed(session, secret=secret, at=ctx.clock())
+            await session.commit()  # the events' revisions, kept for the next fetch
+            return body
 
     return render
 

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.shipped_files import example_team_file, runbooks_beside
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///oncall.db"
 CHANNEL = re.compile(r"^(#[a-z0-9][a-z0-9_-]{0,79}|[CG][A-Z0-9]{2,})$")
 PLACEHOLDER_MARKERS = ("changeme", "change-me", "replace-me", "your-", "xxxx", "...")
@@ -37,8 +39,10 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
     public_url: str = "http://localhost:3000"
-    team_file: Path = Path("examples/week6-team.yaml")
-    runbooks_dir: Path = Path("runbooks")
+    # The team file the shell starts from on an empty store: the packaged Week 6 example by default.
+    team_file: Path = Field(default_factory=example_team_file)
+    # Where runbooks are read from: the `runbooks` folder beside the team file unless set.
+    runbooks_dir: Path = Field(default_factory=lambda data: runbooks_beside(data["team_file"]))
     log_level: str = "INFO"
     # text: one readable line each; json: one JSON object a line, with the request or job it is for.
     log_format: Literal["text", "json"] = "text"
@@ -82,6 +86,10 @@ class Settings(BaseSettings):
         return self.slack_app_token is not None and not is_placeholder(
             self.slack_app_token.get_secret_value()
         )
+
+    def runbooks_for(self, team_file: Path) -> Path:
+        """The runbooks of `team_file`: RUNBOOKS_DIR when it is set, else those beside the file."""
+        return self.runbooks_dir if "runbooks_dir" in self.model_fields_set else runbooks_beside(team_file)
 
     def require(self, name: str) -> str:
         """The value of a secret setting, or MissingSetting naming it and what to do."""

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
+from tests.slack.blocks_check import assert_valid_text
 from tests.slack.fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +67,10 @@ async def fake_slack(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSlack
         yield fake
     finally:
         await fake.close()
+    # Every message any test made the app send has a notification text Slack shows as meant.
+    for call in fake.calls:
+        if isinstance(call.args.get("text"), str):
+            assert_valid_text(call.args["text"])
 
 
 # Migrating takes a second or two per database: each test gets a copy of one migrated per run instead.

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot import logs
-from bot.cli import doctor, job_commands, schedule_commands, slack_commands, store_commands
+from bot.cli import doctor, init_command, job_commands, schedule_commands, slack_commands, store_commands
 from bot.cli.errors import CommandFailed, UsageError
 from bot.settings import MissingSetting, Settings
 
 EXAMPLES = """\
 examples:
-  oncall-bot import examples/week6-team.yaml --dry-run
+  oncall-bot init my-team
+  oncall-bot import my-team/team.yaml --dry-run
   oncall-bot schedule --weeks 4
   oncall-bot who --at 2026-11-26T12:00 --format json
   oncall-bot holidays --year 2027
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (store_commands, schedule_commands, slack_commands, job_commands, doctor):
+    for module in (init_command, store_commands, schedule_commands, slack_commands, job_commands, doctor):
         module.add_commands(commands)
     return parser
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.cli.errors import UsageError
 from bot.cli.store_access import database_exists, open_store, safe_url, upgrade
+from bot.cli.store_commands import warn_of_defaults
 from bot.features.scratch_store import copy_team
 from bot.features.teamfile.loader import TeamFileError, load_team_file
 from bot.features.teamfile.service import import_team
@@ -89,10 +90,18 @@ async def _copy_configured(scratch: AsyncEngine, settings: Settings) -> str | No
 async def _load_team_file(
     sessions: async_sessionmaker[AsyncSession], settings: Settings, *, why: str
 ) -> None:
+    path = settings.team_file
+    if not path.is_file():
+        raise UsageError(
+            f"{why}, and there is no team file at {path} (TEAM_FILE). Run `oncall-bot init` to write a "
+            "starter team.yaml and runbooks here, then `TEAM_FILE=team.yaml oncall-bot shell`; or "
+            "`oncall-bot import FILE` with your own team file"
+        )
     try:
-        team = load_team_file(settings.team_file, runbooks_dir=settings.runbooks_dir)
+        team = load_team_file(path, runbooks_dir=settings.runbooks_dir)
     except (TeamFileError, OSError) as error:
-        raise UsageError(f"{why}, and {settings.team_file} could not be loaded:\n{error}") from None
+        raise UsageError(f"{why}, and {path} could not be loaded:\n{error}") from None
+    warn_of_defaults(path, team, settings.runbooks_dir)
     async with sessions() as session:
         await import_team(session, team=team, actor="cli", source="import")
 

@@ -50,11 +50,12 @@ async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[Asy
         await engine.dispose()
 
 
-async def upgrade(settings: Settings) -> None:
-    """Bring the schema to the newest revision (Alembic runs its own event loop, so off this one)."""
+async def upgrade(settings: Settings, revision: str = "head") -> None:
+    """Bring the schema to `revision` (Alembic runs its own event loop, so off this one)."""
     from bot.store import migrate
 
     try:
-        await asyncio.to_thread(migrate.upgrade, settings.database_url)
-    except (OSError, DBAPIError) as error:
-        raise CommandFailed(f"cannot migrate the database at {safe_url(settings)}: {error}") from None
+        await asyncio.to_thread(migrate.upgrade, settings.database_url, revision)
+    except Exception as error:  # Alembic raises many kinds; all mean the same to the person here
+        reason = " ".join(str(error).split())  # Alembic's and the driver's messages span lines
+        raise CommandFailed(f"cannot migrate the database at {safe_url(settings)}: {reason}") from None

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
 from bot.cli.args import Commands
 from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, safe_url, upgrade
+from bot.core.team import TeamFile
 from bot.features.teamfile.dump import dump_team_file
 from bot.features.teamfile.loader import TeamFileError, load_team_file
 from bot.features.teamfile.service import export_team, import_team
+from bot.features.teamfile.warnings import team_file_warnings
 from bot.settings import Settings
 
 
@@ -32,22 +33,24 @@ def add_commands(commands: Commands) -> None:
 
 
 async def run_migrate(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.store import migrate
-
-    try:
-        await asyncio.to_thread(migrate.upgrade, settings.database_url, args.revision)
-    except Exception as error:  # Alembic raises many kinds; all mean the same to the person here
-        raise CommandFailed(f"migration failed on {safe_url(settings)}: {error}") from None
+    await upgrade(settings, args.revision)
     print(f"The database is at revision {args.revision}: {safe_url(settings)}")
+
+
+def warn_of_defaults(path: Path, team: TeamFile, runbooks: Path) -> None:
+    for warning in team_file_warnings(team, runbooks_dir=runbooks):
+        print(f"warning: {path}: {warning}", file=sys.stderr)
 
 
 async def run_import(args: argparse.Namespace, settings: Settings) -> None:
     if not args.file.is_file():
         raise UsageError(f"no such file: {args.file}")
+    runbooks = settings.runbooks_for(args.file)
     try:
-        team = load_team_file(args.file, runbooks_dir=settings.runbooks_dir)
+        team = load_team_file(args.file, runbooks_dir=runbooks)
     except TeamFileError as error:
         raise CommandFailed(f"{args.file} was not imported; nothing changed:\n{error}") from None
+    warn_of_defaults(args.file, team, runbooks)
     await upgrade(settings)
     async with open_store(settings) as sessions, sessions() as session:
         changes = await import_team(session, team=team, actor="cli", source="import", dry_run=args.dry_run)

@@ -23,6 +23,7 @@ from bot.messages.checklist import (
     nudge_blocks,
     unreadable_checklist_blocks,
 )
+from bot.messages.common import escape
 from bot.store import checklists, ledger
 from bot.store.checklists import Entry
 
@@ -78,10 +79,10 @@ async def _month_end_day(
     except RunbookError as error:
         # Under a key of its own: the checklist itself still follows once the runbook is fixed.
         blocks = unreadable_checklist_blocks(pipeline, day.period, str(error), view.people)
-        text = f"Runbook unreadable: {pipeline.name}"
+        text = f"Runbook unreadable: {escape(pipeline.name)}"
         return [post(key=f"{key}:unreadable", blocks=blocks, text=text, due=day.send_at, last_due=last)]
     blocks = checklist_blocks(pipeline, day.period, items, view.people, view.file.timezone)
-    text = f"Month-end checklist: {pipeline.name}"
+    text = f"Month-end checklist: {escape(pipeline.name)}"
     checklist = post(key=key, blocks=blocks, text=text, due=day.send_at, last_due=last)
     if not items:  # nothing to tick, nothing to remind of
         return [checklist]
@@ -93,7 +94,7 @@ async def _month_end_day(
     if not await _posted_before(session, key, day, rotation.timezone):
         return [checklist]  # it goes out today (late, if the bot was down): it says it all
     still_open = nudge_blocks(pipeline, items, view.people)
-    text = f"Still open: {pipeline.name}"
+    text = f"Still open: {escape(pipeline.name)}"
     nudge = post(key=f"{key}:{day.day}", blocks=still_open, text=text, due=day.send_at, thread_of=key)
     return [checklist, nudge]
 
@@ -124,7 +125,7 @@ def all_done_post(
         rotation=rotation.name,
         channel=view.config(rotation.name).channel,
         blocks=all_done_blocks(pipeline),
-        text=f"All done: {pipeline.name}",
+        text=f"All done: {escape(pipeline.name)}",
         due=due,
         thread_of=key,
         last_due=last_due,

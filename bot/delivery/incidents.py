@@ -25,7 +25,7 @@ from bot.delivery.slack_api import CALL_ERRORS, refusal_hint
 from bot.features.incidents import service as incidents
 from bot.features.oncall.pipelines import PipelineCard, pipeline_card
 from bot.features.oncall.views import TeamView
-from bot.messages.common import Blocks
+from bot.messages.common import Blocks, escape
 from bot.messages.incident_timeline import NOBODY, event_blocks, event_text
 from bot.messages.incidents import direct_blocks, key_sections_blocks, reach_blocks, root_blocks, title
 from bot.messages.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
@@ -154,7 +154,7 @@ async def _event(
         called = await incidents.unreachable_called(session, view=view, incident=incident, events=[event])
     blocks = event_blocks(event, ladder, view.people, called.get(event.id, NOBODY))
     text = event_text(event, ladder, view.people, called.get(event.id, NOBODY))
-    return await _send(ctx, client, incident, f"event:{event.id}", blocks, text[:300], now)
+    return await _send(ctx, client, incident, f"event:{event.id}", blocks, text, now)
 
 
 async def _post(
@@ -269,7 +269,7 @@ async def _tell_directly(
                 job="incident",
                 channel=slack_id,
                 blocks=blocks,
-                text=title(incident, pipeline),
+                text=title(incident, escape(pipeline)),
                 owner=OWNER,
                 now=now,
             )

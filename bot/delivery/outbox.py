@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
 from bot.delivery.slack_api import CONNECTION_ERRORS, failure_reason, refusal_hint
+from bot.messages.common import notification_text
 from bot.store import ledger
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,9 @@ async def send_once(
         channel, thread_ts = parent
 
     async def post() -> tuple[str, str]:
-        answer = await client.chat_postMessage(channel=channel, blocks=blocks, text=text, thread_ts=thread_ts)
+        answer = await client.chat_postMessage(
+            channel=channel, blocks=blocks, text=notification_text(text), thread_ts=thread_ts
+        )
         return answer["channel"], answer["ts"]
 
     return await call_once(sessions, post, key=key, job=job, target=channel, owner=owner, now=now, hold=hold)

@@ -74,7 +74,7 @@ async def send_request(
     requester = view.people[swap.requester].name if swap.requester in view.people else swap.requester
     try:
         answer = await client.chat_postMessage(
-            channel=teammate.slack_id, blocks=blocks, text=f"{requester} asks you about a swap"
+            channel=teammate.slack_id, blocks=blocks, text=f"{escape(requester)} asks you about a swap"
         )
     except CALL_ERRORS as error:
         return await _unreached(client, view, swap, _failure(error, f"{teammate.name}'s direct messages"))

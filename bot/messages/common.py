@@ -19,6 +19,7 @@ HEADER_LIMIT = 150
 BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 CONTEXT_ELEMENTS = 10
+NOTIFICATION_LIMIT = 300
 BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 SPECIAL = re.compile(r"<(?=!)")
 SLACK_TOKEN = re.compile(r"<([^<>]*)>")  # a mention, link or special word in Slack's encoding
@@ -27,11 +28,17 @@ ENTITY = re.compile(r"&(amp|lt|gt);")
 # a URL scheme, so a bare word between < and > is never one, and Slack would swallow it.
 PLACEHOLDER = re.compile(r"<([A-Za-z][\w -]*)>")
 ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+UNSPLITTABLE = re.compile(r"<[^<>]*>|&(amp|lt|gt);")
 
 
 def escape(text: str) -> str:
     """Text shown as it was typed: no control sequences, no broadcast mentions."""
-    return _inert(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return _inert(encoded(text))
+
+
+def encoded(text: str) -> str:
+    """`&`, `<` and `>` as Slack encodes them in mrkdwn and in what people type."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def as_typed(text: str, names: Mapping[str, str]) -> str:
@@ -63,7 +70,25 @@ def _inert(text: str) -> str:
 
 
 def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """At most `limit` characters, ending in … when cut: never inside a token or an entity."""
+    return text if len(text) <= limit else text[: whole_tokens_before(text, limit - 1)] + "…"
+
+
+def whole_tokens_before(text: str, at: int) -> int:
+    """Where to cut `text` at or before `at` so that no `<...>` token or `&amp;` entity is split;
+    a cut token would leave an unterminated `<` that Slack shows raw or swallows the rest with."""
+    for token in UNSPLITTABLE.finditer(text):
+        if token.start() >= at:
+            break
+        if token.end() > at:
+            return token.start()
+    return at
+
+
+def notification_text(text: str) -> str:
+    """A message's top-level `text`, what a phone notification and a screen reader show: mrkdwn
+    escaped like the blocks' and cut short."""
+    return str(mrkdwn(text, NOTIFICATION_LIMIT)["text"])
 
 
 def mention(slack_id: str) -> str:
@@ -145,7 +170,8 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
         window = rest[:limit]
         cut = max(window.rfind("\n\n"), window.rfind("\n"))
         cut = cut if cut > limit // 2 else window.rfind(" ")
-        cut = cut if cut > 0 else limit
+        # A boundary inside a token moves before it; only a token longer than a piece is cut.
+        cut = (whole_tokens_before(rest, cut) if cut > 0 else 0) or whole_tokens_before(rest, limit) or limit
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:

@@ -255,7 +255,7 @@ HELP = """\
 • `/incident list` — open incidents
 • `/incident status <id>` — one incident and its timeline
 • `/incident resolve <id> <resolution>` — resolve one (team members)
-On a message: ⋮ → *Open incident from this message*."""
+On a message: ⋮ → *Open an incident*."""
 
 
 def help_blocks() -> Blocks:

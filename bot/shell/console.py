@@ -20,6 +20,7 @@ from bot.context import AppContext
 from bot.core.team import Person
 from bot.delivery.scheduled import JOBS, job_posts, send_post
 from bot.features.oncall.views import load_view
+from bot.messages.common import encoded
 from bot.shell.client import RecordingClient, fresh_id
 from bot.shell.clock import ShellClock
 from bot.shell.directory import find_by_email, stand_in_id
@@ -137,8 +138,8 @@ class Shell:
         if command not in COMMANDS:
             self.say(f"Unknown command {command}. Commands: {', '.join(COMMANDS)}; `help` for the rest.")
             return
-        # Slack turns @name into a user mention before the app sees it.
-        text = re.sub(r"@([a-z0-9][a-z0-9_.-]*)", lambda m: self._mention(m[1]), text.strip())
+        # Slack encodes & < > and turns @name into a user mention before the app sees it.
+        text = re.sub(r"@([a-z0-9][a-z0-9_.-]*)", lambda m: self._mention(m[1]), encoded(text.strip()))
         form = {
             "command": command,
             "text": text,

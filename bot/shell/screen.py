@@ -12,7 +12,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.shell.client import fresh_id, parsed
 from bot.shell.posts import HERE, Kind, Message, Posts, heading
-from bot.shell.terminal import Button, render_blocks
+from bot.shell.terminal import Button, mrkdwn_to_text, render_blocks
 
 View = dict[str, Any]
 
@@ -53,7 +53,7 @@ class Screen:
         rendered = render_blocks(message.blocks, self.names, first_number=len(self.buttons) + 1)
         self.buttons += [(button, message) for button in rendered.buttons]
         self.posts.keep(message, has_buttons=bool(rendered.buttons))
-        self.say((rendered.text or message.text) + "\n")
+        self.say((rendered.text or mrkdwn_to_text(message.text, self.names)) + "\n")
 
     def reply(self, answer: dict[str, Any]) -> None:
         """The answer to what the person typed or pressed: only they see it, unless it is in_channel."""

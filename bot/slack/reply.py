@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages.common import section
+from bot.messages.common import NOTIFICATION_LIMIT, escape, section, truncate
 
 ACK_BUDGET_SECONDS = 2.0
 SORRY = ":warning: Something went wrong on our side; it has been logged. Please try again in a minute."
@@ -27,8 +27,9 @@ class Reply:
     @property
     def text(self) -> str:
         """Notification text: the first block's words, for clients that cannot show blocks."""
-        first = self.blocks[0] if self.blocks else {}
-        return str((first.get("text") or {}).get("text", "oncall-bot"))[:300]
+        first = (self.blocks[0] if self.blocks else {}).get("text") or {}
+        words = str(first.get("text", "oncall-bot"))
+        return truncate(escape(words) if first.get("type") == "plain_text" else words, NOTIFICATION_LIMIT)
 
     def payload(self) -> dict[str, Any]:
         kind = "in_channel" if self.in_channel else "ephemeral"

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
+from bot.shipped_files import shipped
 
 
 def alembic_config(url: str) -> Config:
-    # The repository's alembic.ini; an installed image keeps it in the working directory.
-    ini = ROOT / "alembic.ini" if (ROOT / "alembic.ini").exists() else Path.cwd() / "alembic.ini"
-    config = Config(str(ini))
+    """Alembic's settings, made here rather than read from alembic.ini, so that migrating works from
+    any folder and from an installed wheel (alembic.ini stays for running `alembic` in a checkout)."""
+    config = Config()
+    config.set_main_option("script_location", str(shipped("migrations")))
     config.attributes["url"] = url
     return config
 

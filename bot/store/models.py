@@ -173,6 +173,16 @@ class CalendarFeed(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class CalendarEventRevision(Base):
+    """What a calendar feed last showed of one event, so its SEQUENCE and DTSTAMP change only with it."""
+
+    __tablename__ = "calendar_event_revisions"
+    uid: Mapped[str] = mapped_column(String(255), primary_key=True)
+    shown: Mapped[str] = mapped_column(String(255))  # the holder and the times, as last shown
+    sequence: Mapped[int] = mapped_column(Integer)
+    revised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PostLedger(Base):
     """Scheduled posts, claimed under a unique key before they are sent: each is sent once."""
 

@@ -69,8 +69,11 @@ def test_dry_run_applies_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "no team has been imported" in err
 
 
-def test_export_then_import_is_a_no_op(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_export_then_import_is_a_no_op(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     imported(capsys)
+    monkeypatch.setenv("RUNBOOKS_DIR", str(ROOT / "runbooks"))  # the export has no runbooks beside it
     exported = tmp_path / "team.yaml"
     assert run(capsys, "export", "-o", str(exported))[0] == 0
     code, out, _ = run(capsys, "import", str(exported))

@@ -82,7 +82,8 @@ def test_the_real_store_only_when_asked(
     first, second = out.splitlines()[:2]
     assert first.startswith("WARNING: this shell works on the real store (sqlite+aiosqlite:///")
     assert "counts as sent, so the bot will not post it again" in first
-    assert second == "The store was empty: loaded the team from examples/week6-team.yaml."
+    assert second.startswith("The store was empty: loaded the team from ")
+    assert second.endswith("examples/week6-team.yaml.")
     assert absences(store) == 1
 
 
@@ -90,7 +91,8 @@ def test_without_a_database_the_shell_loads_the_team_file_and_leaves_no_file(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, store: Path
 ) -> None:
     out = shell(capsys, monkeypatch, "")
-    assert out.startswith("Scratch store: the team from examples/week6-team.yaml (there is no database file")
+    assert out.startswith("Scratch store: the team from ")
+    assert "examples/week6-team.yaml (there is no database file" in out.splitlines()[0]
     assert "oncall-bot shell, as Alice (alice)" in out
     assert not store.exists()
 

@@ -11,9 +11,19 @@ LIMITS = {"message": 50, "home": 100, "modal": 100}
 BROADCAST = re.compile(r"<!(channel|here|everyone)[|>]|(?<![\w\u2060])@(channel|here|everyone)\b")
 # What Slack reads between < and > in mrkdwn; anything else there (a bare `<id>`) it swallows.
 CONTROL = re.compile(r"<([^<>]*)>")
+OPEN = re.compile(r"<|(?<!^)(?<!\n)>")  # what is left of a cut token; a `>` opening a line quotes it
 TOKEN = re.compile(
     r"[@#][UWCGD][A-Z0-9]+(\|[^<>]*)?|!(subteam\^[A-Z0-9]+|date\^[^<>]+)(\|[^<>]*)?|(https?://|mailto:)[^<>]+"
 )
+
+
+def assert_valid_text(text: str) -> None:
+    """A message's top-level `text` (what a notification and a screen reader show) is mrkdwn too:
+    every `<` opens one of Slack's own tokens and is closed, no broadcast mention."""
+    assert not BROADCAST.search(text), f"a broadcast mention slipped through: {text!r}"
+    stray = [m[0] for m in CONTROL.finditer(text) if not TOKEN.fullmatch(m[1])]
+    assert not stray, f"unescaped < or > Slack would swallow: {stray} in {text!r}"
+    assert not OPEN.search(CONTROL.sub("", text)), f"a token cut open: {text!r}"
 
 
 def mrkdwn_texts(node: Any) -> list[str]:

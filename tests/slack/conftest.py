@@ -24,6 +24,7 @@ from bot.serve import create_web_app
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.store.db import create_engine, session_factory
+from tests.slack.blocks_check import assert_valid_text
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.signing import SECRET, action_body, command_body, event_body, signed_headers
 
@@ -98,7 +99,9 @@ class SlackDriver:
         body = command_body(command, text, user_id=user, response_url=self.fake.response_url())
         response = await self.post(body)
         assert response.status == 200, await response.text()
-        return await response.json() if response.content_type == "application/json" else {}
+        answer = await response.json() if response.content_type == "application/json" else {}
+        assert_valid_text(answer.get("text", ""))
+        return answer  # type: ignore[no-any-return]
 
     async def press(self, action_id: str, value: str, *, user: str = ALICE) -> int:
         body = action_body(action_id, value, user_id=user, response_url=self.fake.response_url("action"))

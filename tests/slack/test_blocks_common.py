@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.messages.common import actions, button, context, escape, header, section, split_text
-from tests.slack.blocks_check import assert_valid_blocks
+from bot.messages.common import (
+    NOTIFICATION_LIMIT,
+    actions,
+    button,
+    context,
+    escape,
+    header,
+    literal_section,
+    notification_text,
+    section,
+    split_text,
+    truncate,
+)
+from bot.slack.reply import Reply
+from tests.slack.blocks_check import assert_valid_blocks, assert_valid_text
+
+DATE = "<!date^1796792400^{date_short_pretty} {time}|Wed 09 Dec 00:00 EST>"
+# Words, Slack's own tokens and escaped text, as the bot's messages mix them.
+PIECES = st.sampled_from(
+    [DATE, "<@U0ALICE01>", "<https://example.com/x|the runbook>", "&lt;b&gt;", "a & b", "→"]
+)
+MESSAGES = st.lists(st.one_of(PIECES, st.text("abc :*_\n", max_size=12)), max_size=40).map("".join)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +85,32 @@ def test_a_placeholder_in_the_bots_own_text_is_shown_and_slacks_tokens_are_kept(
     assert text["text"]["text"] == (
         "Usage: `/swap cancel &lt;id&gt;`, ask <@U0ALICE01> in <#C0ONCALL> or read <https://x.example|this>"
     )
+
+
+@given(MESSAGES, st.integers(min_value=2, max_value=400))
+def test_cutting_text_never_splits_a_token_or_an_entity(text: str, limit: int) -> None:
+    cut = truncate(text, limit)
+    assert len(cut) <= limit and (cut == text or cut.endswith("…"))
+    assert_valid_text(cut)
+
+
+@given(MESSAGES)
+def test_text_split_into_sections_keeps_every_token_whole(text: str) -> None:
+    for piece in split_text(text, 100):
+        assert len(piece) <= 100
+        assert_valid_text(piece)
+
+
+def test_a_long_message_notifies_with_its_first_words_and_no_cut_token() -> None:
+    long = "Away " + " → ".join([DATE] * 20)
+    text = Reply([section(long)]).text
+    assert len(text) <= NOTIFICATION_LIMIT and text.endswith("…") and text.startswith("Away " + DATE)
+    assert_valid_text(text)
+
+
+def test_a_notification_is_escaped_like_its_blocks() -> None:
+    usage = "Usage: `/swap cancel <id>`, the number `/swap list` shows."
+    assert notification_text(usage) == section(usage)["text"]["text"]
+    assert "&lt;id&gt;" in notification_text(usage)
+    # Shown as written in the blocks (plain text), escaped in the notification (mrkdwn).
+    assert Reply([literal_section("<b>bold</b> & @here")]).text == escape("<b>bold</b> & @here")

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
 import yaml
+from pydantic import ValidationError
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.context import AppContext
 from bot.delivery.slack_api import make_client
 from bot.slack.app import LOCAL_IDENTITY, create_app
+from tests.slack.manifest_limits import Manifest
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
 
@@ -52,3 +55,19 @@ def test_every_declared_shortcut_has_a_listener() -> None:
         ("message", ActionId.INCIDENT_FROM_MESSAGE.value)
     ]
     assert all(s["name"] and s["description"] for s in shortcuts)
+    from bot.messages.incidents import HELP
+
+    assert f"*{shortcuts[0]['name']}*" in HELP, "the help names the shortcut as Slack's menu shows it"
+
+
+def test_slack_would_accept_the_manifest() -> None:
+    Manifest.model_validate(MANIFEST)
+    events = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    scopes = MANIFEST["oauth_config"]["scopes"]["bot"]
+    assert len(set(events)) == len(events) and len(set(scopes)) == len(scopes)
+
+
+def test_a_shortcut_name_longer_than_slack_allows_is_refused() -> None:
+    too_long = {**MANIFEST["features"]["shortcuts"][0], "name": "Open incident from this message"}
+    with pytest.raises(ValidationError, match="at most 24 characters"):
+        Manifest.model_validate({**MANIFEST, "features": {**MANIFEST["features"], "shortcuts": [too_long]}})

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from bot.context import AppContext
 from bot.shell import run_shell
+from bot.shell.posts import Message
+from bot.shell.screen import Screen
 from tests.slack.conftest import NY
 
 
@@ -139,6 +141,20 @@ async def test_cancel_a_form(ctx: AppContext) -> None:
 async def test_the_same_command_twice_declares_two_incidents(ctx: AppContext) -> None:
     out = await drive(ctx, "/incident growth late data\n/incident growth late data\n")
     assert "Incident #1 declared" in out and "Incident #2 declared" in out
+
+
+async def test_typed_markup_shows_as_typed(ctx: AppContext) -> None:
+    out = await drive(ctx, "/incident growth <b>bold</b> & <i>more</i>\n/incident status 1\n")
+    declared = after(out, "Incident #1: Growth Pipeline (sev2)")
+    assert "<b>bold</b> & <i>more</i>" in declared and "bbold/b" not in out
+
+
+def test_a_message_of_text_alone_shows_as_slack_shows_it() -> None:
+    out = io.StringIO()
+    Screen(out, {"U0BOB0001": "Bob"}).show(
+        Message("C0", "1.0", [], "*Not done*: &lt;b&gt; &amp; <@U0BOB0001>")
+    )
+    assert "Not done: <b> & @Bob" in out.getvalue()
 
 
 # The /swap form: teammate (Bob, Carol, David), one of my shifts, in exchange, part from, until, reason.

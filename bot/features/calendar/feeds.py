@@ -9,14 +9,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.schedule.model import Segment
+from bot.core.schedule import shift_at
+from bot.core.schedule.model import Rotation, Segment
 from bot.features.oncall.views import TeamView, explain, load_view, schedule
-from bot.store import audit, calendar_feeds
+from bot.store import audit, calendar_feeds, calendar_revisions
+from bot.store.calendar_feeds import Feed
+from bot.store.calendar_revisions import Revision
 
 PAST = timedelta(days=14)
 AHEAD = timedelta(weeks=26)
@@ -76,16 +79,48 @@ async def revoke(session: AsyncSession, *, person: str, actor: str, source: str,
     return count
 
 
-def _event(segment: Segment, name: str) -> Event:
+def _uid(segment: Segment) -> str:
+    """The same event from one fetch to the next: its rotation, role and start, whoever holds it."""
+    return (
+        f"{segment.rotation}-{segment.role.value}-{segment.start.astimezone(UTC):%Y%m%dT%H%M%SZ}@oncall-bot"
+    )
+
+
+def _shown(segment: Segment) -> str:
+    return f"{segment.person} {segment.start.isoformat()} {segment.end.isoformat()}"
+
+
+def _event(segment: Segment, name: str, revision: Revision) -> Event:
     event = Event()
     role = segment.role.value
-    event.add("uid", f"{segment.rotation}-{role}-{segment.start.isoformat()}-{segment.person}@oncall-bot")
+    event.add("uid", _uid(segment))
     event.add("summary", f"On call ({role}), {segment.rotation}: {name}")
     event.add("dtstart", segment.start)
     event.add("dtend", segment.end)
-    event.add("dtstamp", segment.start)
+    event.add("dtstamp", revision.revised_at.astimezone(UTC))  # when it last changed, as RFC 5545 asks
+    event.add("sequence", revision.sequence)
     event.add("description", explain(segment))
     return event
+
+
+def _window(rotation: Rotation, at: datetime) -> tuple[datetime, datetime]:
+    """From the start of the shift `PAST` ago to the end of the shift `AHEAD`: whole shifts, so
+    that no event is cut short by the moment the feed is fetched."""
+    first, last = shift_at(rotation, at - PAST), shift_at(rotation, at + AHEAD)
+    return (first.start if first else at - PAST), (last.end if last else at + AHEAD)
+
+
+async def _segments(session: AsyncSession, view: TeamView, feed: Feed, at: datetime) -> list[Segment]:
+    found = []
+    for rotation in view.select(feed.rotation):
+        start, end = _window(rotation, at)
+        for item in await schedule(session, start=start, end=end, rotation=rotation.name, view=view):
+            found += [
+                s
+                for s in item.resolution.segments
+                if s.person and (feed.rotation is not None or s.person == feed.person_id)
+            ]
+    return found
 
 
 async def render_feed(session: AsyncSession, *, secret: str, at: datetime) -> str | None:
@@ -94,16 +129,15 @@ async def render_feed(session: AsyncSession, *, secret: str, at: datetime) -> st
     if feed is None or feed.revoked_at is not None:
         return None
     view = await load_view(session)
-    items = await schedule(session, start=at - PAST, end=at + AHEAD, rotation=feed.rotation, view=view)
+    segments = await _segments(session, view, feed, at)
+    revised = await calendar_revisions.revisions(session, {_uid(s): _shown(s) for s in segments}, at=at)
     cal = Calendar()
     cal.add("prodid", "-//oncall-bot//EN")
     cal.add("version", "2.0")
     title = f"On call: {feed.rotation}" if feed.rotation else f"My on-call ({feed.person_id})"
     cal.add("x-wr-calname", title)
     names = {p.id: p.name for p in view.file.people}
-    for item in items:
-        for segment in item.resolution.segments:
-            mine = feed.rotation is not None or segment.person == feed.person_id
-            if segment.person and mine:
-                cal.add_component(_event(segment, names.get(segment.person, segment.person)))
+    for segment in segments:
+        assert segment.person is not None
+        cal.add_component(_event(segment, names.get(segment.person, segment.person), revised[_uid(segment)]))
     return str(cal.to_ical(), "utf-8")

@@ -32,7 +32,10 @@ class NoTeam(LookupError):
     """Nothing has been imported yet."""
 
     def __str__(self) -> str:
-        return "no team has been imported yet: run `oncall-bot import examples/week6-team.yaml`"
+        return (
+            "no team has been imported yet: run `oncall-bot init`, edit team.yaml, "
+            "then `oncall-bot import team.yaml`"
+        )
 
 
 class UnknownRotation(LookupError):

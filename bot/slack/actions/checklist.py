@@ -19,6 +19,7 @@ from bot.features.checklists import service as ticks
 from bot.features.oncall import people
 from bot.features.oncall.views import TeamView
 from bot.messages.checklist import checklist_blocks
+from bot.messages.common import escape
 from bot.messages.ids import ActionId
 from bot.store import checklists
 
@@ -88,7 +89,7 @@ async def _show(
                 channel=container["channel_id"],
                 ts=container["message_ts"],
                 blocks=checklist_blocks(pipeline, period, items, view.people, view.file.timezone),
-                text=f"Month-end checklist: {pipeline.name}",
+                text=f"Month-end checklist: {escape(pipeline.name)}",
             )
         except CALL_ERRORS as error:  # the tick is stored: the next tick or reminder shows it
             log.warning("checklist %s %s: the message could not be updated: %s", pipeline.key, period, error)

@@ -147,7 +147,7 @@ def _recorded_notices(
             Notice(
                 view.config(rotation).channel,
                 blocks,
-                f"{recorded.person.name} is away",
+                f"{escape(recorded.person.name)} is away",
                 call=calls.get(rotation),
             )
         )
@@ -167,7 +167,7 @@ def _cancelled_notices(cancelled: AbsenceCancelled, view: TeamView, actor: Perso
     the calls' posts lose their buttons."""
     found: list[Notice] = []
     absent = view.people.get(cancelled.absence.person)
-    what = f"{absent.name if absent else cancelled.absence.person}'s absence is cancelled"
+    what = f"{escape(absent.name if absent else cancelled.absence.person)}'s absence is cancelled"
     for rotation, covers in sorted(_by_rotation(cancelled.covers).items()):
         zone = view.rotations[rotation].timezone
         found.append(

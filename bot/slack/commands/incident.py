@@ -17,7 +17,7 @@ from bot.delivery.incidents import Delivery, deliver, incidents_channel, permali
 from bot.features.incidents import service as incidents
 from bot.features.oncall.pipelines import typed_names
 from bot.features.oncall.views import NoTeam, TeamView
-from bot.messages.common import as_typed, escape, section
+from bot.messages.common import as_typed, escape, notification_text, section
 from bot.messages.incident_modals import DeclareMeta, declare_modal
 from bot.messages.incident_timeline import timeline_blocks
 from bot.messages.incidents import (
@@ -149,7 +149,7 @@ async def _declare_command(
     await ack(blocks=[section(f"Incident #{outcome.incident.id} {said} {where}.")], text="Incident")
     if outcome.created:
         line = await post_and_link(ctx, client, outcome)
-        await respond(text=line, response_type="ephemeral", replace_original=False)
+        await respond(text=notification_text(line), response_type="ephemeral", replace_original=False)
 
 
 async def _open_form(ack: AsyncAck, client: AsyncWebClient, command: dict[str, Any], view: TeamView) -> None:
@@ -221,13 +221,13 @@ async def handle(
                 await ack(**await _status(ctx, view, number), response_type="ephemeral")
             case parse.Resolve():
                 said, resolved = await _resolve(ctx, view, command, ask)
-                await ack(blocks=[section(said)], text=said, response_type="ephemeral")
+                await ack(blocks=[section(said)], text=notification_text(said), response_type="ephemeral")
                 if resolved:
                     await deliver(ctx, client, ask.incident, now=ctx.clock())
             case parse.Declare():
                 await _declare_command(ctx, ack, respond, client, command, ask)
     except NoTeam as error:
-        await ack(blocks=usage_blocks(str(error)), text=str(error))
+        await ack(blocks=usage_blocks(str(error)), text=notification_text(str(error)))
     except SlackApiError as error:  # views.open refused: the trigger expired
         log.error("/incident could not open the form: %s", error)
         await respond(text="The form could not be opened; please try again.", response_type="ephemeral")

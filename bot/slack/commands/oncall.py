@@ -22,7 +22,7 @@ from bot.features.oncall.views import NoTeam, TeamView, holidays_of_year, on_cal
 from bot.messages import oncall as oncall_blocks
 from bot.messages.calendar import calendar_blocks
 from bot.messages.checklist import checklist_state_blocks
-from bot.messages.common import Blocks, escape, section
+from bot.messages.common import Blocks, escape, notification_text, section
 from bot.messages.history import history_blocks
 from bot.messages.pipeline import candidates_blocks, pipeline_blocks
 from bot.messages.timefmt import slack_time
@@ -159,7 +159,7 @@ async def handle(
 ) -> None:
     request = parse_oncall(command.get("text") or "")
     if isinstance(request, BadRequest):
-        await ack(blocks=oncall_blocks.usage_blocks(request.message), text=request.message)
+        await ack(blocks=oncall_blocks.usage_blocks(request.message), text=notification_text(request.message))
         return
 
     notices: list[Notice] = []

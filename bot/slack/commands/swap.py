@@ -29,7 +29,7 @@ from bot.features.swaps.requests import (
     requests_of,
 )
 from bot.messages import swaps as swap_blocks
-from bot.messages.common import Blocks, escape, section
+from bot.messages.common import Blocks, escape, notification_text, section
 from bot.messages.swap_form import swap_modal
 from bot.slack.commands.oncall_parse import BadRequest
 from bot.slack.commands.swap_parse import SwapCommand, parse_swap
@@ -165,7 +165,7 @@ async def open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, comm
         try:
             view = await ctx.views.load(session)
         except NoTeam as error:
-            await ack(blocks=swap_blocks.usage_blocks(str(error)), text=str(error))
+            await ack(blocks=swap_blocks.usage_blocks(str(error)), text=notification_text(str(error)))
             return
         me = people.person_by_slack_id(view, user_id)
         if me is None:
@@ -183,7 +183,7 @@ async def open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, comm
             theirs += [d for d in found if d.span.start > at]
     if not mine:
         message = f"You have no shift in the next {HORIZON.days // 7} weeks to swap."
-        await ack(blocks=swap_blocks.usage_blocks(message), text=message)
+        await ack(blocks=swap_blocks.usage_blocks(message), text=notification_text(message))
         return
     await ack()
     theirs.sort(key=lambda d: d.span.start)
@@ -204,7 +204,7 @@ async def handle(
 ) -> None:
     ask = parse_swap(command.get("text") or "")
     if isinstance(ask, BadRequest):
-        await ack(blocks=swap_blocks.usage_blocks(ask.message), text=ask.message)
+        await ack(blocks=swap_blocks.usage_blocks(ask.message), text=notification_text(ask.message))
         return
     if ask.kind == "help":
         await ack(blocks=swap_blocks.help_blocks(), text="How /swap works")

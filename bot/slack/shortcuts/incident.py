@@ -1,4 +1,4 @@
-"""The message shortcut "Open incident from this message": the form, pre-filled with its text and link."""
+"""The message shortcut "Open an incident": the form, pre-filled with its text and link."""
 
 from __future__ import annotations
 
