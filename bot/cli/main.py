@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.cli import job_commands, schedule_commands, slack_commands, store_commands
+from bot.cli import integration_commands, job_commands, schedule_commands, slack_commands, store_commands
 from bot.cli.errors import CommandFailed, UsageError
 from bot.settings import MissingSetting, Settings
 
@@ -21,6 +21,7 @@ examples:
   oncall-bot who --at 2026-11-26T12:00 --format json
   oncall-bot holidays --year 2027
   oncall-bot shell --as alice
+  oncall-bot integrations add prom --kind alertmanager
 """
 
 
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (store_commands, schedule_commands, slack_commands, job_commands):
+    for module in (store_commands, schedule_commands, slack_commands, job_commands, integration_commands):
         module.add_commands(commands)
     return parser
 

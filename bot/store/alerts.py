@@ -1,0 +1,132 @@
+"""The alerts received, and each cause with the incident it opened. Counting a repeat and claiming
+the next "still firing" update are single UPDATEs, so replicas receiving the same alert at once count
+it right and tell the thread once. Nothing here commits: the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import AlertRow, AlertSourceRow
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    incident_id: int
+    count: int
+    last_at: datetime
+    last_update_at: datetime
+    source_resolved_at: datetime | None
+    shown: Mapping[str, Any]  # summary, description, runbook_url, labels, integration
+
+
+def _source(row: AlertSourceRow) -> Source:
+    return Source(
+        row.key,
+        row.incident_id,
+        row.count,
+        row.last_at,
+        row.last_update_at,
+        row.source_resolved_at,
+        row.shown,
+    )
+
+
+async def add_alerts(
+    session: AsyncSession,
+    *,
+    integration: str,
+    received: Sequence[tuple[str, bool, str, dict[str, Any]]],
+    at: datetime,
+) -> list[int]:
+    """Store what was received: per alert its source key, whether it fires, its summary and detail."""
+    rows = [
+        AlertRow(
+            integration=integration,
+            source_key=key,
+            received_at=at,
+            firing=firing,
+            summary=summary[:500],
+            detail=detail,
+        )
+        for key, firing, summary, detail in received
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return [r.id for r in rows]
+
+
+async def link_alerts(session: AsyncSession, *, alert_ids: Sequence[int], incident_id: int) -> None:
+    await session.execute(update(AlertRow).where(AlertRow.id.in_(alert_ids)).values(incident_id=incident_id))
+
+
+async def alerts_of(session: AsyncSession, incident_id: int) -> int:
+    """How many alerts were routed to an incident."""
+    rows = await session.scalars(select(AlertRow.id).where(AlertRow.incident_id == incident_id))
+    return len(rows.all())
+
+
+async def source(session: AsyncSession, key: str) -> Source | None:
+    row = await session.get(AlertSourceRow, key, populate_existing=True)
+    return None if row is None else _source(row)
+
+
+async def source_of_incident(session: AsyncSession, incident_id: int) -> Source | None:
+    """The cause behind an incident, when an alert or a heartbeat opened it."""
+    row = await session.scalar(
+        select(AlertSourceRow).where(AlertSourceRow.incident_id == incident_id).limit(1)
+    )
+    return None if row is None else _source(row)
+
+
+async def add_source(
+    session: AsyncSession, *, key: str, incident_id: int, shown: dict[str, Any], at: datetime
+) -> None:
+    """A second one with the same key fails with IntegrityError at flush."""
+    session.add(
+        AlertSourceRow(key=key, incident_id=incident_id, count=1, last_at=at, last_update_at=at, shown=shown)
+    )
+    await session.flush()
+
+
+async def restart(session: AsyncSession, *, key: str, incident_id: int, at: datetime) -> None:
+    """The cause opened (or reopened) `incident_id`: its count starts over."""
+    await session.execute(
+        update(AlertSourceRow)
+        .where(AlertSourceRow.key == key)
+        .values(incident_id=incident_id, count=1, last_at=at, last_update_at=at, source_resolved_at=None)
+    )
+
+
+async def count_repeat(session: AsyncSession, *, key: str, at: datetime) -> None:
+    await session.execute(
+        update(AlertSourceRow)
+        .where(AlertSourceRow.key == key)
+        .values(count=AlertSourceRow.count + 1, last_at=at, source_resolved_at=None)
+    )
+
+
+async def claim_update(session: AsyncSession, *, key: str, not_after: datetime, at: datetime) -> bool:
+    """Take the right to tell the thread, if it last heard of the cause at `not_after` or before."""
+    result = await session.execute(
+        update(AlertSourceRow)
+        .where(AlertSourceRow.key == key, AlertSourceRow.last_update_at <= not_after)
+        .values(last_update_at=at)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def claim_resolved(session: AsyncSession, *, key: str, at: datetime) -> bool:
+    """Mark the cause resolved by its source; False when a report said so already."""
+    result = await session.execute(
+        update(AlertSourceRow)
+        .where(AlertSourceRow.key == key, AlertSourceRow.source_resolved_at.is_(None))
+        .values(source_resolved_at=at)
+    )
+    return bool(getattr(result, "rowcount", 0))
