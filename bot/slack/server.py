@@ -1,4 +1,5 @@
-"""The HTTP side: Slack's events endpoint (HTTP mode), the health check and the calendar feeds."""
+"""The HTTP side: Slack's events endpoint (HTTP mode), the health check, the calendar feeds and the
+alert intake."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from bot.settings import MissingSetting, Settings
 from bot.slack.app import BotIdentity, create_app
 from bot.slack.client import make_client
 from bot.slack.context import AppContext
+from bot.slack.intake_routes import add_intake_routes, redacted_path
 from bot.store.db import create_engine, session_factory
 
 log = logging.getLogger(__name__)
@@ -63,16 +65,18 @@ def create_web_app(app: AsyncApp | None, ctx: AppContext, *, calendar: Feed | No
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get(r"/calendar/{secret:[A-Za-z0-9_-]{16,128}}.ics", calendar_route)
+    add_intake_routes(web_app, ctx)
     if app is not None:
         web_app.router.add_post("/slack/events", _events(app))
     return web_app
 
 
 class RedactingAccessLogger(AbstractAccessLogger):
-    """One line a request, with calendar paths blanked: a feed's URL is its only password."""
+    """One line a request, with calendar and intake paths blanked: their URL is their only password."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         path = "/calendar/<secret>.ics" if request.path.startswith("/calendar/") else request.path
+        path = redacted_path(path) if path.startswith("/integrations/") else path
         self.logger.info("%s %s %s %.0f ms", request.method, path, response.status, time * 1000)
 
 
