@@ -181,9 +181,10 @@ def parse_generic(body: bytes) -> Signal:
     severity = _generic_severity(severity_word)
     link = event.link or (event.links[0].href if event.links else None)
     details = event.details if event.details is not None else (nested.custom_details if nested else None)
-    cause = event.dedup_key or digest(summary or "")
+    # A dedup_key names the cause alone, so a resolve need not repeat the trigger's pipeline.
+    cause = ("key", event.dedup_key) if event.dedup_key else ("summary", summary or "", event.pipeline or "")
     return Signal(
-        identity=digest("generic", cause, event.pipeline or ""),
+        identity=digest("generic", *cause),
         firing=event.event_action == "trigger",
         summary=(summary or "").strip()[:SUMMARY_LIMIT],
         pipeline_hint=event.pipeline,
