@@ -94,6 +94,7 @@ class Signal:
     runbook_url: str | None = None
     link: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
+    resolution: str = ""  # what a "resolved" says it resolved with, when not just the source's word
 
 
 def _load(body: bytes) -> Any:

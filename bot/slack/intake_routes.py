@@ -20,7 +20,7 @@ from limits.strategies import FixedWindowRateLimiter
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.alerts import BadAlert, Signal, parse_alertmanager, parse_generic
-from bot.features.alerts import intake, integrations
+from bot.features.alerts import heartbeats, intake, integrations
 from bot.services.oncall import NoTeam
 from bot.settings import MissingSetting
 from bot.slack.client import make_client
@@ -34,6 +34,7 @@ PARSERS: dict[str, Callable[[bytes], list[Signal]]] = {
     "alertmanager": parse_alertmanager,  # Grafana's webhook contact point too
     "generic": lambda body: [parse_generic(body)],
 }
+PATHS = {"alertmanager": ("alertmanager",), "generic": ("generic",), "heartbeat": ("heartbeat", "fail")}
 ROUTE = r"/integrations/{secret:[A-Za-z0-9_-]{16,128}}/{kind:[a-z]{1,20}}"
 
 
@@ -130,7 +131,7 @@ def intake_handler(
         kind = request.match_info["kind"]
         async with ctx.sessions() as session:
             found = await integrations.behind(session, request.match_info["secret"])
-        if found is None or kind != found.kind or kind not in PARSERS:
+        if found is None or kind not in PATHS.get(found.kind, ()):
             log.warning("alert refused: no integration has this URL (…/%s, from %s)", kind, request.remote)
             return _answer(404, "no integration has this URL (it may have been rotated or removed)")
         if (wait := limits.retry_after(found.name)) is not None:
@@ -140,35 +141,45 @@ def intake_handler(
         if isinstance(body, web.Response):
             return body
         try:
-            signals = PARSERS[kind](body)
+            signals = PARSERS[kind](body) if kind in PARSERS else []
         except BadAlert as bad:
             return _answer(400, str(bad))
-        return await _take(ctx, deliveries, found, signals)
+        return await _take(ctx, deliveries, found, kind, signals, body)
 
     return handle
 
 
 async def _take(
-    ctx: AppContext, deliveries: Deliveries, integration: Integration, signals: list[Signal]
+    ctx: AppContext,
+    deliveries: Deliveries,
+    integration: Integration,
+    kind: str,
+    signals: list[Signal],
+    body: bytes,
 ) -> web.Response:
     try:
         async with ctx.sessions() as session:
             view = await ctx.views.load(session)
     except NoTeam as error:
         return _answer(503, str(error))
-    taken = await intake.take(
-        ctx.sessions,
-        view=view,
-        integration=integration,
-        signals=signals,
-        channel=incidents_channel(ctx, view),
-        at=ctx.clock(),
-    )
+    channel, at = incidents_channel(ctx, view), ctx.clock()
+    if kind == "heartbeat":
+        taken = await heartbeats.ping(
+            ctx.sessions, view=view, integration=integration, channel=channel, at=at
+        )
+    elif kind == "fail":
+        said = body.decode(errors="replace").strip()[:2000]
+        taken = await heartbeats.fail(
+            ctx.sessions, view=view, integration=integration, said=said, channel=channel, at=at
+        )
+    else:
+        taken = await intake.take(
+            ctx.sessions, view=view, integration=integration, signals=signals, channel=channel, at=at
+        )
     deliveries.kick(dict.fromkeys(t.incident_id for t in taken if t.told and t.incident_id is not None))
     ids = [t.incident_id for t in taken]
-    return web.json_response(
-        {"status": "success", "message": "Event processed", "incident": ids[0], "incidents": ids}, status=202
-    )
+    answer = {"status": "success", "message": "Event processed", "incident": ids[0] if ids else None}
+    return web.json_response({**answer, "incidents": ids}, status=202)
 
 
 def add_intake_routes(web_app: web.Application, ctx: AppContext) -> Deliveries:

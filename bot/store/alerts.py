@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import AlertRow, AlertSourceRow
+from bot.incidents.model import Status
+from bot.store.models import AlertRow, AlertSourceRow, HeartbeatRow, IncidentRow
 
 
 @dataclass(frozen=True)
@@ -130,3 +131,37 @@ async def claim_resolved(session: AsyncSession, *, key: str, at: datetime) -> bo
         .values(source_resolved_at=at)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def open_sources(session: AsyncSession, *, prefix: str) -> list[Source]:
+    """The causes whose key starts with `prefix` and whose incident is open."""
+    rows = await session.scalars(
+        select(AlertSourceRow)
+        .join(IncidentRow, IncidentRow.id == AlertSourceRow.incident_id)
+        .where(
+            AlertSourceRow.key.startswith(prefix, autoescape=True), IncidentRow.status == Status.OPEN.value
+        )
+    )
+    return [_source(r) for r in rows]
+
+
+async def move_ping(session: AsyncSession, *, pipeline: str, integration: str, at: datetime) -> bool:
+    """Remember a later report; False when none was stored yet (an older one changes nothing)."""
+    await session.execute(
+        update(HeartbeatRow)
+        .where(HeartbeatRow.pipeline == pipeline, HeartbeatRow.last_ping_at < at)
+        .values(integration=integration, last_ping_at=at)
+    )
+    return await session.get(HeartbeatRow, pipeline) is not None
+
+
+async def add_ping(session: AsyncSession, *, pipeline: str, integration: str, at: datetime) -> None:
+    """The first report; a second first one fails with IntegrityError at flush."""
+    session.add(HeartbeatRow(pipeline=pipeline, integration=integration, last_ping_at=at))
+    await session.flush()
+
+
+async def last_pings(session: AsyncSession) -> dict[str, tuple[str, datetime]]:
+    """Per pipeline: the integration it last reported through, and when."""
+    rows = await session.scalars(select(HeartbeatRow))
+    return {r.pipeline: (r.integration, r.last_ping_at) for r in rows}

@@ -88,6 +88,7 @@ class PipelineRow(Base):
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     escalation: Mapped[list[Any]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    heartbeat: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # when its job must report
 
 
 class RotationRow(Base):
@@ -364,4 +365,5 @@ class HeartbeatRow(Base):
 
     __tablename__ = "heartbeats"
     pipeline: Mapped[str] = mapped_column(String(64), primary_key=True)
+    integration: Mapped[str] = mapped_column(String(64))  # the one it last reported through
     last_ping_at: Mapped[datetime] = mapped_column(UTCDateTime)

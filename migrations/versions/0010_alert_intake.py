@@ -1,4 +1,4 @@
-"""alert intake: integrations, the alerts received, their causes, and heartbeats
+"""alert intake: integrations, the alerts received, their causes, and pipelines' heartbeats
 
 Revision ID: 0010_alert_intake
 Revises: 0009_history_outlives_pipelines
@@ -69,12 +69,17 @@ def upgrade() -> None:
     op.create_table(
         "heartbeats",
         sa.Column("pipeline", sa.String(length=64), nullable=False),
+        sa.Column("integration", sa.String(length=64), nullable=False),
         _at("last_ping_at"),
         sa.PrimaryKeyConstraint("pipeline", name=op.f("pk_heartbeats")),
     )
+    with op.batch_alter_table("pipelines", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("heartbeat", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("pipelines", schema=None) as batch_op:
+        batch_op.drop_column("heartbeat")
     op.drop_table("heartbeats")
     with op.batch_alter_table("alert_sources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_alert_sources_incident_id"))

@@ -83,7 +83,10 @@ async def take(
                     session, key=key, declaration=declaration, shown=_shown(integration, signal), at=at
                 )
             else:
-                outcome = await _resolve(session, key=key, actor=integration.name, at=at)
+                resolution = signal.resolution or RESOLVED_BY_SOURCE
+                outcome = await _resolve(
+                    session, key=key, actor=integration.name, resolution=resolution, at=at
+                )
             if outcome.incident_id is not None:
                 await store.link_alerts(session, alert_ids=[alert_id], incident_id=outcome.incident_id)
                 await session.commit()
@@ -157,7 +160,7 @@ async def _fold(session: AsyncSession, *, key: str, incident: Incident, actor: s
     return Taken(incident.id, told)
 
 
-async def _resolve(session: AsyncSession, *, key: str, actor: str, at: datetime) -> Taken:
+async def _resolve(session: AsyncSession, *, key: str, actor: str, resolution: str, at: datetime) -> Taken:
     """The source says the cause cleared: resolve its incident unless a person acknowledged it,
     in which case it stays for them to close, with a note."""
     found = await store.source(session, key)
@@ -173,7 +176,7 @@ async def _resolve(session: AsyncSession, *, key: str, actor: str, at: datetime)
                 session,
                 incident_id=incident.id,
                 person=actor,
-                resolution=RESOLVED_BY_SOURCE,
+                resolution=resolution,
                 at=at,
                 source=SOURCE,
             )
