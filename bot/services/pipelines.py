@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features.alerts.freshness import Freshness, freshness
 from bot.runbooks.lookup import Named, find
 from bot.runbooks.parse import Runbook, RunbookError, load_runbook
 from bot.services.oncall import OnCall, TeamView, on_call
@@ -23,6 +24,7 @@ class PipelineCard:
     reach: dict[str, Availability]  # owners and on-call people -> whether they can be reached now
     runbook: Runbook | None
     runbook_problem: str | None = None
+    heartbeat: Freshness | None = None  # its last report and next deadline, when it has a heartbeat
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,10 @@ async def pipeline_card(
             runbook = load_runbook(runbooks_dir, pipeline.runbook)
         except RunbookError as error:
             problem = str(error)
-    return PipelineCard(pipeline, now, reach, runbook, problem)
+    beat = await freshness(
+        session, pipeline=pipeline, zone=view.file.timezone, calendar=view.calendar, now=at
+    )
+    return PipelineCard(pipeline, now, reach, runbook, problem, beat)
 
 
 async def lookup(

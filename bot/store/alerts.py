@@ -165,3 +165,8 @@ async def last_pings(session: AsyncSession) -> dict[str, tuple[str, datetime]]:
     """Per pipeline: the integration it last reported through, and when."""
     rows = await session.scalars(select(HeartbeatRow))
     return {r.pipeline: (r.integration, r.last_ping_at) for r in rows}
+
+
+async def last_ping(session: AsyncSession, pipeline: str) -> datetime | None:
+    row = await session.get(HeartbeatRow, pipeline)
+    return None if row is None else row.last_ping_at

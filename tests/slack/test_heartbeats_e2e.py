@@ -14,11 +14,12 @@ from bot.jobs.heartbeats import sweep_heartbeats
 from bot.services.oncall import load_view
 from bot.services.teamfile import import_team
 from bot.slack.client import make_client
+from bot.slack.context import AppContext
 from bot.teamfile.schema import Heartbeat
 from tests.incidents.fixtures import WEEK6
 from tests.slack.alert_intake import Intake
 from tests.slack.alert_intake import intake as intake  # the fixture
-from tests.slack.conftest import BOB, CAROL
+from tests.slack.conftest import BOB, CAROL, SlackDriver
 from tests.slack.incident_calls import roots, thread_shown
 from tests.slack.test_alert_intake_e2e import stored
 
@@ -113,3 +114,17 @@ async def test_a_reported_failure_opens_an_incident_at_once(beating: tuple[Intak
 def test_a_bad_heartbeat_in_the_team_file_says_what_is_wrong(given: dict[str, object], said: str) -> None:
     with pytest.raises(ValidationError, match=said.replace("(", r"\(").replace(")", r"\)")):
         Heartbeat.model_validate(given)
+
+
+async def test_runbook_and_oncall_show_the_last_report_and_the_next_deadline(
+    slack: SlackDriver, ctx: AppContext, beating: tuple[Intake, str]
+) -> None:
+    intake, url = beating
+    await ping(intake, url, ny(2026, 12, 8, 5, 52))  # the slack app's clock: Tuesday noon
+    for command in ("/runbook", "/oncall"):
+        shown = str((await slack.command(command, "growth"))["blocks"])
+        assert ":heartbeat: Last reported" in shown and "Tue 08 Dec 05:52 EST" in shown
+        assert (
+            "next due by <!date^" in shown and "Wed 09 Dec 06:00 EST" in shown and "30 min of grace" in shown
+        )
+    assert ":heartbeat:" not in str((await slack.command("/runbook", "profit"))["blocks"])

@@ -3,7 +3,6 @@ opens an incident, and its next report resolves it, saying so in the thread."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,23 +10,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.alerts import Signal
-from bot.core.heartbeats import HeartbeatRule, missed, next_deadline
+from bot.core.heartbeats import missed
 from bot.features.alerts import intake
+from bot.features.alerts.freshness import rule_of
 from bot.features.alerts.intake import Taken
 from bot.services.oncall import TeamView
 from bot.store import alerts as store
 from bot.store import integrations as integrations_store
 from bot.store.integrations import Integration
-from bot.teamfile.schema import WEEKDAYS, Pipeline
+from bot.teamfile.schema import Pipeline
 
 LATE, FAILED = "heartbeat-late", "heartbeat-failed"
-
-
-def rule_of(pipeline: Pipeline) -> HeartbeatRule | None:
-    beat = pipeline.heartbeat
-    if beat is None:
-        return None
-    return HeartbeatRule(beat.every, beat.by, WEEKDAYS.index(beat.weekday), beat.business_days, beat.grace)
 
 
 def when(at: datetime, zone: str) -> str:
@@ -96,24 +89,6 @@ async def fail(
     return await intake.take(
         sessions, view=view, integration=integration, signals=[failure], channel=channel, at=at
     )
-
-
-@dataclass(frozen=True)
-class Freshness:
-    last_report: datetime | None
-    next_deadline: datetime | None
-
-
-async def freshness(
-    session: AsyncSession, *, view: TeamView, pipeline: Pipeline, now: datetime
-) -> Freshness | None:
-    """When the pipeline last reported and its next deadline; None when it has no heartbeat."""
-    rule = rule_of(pipeline)
-    if rule is None:
-        return None
-    last = (await store.last_pings(session)).get(pipeline.key)
-    deadline = next_deadline(rule, view.file.timezone, view.calendar, now)
-    return Freshness(last[1] if last else None, deadline)
 
 
 async def sweep(
