@@ -12,12 +12,14 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager, nullcontext
 
 from aiohttp import web
 from limits import parse as parse_limit
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.engine import make_url
 
 from bot.core.alerts import BadAlert, Signal, parse_alertmanager, parse_generic
 from bot.features.alerts import heartbeats, intake, integrations
@@ -122,10 +124,17 @@ async def _read(request: web.Request) -> bytes | web.Response:
         return _answer(400, "the body is over 1 MiB")
 
 
+def one_writer_at_a_time(database_url: str) -> AbstractAsyncContextManager[object]:
+    """A lock around the intake's writes on SQLite: a write after a read fails at once (not after
+    the busy timeout) when another connection wrote in between, so the process queues its own."""
+    return asyncio.Lock() if make_url(database_url).get_backend_name() == "sqlite" else nullcontext()
+
+
 def intake_handler(
     ctx: AppContext, deliveries: Deliveries
 ) -> Callable[[web.Request], Awaitable[web.Response]]:
     limits = RateLimit(ctx.settings.alert_rate_limit)
+    writing = one_writer_at_a_time(ctx.settings.database_url)
 
     async def handle(request: web.Request) -> web.Response:
         kind = request.match_info["kind"]
@@ -144,7 +153,8 @@ def intake_handler(
             signals = PARSERS[kind](body) if kind in PARSERS else []
         except BadAlert as bad:
             return _answer(400, str(bad))
-        return await _take(ctx, deliveries, found, kind, signals, body)
+        async with writing:
+            return await _take(ctx, deliveries, found, kind, signals, body)
 
     return handle
 

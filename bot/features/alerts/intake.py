@@ -87,9 +87,9 @@ async def take(
                 outcome = await _resolve(
                     session, key=key, actor=integration.name, resolution=resolution, at=at
                 )
-            if outcome.incident_id is not None:
+            if outcome.incident_id is not None:  # a repeat's count commits with it
                 await store.link_alerts(session, alert_ids=[alert_id], incident_id=outcome.incident_id)
-                await session.commit()
+            await session.commit()
         taken.append(outcome)
     return taken
 
@@ -139,7 +139,8 @@ async def _remember(
 
 
 async def _fold(session: AsyncSession, *, key: str, incident: Incident, actor: str, at: datetime) -> Taken:
-    """Count a repeat; tell the thread it is still firing when the last word is old enough."""
+    """Count a repeat; tell the thread it is still firing when the last word is old enough. The
+    caller commits, with the alert linked to the incident."""
     await store.count_repeat(session, key=key, at=at)
     found = await store.source(session, key)
     told = False
@@ -156,7 +157,6 @@ async def _fold(session: AsyncSession, *, key: str, incident: Incident, actor: s
             at=at,
             detail=said,
         )
-    await session.commit()
     return Taken(incident.id, told)
 
 
