@@ -1,0 +1,143 @@
+"""The alert intake under load: 20,000 Alertmanager-shaped alerts (one group, so one incident) over
+50 connections, then /healthz on the same server, which runs in its own process with a fake Slack.
+
+Prints accepted alerts per second, p50 and p99 of the HTTP answer for both, and the Slack calls the
+storm caused; asserts nothing. The store is SQLite unless --database-url names an empty PostgreSQL
+database (the production setup for replicas).
+Run: .venv/bin/python -m benchmarks.alerts [--database-url postgresql+asyncpg://postgres@127.0.0.1/bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from multiprocessing import Queue
+from pathlib import Path
+
+from aiohttp import ClientSession, TCPConnector, web
+
+from benchmarks.slash import Figures
+from bot.features.alerts import integrations
+from bot.services.teamfile import import_team
+from bot.settings import Settings
+from bot.slack.context import AppContext
+from bot.slack.server import create_web_app, settle_memory
+from bot.store import migrate
+from bot.store.db import create_engine, session_factory
+from bot.teamfile.loader import load_team_file
+from tests.slack.alert_intake import alertmanager
+from tests.slack.fakeslack import FakeSlack
+
+ROOT = Path(__file__).resolve().parents[1]
+ALERTS, CONNECTIONS = 20_000, 50
+
+
+async def drive(url: str, total: int, body: Callable[[int], bytes | None]) -> Figures:
+    """POST (or GET, when `body` gives None) `total` requests over CONNECTIONS at once."""
+    latencies: list[float] = []
+    queue = iter(range(total))
+
+    async def worker(session: ClientSession) -> None:
+        for n in queue:
+            data = body(n)
+            began = time.perf_counter()
+            request = session.get(url) if data is None else session.post(url, data=data)
+            async with request as response:
+                await response.read()
+                assert response.status in (200, 202), response.status
+            latencies.append((time.perf_counter() - began) * 1000)
+
+    async with ClientSession(connector=TCPConnector(limit=CONNECTIONS)) as session:
+        began = time.perf_counter()
+        await asyncio.gather(*(worker(session) for _ in range(CONNECTIONS)))
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+    return Figures(total / elapsed, statistics.median(latencies), latencies[int(len(latencies) * 0.99) - 1])
+
+
+def run_server(database_url: str, ports: Queue) -> None:  # type: ignore[type-arg]
+    """The bot in its own process, so the load generator does not share its core or event loop."""
+    asyncio.run(_serve(database_url, ports))
+
+
+async def _serve(database_url: str, ports: Queue) -> None:  # type: ignore[type-arg]
+    await asyncio.to_thread(migrate.upgrade, database_url)
+    slack = FakeSlack()
+    await slack.start()
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token="xoxb-bench",
+        slack_signing_secret="bench-signing-secret",
+        slack_api_url=slack.url,
+        database_url=database_url,
+        alert_rate_limit="1000000/minute",
+    )
+    sessions = session_factory(create_engine(database_url))
+    async with sessions() as session:
+        await import_team(
+            session, team=load_team_file(ROOT / "examples" / "week6-team.yaml"), actor="bench", source="cli"
+        )
+        name = f"bench-{int(time.time())}"
+        issued = await integrations.add(
+            session, name=name, kind="alertmanager", pipeline=None, severity=None,
+            base_url="", actor="bench", source="cli", at=datetime.now(UTC),
+        )  # fmt: skip
+    ctx = AppContext(settings, sessions, lambda: datetime.now(UTC), ROOT / "runbooks")
+    web_app = create_web_app(None, ctx)
+
+    async def slack_calls(_: web.Request) -> web.Response:
+        return web.json_response(len(slack.calls))
+
+    web_app.router.add_get("/bench/slack-calls", slack_calls)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    settle_memory()
+    ports.put((runner.addresses[0][1], issued.url))
+    await asyncio.Event().wait()
+
+
+def storm_alert(n: int) -> bytes:
+    return json.dumps(
+        alertmanager(labels={"instance": f"spark-worker-{n}"}, fingerprint=f"{n:016x}")
+    ).encode()
+
+
+async def main(database_url: str | None) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
+        spawn = multiprocessing.get_context("spawn")
+        ports = spawn.Queue()
+        server = spawn.Process(target=run_server, args=(url, ports), daemon=True)
+        server.start()
+        try:
+            port, path = await asyncio.to_thread(ports.get, True, 120)
+            base = f"http://127.0.0.1:{port}"
+            alerts = await drive(base + path, ALERTS, storm_alert)
+            await asyncio.sleep(2)  # the storm's thread posts in the background: let it finish
+            async with ClientSession() as http, http.get(f"{base}/bench/slack-calls") as answer:
+                calls = await answer.json()
+            health = await drive(f"{base}/healthz", ALERTS, lambda _: None)
+        finally:
+            server.terminate()
+            server.join(10)
+    store = "PostgreSQL" if database_url else "SQLite"
+    print(f"{ALERTS} alerts over {CONNECTIONS} connections, {store}")
+    print(f"{'':26}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    for name, f in (("alertmanager intake", alerts), ("/healthz", health)):
+        print(f"{name:26}{f.rps:>10.0f}{f.p50:>9.1f}{f.p99:>9.1f}")
+    print(f"p99 of the intake: {alerts.p99:.1f} ms (target < 50 ms)")
+    print(f"Slack calls the storm caused: {calls} (target < 10)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a SQLite file)")
+    asyncio.run(main(parser.parse_args().database_url))
