@@ -16,6 +16,7 @@ from bot.slack.context import AppContext
 from bot.slack.server import create_web_app, make_runner
 from tests.slack.alert_intake import Intake, alertmanager, running_intake
 from tests.slack.alert_intake import intake as intake  # the fixture
+from tests.slack.conftest import ALICE, BOB, SlackDriver
 from tests.slack.fakeslack import FakeSlack
 
 MIB = 1024 * 1024
@@ -114,3 +115,15 @@ async def test_past_the_rate_limit_a_sender_gets_429_with_retry_after(limited: I
     assert response.status == 429 and 1 <= int(response.headers["Retry-After"]) <= 60
     assert "too many requests for prom" in (await response.json())["message"]
     assert (await limited.post(other, alertmanager()))[0] == 202  # each integration has its own
+
+
+async def test_app_home_lists_the_integrations_to_admins_only(slack: SlackDriver, ctx: AppContext) -> None:
+    async with ctx.sessions() as session:
+        await integrations.add(
+            session, name="prom", kind="alertmanager", pipeline="growth", severity=None,
+            base_url=ctx.settings.public_url, actor="test", source="test", at=ctx.clock(),
+        )  # fmt: skip
+    admin = str(await slack.app_home(ALICE))
+    assert "Alert integrations" in admin and "`prom` · alertmanager · `growth`" in admin
+    assert "/integrations/" not in admin  # the URL is not kept, so never shown
+    assert "Alert integrations" not in str(await slack.app_home(BOB))

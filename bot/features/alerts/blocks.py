@@ -3,13 +3,23 @@ mention anyone), and the count of reports on the root message."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.slack.blocks.common import context_of, escape, literal, literal_section, mrkdwn, section
+from bot.slack.blocks.common import (
+    context,
+    context_of,
+    escape,
+    header,
+    literal,
+    literal_section,
+    mrkdwn,
+    section,
+)
 from bot.slack.blocks.incidents import link_text
 from bot.slack.blocks.timefmt import slack_time
+from bot.store.integrations import Integration
 
 Blocks = list[dict[str, Any]]
 LABELS_SHOWN = 20
@@ -47,3 +57,19 @@ def firing_fact(count: int, last_at: datetime, zone: str) -> str:
     """The root message's line on how often the source reported it."""
     times = "once" if count == 1 else f"{count} times"
     return f"alert fired {times}, the last {slack_time(last_at, zone)}"
+
+
+def integrations_blocks(found: Sequence[Integration]) -> Blocks:
+    """The integrations, as App Home shows them to admins (their URLs are not kept, so not shown)."""
+    lines = [
+        f"`{i.name}` · {i.kind}"
+        + (f" · `{i.pipeline}`" if i.pipeline else "")
+        + (f" · {i.severity}" if i.severity else "")
+        for i in found[:LABELS_SHOWN]
+    ]
+    said = "\n".join(lines) or "_None yet._"
+    return [
+        header("Alert integrations"),
+        section(said),
+        context("Add, rotate or remove them with `oncall-bot integrations`; a URL is shown only when made."),
+    ]

@@ -7,6 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.features.alerts import integrations
+from bot.features.alerts.blocks import integrations_blocks
 from bot.services import people
 from bot.services.oncall import NoTeam, on_call
 from bot.services.swaps import requests_of
@@ -27,9 +29,10 @@ async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
         now = await on_call(session, at=at, view=view)
         summary = await people.summarize(session, view=view, person=me, at=at) if me else None
         _, swaps = await requests_of(session, person=me.id, at=at) if me else ([], [])
+        admin = integrations_blocks(await integrations.listed(session)) if me and me.admin else []
     zone = (me.timezone if me else None) or view.file.timezone
     waiting = [waiting_line(swap, view.people, zone) for swap in swaps]
-    return home_view(now=now, people=view.people, summary=summary, zone=zone, waiting=waiting)
+    return home_view(now=now, people=view.people, summary=summary, zone=zone, waiting=waiting, admin=admin)
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
