@@ -1,6 +1,7 @@
-"""The alerts received, and each cause with the incident it opened. Counting a repeat and claiming
-the next "still firing" update are single UPDATEs, so replicas receiving the same alert at once count
-it right and tell the thread once. Nothing here commits: the caller owns the transaction."""
+"""The alerts received, and each cause with the incident it opened. Repeats are counted from the
+alerts themselves, so a storm of them contends for no row; claiming the next "still firing" update
+is a single UPDATE, so replicas receiving the same alert at once tell the thread once. Nothing here
+commits: the caller owns the transaction."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.incidents.model import Status
@@ -20,23 +21,14 @@ from bot.store.models import AlertRow, AlertSourceRow, HeartbeatRow, IncidentRow
 class Source:
     key: str
     incident_id: int
-    count: int
-    last_at: datetime
+    since: datetime  # it opened or reopened its incident then
     last_update_at: datetime
     source_resolved_at: datetime | None
     shown: Mapping[str, Any]  # summary, description, runbook_url, labels, integration
 
 
 def _source(row: AlertSourceRow) -> Source:
-    return Source(
-        row.key,
-        row.incident_id,
-        row.count,
-        row.last_at,
-        row.last_update_at,
-        row.source_resolved_at,
-        row.shown,
-    )
+    return Source(row.key, row.incident_id, row.since, row.last_update_at, row.source_resolved_at, row.shown)
 
 
 async def add_alerts(
@@ -67,10 +59,18 @@ async def link_alerts(session: AsyncSession, *, alert_ids: Sequence[int], incide
     await session.execute(update(AlertRow).where(AlertRow.id.in_(alert_ids)).values(incident_id=incident_id))
 
 
-async def alerts_of(session: AsyncSession, incident_id: int) -> int:
-    """How many alerts were routed to an incident."""
-    rows = await session.scalars(select(AlertRow.id).where(AlertRow.incident_id == incident_id))
-    return len(rows.all())
+async def reports(session: AsyncSession, source: Source) -> tuple[int, datetime | None]:
+    """How many firing alerts the cause sent since it (re)opened its incident, and the last one's time."""
+    count, last = (
+        await session.execute(
+            select(func.count(), func.max(AlertRow.received_at)).where(
+                AlertRow.source_key == source.key,
+                AlertRow.firing.is_(True),
+                AlertRow.received_at >= source.since,
+            )
+        )
+    ).one()
+    return int(count), last
 
 
 async def source(session: AsyncSession, key: str) -> Source | None:
@@ -90,26 +90,23 @@ async def add_source(
     session: AsyncSession, *, key: str, incident_id: int, shown: dict[str, Any], at: datetime
 ) -> None:
     """A second one with the same key fails with IntegrityError at flush."""
-    session.add(
-        AlertSourceRow(key=key, incident_id=incident_id, count=1, last_at=at, last_update_at=at, shown=shown)
-    )
+    session.add(AlertSourceRow(key=key, incident_id=incident_id, since=at, last_update_at=at, shown=shown))
     await session.flush()
 
 
 async def restart(session: AsyncSession, *, key: str, incident_id: int, at: datetime) -> None:
-    """The cause opened (or reopened) `incident_id`: its count starts over."""
+    """The cause opened (or reopened) `incident_id`: its count starts over from `at`."""
     await session.execute(
         update(AlertSourceRow)
         .where(AlertSourceRow.key == key)
-        .values(incident_id=incident_id, count=1, last_at=at, last_update_at=at, source_resolved_at=None)
+        .values(incident_id=incident_id, since=at, last_update_at=at, source_resolved_at=None)
     )
 
 
-async def count_repeat(session: AsyncSession, *, key: str, at: datetime) -> None:
+async def fires_again(session: AsyncSession, *, key: str) -> None:
+    """The source said it cleared, then fired again: a later "resolved" counts anew."""
     await session.execute(
-        update(AlertSourceRow)
-        .where(AlertSourceRow.key == key)
-        .values(count=AlertSourceRow.count + 1, last_at=at, source_resolved_at=None)
+        update(AlertSourceRow).where(AlertSourceRow.key == key).values(source_resolved_at=None)
     )
 
 

@@ -348,13 +348,13 @@ class AlertRow(Base):
 
 
 class AlertSourceRow(Base):
-    """One cause from one integration and the incident it opened: repeats fold into it."""
+    """One cause from one integration and the incident it opened: repeats fold into it. They are
+    counted from the alerts received, so a storm writes no row of its own here."""
 
     __tablename__ = "alert_sources"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)  # integration + dedup identity
     incident_id: Mapped[int] = mapped_column(Integer, index=True)
-    count: Mapped[int] = mapped_column(Integer, default=1)  # reports since it (re)opened
-    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)  # it opened or reopened its incident then
     last_update_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the thread last heard of it
     source_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     shown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what the thread shows of it

@@ -21,6 +21,7 @@ from bot.incidents.model import Declaration, EventKind, Incident
 from bot.services import incidents
 from bot.services.oncall import TeamView
 from bot.store import alerts as store
+from bot.store.alerts import Source
 from bot.store.integrations import Integration
 
 SOURCE = "alert"  # as the audit log names where these changes come from
@@ -100,14 +101,14 @@ async def _fire(
     found = await store.source(session, key)
     earlier = await incidents.find(session, found.incident_id) if found else None
     if found and earlier and earlier.is_open:
-        return await _fold(session, key=key, incident=earlier, actor=declaration.declared_by, at=at)
+        return await _fold(session, found=found, incident=earlier, actor=declaration.declared_by, at=at)
     if found and earlier and reopens(earlier.resolved_at, at):
         try:
             await incidents.reopen(
                 session, incident_id=earlier.id, person=declaration.declared_by, at=at, source=SOURCE
             )
         except incidents.IncidentRefused:  # reopened by another replica a moment ago
-            return await _fold(session, key=key, incident=earlier, actor=declaration.declared_by, at=at)
+            return await _fold(session, found=found, incident=earlier, actor=declaration.declared_by, at=at)
         await store.restart(session, key=key, incident_id=earlier.id, at=at)
         await session.commit()
         return Taken(earlier.id, True)
@@ -121,33 +122,31 @@ async def _fire(
 async def _remember(
     session: AsyncSession, *, key: str, incident: Incident, created: bool, shown: dict[str, Any], at: datetime
 ) -> None:
-    """Tie the cause to its incident; one another replica declared counts as a repeat."""
+    """Tie the cause to its incident; one another replica declared is tied already (or about to be)."""
     if await store.source(session, key) is not None:
         if created:
             await store.restart(session, key=key, incident_id=incident.id, at=at)
-        else:
-            await store.count_repeat(session, key=key, at=at)
-        await session.commit()
+            await session.commit()
         return
     try:
         await store.add_source(session, key=key, incident_id=incident.id, shown=shown, at=at)
         await session.commit()
     except IntegrityError:  # another replica tied it first
         await session.rollback()
-        await store.count_repeat(session, key=key, at=at)
-        await session.commit()
 
 
-async def _fold(session: AsyncSession, *, key: str, incident: Incident, actor: str, at: datetime) -> Taken:
-    """Count a repeat; tell the thread it is still firing when the last word is old enough. The
-    caller commits, with the alert linked to the incident."""
-    await store.count_repeat(session, key=key, at=at)
-    found = await store.source(session, key)
-    told = False
-    if found and still_firing_due(found.last_update_at, at):
-        told = await store.claim_update(session, key=key, not_after=at - STILL_FIRING_EVERY, at=at)
-    if told and found:
-        said = f"reported {found.count} times since it opened"
+async def _fold(
+    session: AsyncSession, *, found: Source, incident: Incident, actor: str, at: datetime
+) -> Taken:
+    """A repeat (already stored as an alert): tell the thread it is still firing when its last word
+    is old enough. The caller commits, with the alert linked to the incident."""
+    if found.source_resolved_at is not None:
+        await store.fires_again(session, key=found.key)
+    told = still_firing_due(found.last_update_at, at) and await store.claim_update(
+        session, key=found.key, not_after=at - STILL_FIRING_EVERY, at=at
+    )
+    if told:
+        count, _ = await store.reports(session, found)
         await incidents.note(
             session,
             incident_id=incident.id,
@@ -155,7 +154,7 @@ async def _fold(session: AsyncSession, *, key: str, incident: Incident, actor: s
             actor=actor,
             source=SOURCE,
             at=at,
-            detail=said,
+            detail=f"reported {count} times since it opened",
         )
     return Taken(incident.id, told)
 

@@ -32,4 +32,7 @@ async def alert_messages(session: AsyncSession, *, view: TeamView, incident: Inc
 async def root_fact(session: AsyncSession, *, view: TeamView, incident: Incident) -> str | None:
     """How often its alert fired, for the root message; None for an incident a person declared."""
     source = await store.source_of_incident(session, incident.id)
-    return None if source is None else firing_fact(source.count, source.last_at, view.file.timezone)
+    if source is None:
+        return None
+    count, last = await store.reports(session, source)
+    return firing_fact(count, last or source.since, view.file.timezone)
