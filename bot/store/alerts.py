@@ -94,12 +94,14 @@ async def add_source(
     await session.flush()
 
 
-async def restart(session: AsyncSession, *, key: str, incident_id: int, at: datetime) -> None:
-    """The cause opened (or reopened) `incident_id`: its count starts over from `at`."""
+async def restart(
+    session: AsyncSession, *, key: str, incident_id: int, shown: dict[str, Any], at: datetime
+) -> None:
+    """The cause opened (or reopened) `incident_id`, as `shown` now: its count starts over from `at`."""
     await session.execute(
         update(AlertSourceRow)
         .where(AlertSourceRow.key == key)
-        .values(incident_id=incident_id, since=at, last_update_at=at, source_resolved_at=None)
+        .values(incident_id=incident_id, since=at, last_update_at=at, source_resolved_at=None, shown=shown)
     )
 
 

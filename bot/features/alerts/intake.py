@@ -88,7 +88,7 @@ async def take(
                 outcome = await _resolve(
                     session, key=key, actor=integration.name, resolution=resolution, at=at
                 )
-            if outcome.incident_id is not None:  # a repeat's count commits with it
+            if outcome.incident_id is not None:  # a repeat's still-firing note commits with it
                 await store.link_alerts(session, alert_ids=[alert_id], incident_id=outcome.incident_id)
             await session.commit()
         taken.append(outcome)
@@ -109,7 +109,7 @@ async def _fire(
             )
         except incidents.IncidentRefused:  # reopened by another replica a moment ago
             return await _fold(session, found=found, incident=earlier, actor=declaration.declared_by, at=at)
-        await store.restart(session, key=key, incident_id=earlier.id, at=at)
+        await store.restart(session, key=key, incident_id=earlier.id, shown=shown, at=at)
         await session.commit()
         return Taken(earlier.id, True)
     incident, created = await incidents.declare(
@@ -125,7 +125,7 @@ async def _remember(
     """Tie the cause to its incident; one another replica declared is tied already (or about to be)."""
     if await store.source(session, key) is not None:
         if created:
-            await store.restart(session, key=key, incident_id=incident.id, at=at)
+            await store.restart(session, key=key, incident_id=incident.id, shown=shown, at=at)
             await session.commit()
         return
     try:
