@@ -1,5 +1,6 @@
 """`run-job`: run a scheduled post by hand, through the same ledger as the scheduler, or one of the
-minute tick's sweeps: escalating incidents, expiring swap requests, closing calls for a volunteer."""
+minute tick's sweeps: escalating incidents, expiring swap requests, closing calls for a volunteer,
+opening incidents for late heartbeats."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cli.args import in_zone, iso_instant
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
+from bot.features.alerts import heartbeats
+from bot.jobs.heartbeats import HEARTBEAT_JOB, sweep_heartbeats
 from bot.jobs.incidents import ESCALATION_JOB, due_escalations, escalate_due, policy_of
 from bot.jobs.posts import JOBS, job_posts, send_post
 from bot.services.oncall import NoTeam, TeamView, UnknownRotation, load_view
@@ -31,7 +34,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     cmd = commands.add_parser(
         "run-job",
         help="run a scheduled post once by hand (obeys the post ledger), or a sweep of what is due now: "
-        "incidents to escalate, swap requests to expire, calls for a volunteer to close",
+        "incidents to escalate, swap requests to expire, calls for a volunteer to close, late heartbeats",
     )
     cmd.add_argument("job", choices=(*JOBS, *SWEEPS), help="the job to run")
     cmd.add_argument("--rotation", help="one rotation by name (default: all); for handoff and reminders only")
@@ -158,10 +161,30 @@ async def _volunteers(
     ] or [f"No call for a volunteer is past its deadline at {at.isoformat()}."]
 
 
+async def _heartbeats(
+    ctx: AppContext, view: TeamView, client: AsyncWebClient | None, at: datetime
+) -> list[str]:
+    """Open an incident for each pipeline late past its heartbeat's grace, as the minute sweep does."""
+    async with ctx.sessions() as session:
+        late = await heartbeats.overdue(session, view=view, now=at)
+    if client is not None:
+        opened = await sweep_heartbeats(ctx, client, now=at)
+        return [f"opened incident #{n}" for n in opened] or [
+            f"No heartbeat incident to open at {at.isoformat()}."
+        ]
+    zone = view.file.timezone
+    return [
+        f"{each.pipeline.key}: due by {heartbeats.when(each.deadline, zone)}, last reported "
+        f"{heartbeats.when(each.last[1], zone)}: would open an incident unless one is open"
+        for each in late
+    ] or [f"No heartbeat is late at {at.isoformat()}."]
+
+
 Sweep = Callable[[AppContext, TeamView, AsyncWebClient | None, datetime], Awaitable[list[str]]]
 # Each sweep: why it takes no --rotation, and what it does (without a client: what it would do).
 SWEEPS: dict[str, tuple[str, Sweep]] = {
     ESCALATION_JOB: ("incidents escalate by pipeline, not by rotation", _incidents),
     SWAP_EXPIRY_JOB: ("swap requests expire for the whole team", _swaps),
     VOLUNTEER_JOB: ("calls for a volunteer close for the whole team", _volunteers),
+    HEARTBEAT_JOB: ("heartbeats are checked for the whole team", _heartbeats),
 }

@@ -12,6 +12,8 @@ from bot.services.oncall import NoTeam
 from bot.slack.context import AppContext
 from bot.slack.incident_thread import deliver, incidents_channel
 
+HEARTBEAT_JOB = "heartbeats"  # its name for run-job, beside the scheduled posts
+
 
 async def sweep_heartbeats(ctx: AppContext, client: AsyncWebClient, *, now: datetime) -> list[int]:
     """Open what lateness calls for at `now`; the ids of the incidents opened."""

@@ -1,15 +1,24 @@
-"""`oncall-bot integrations`: URLs shown once, only their fingerprints kept, refusals that say why."""
+"""`oncall-bot integrations`: URLs shown once, only their fingerprints kept, refusals that say why;
+and `run-job heartbeats`, the minute tick's heartbeat sweep by hand."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import imported, run
-from tests.cli.test_cli import store as store  # the store fixture: a fresh SQLite file per test
+from bot.store import alerts
+from bot.store.db import create_engine, session_factory
+from bot.teamfile.dump import dump_team_file
+from bot.teamfile.loader import load_team_file
+from bot.teamfile.schema import Heartbeat
+from tests.cli.test_cli import WEEK6, imported, in_thread, run
+from tests.cli.test_cli import slack_env as slack_env  # fixtures: the fake Slack the CLI talks to,
+from tests.cli.test_cli import store as store  # and a fresh SQLite file per test
+from tests.slack.fakeslack import FakeSlack
 
 
 def test_add_prints_a_secret_url_and_the_store_keeps_only_its_hash(
@@ -66,3 +75,33 @@ def test_a_name_is_taken_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "integrations", "add", "prom", "--kind", "alertmanager")[0] == 0
     code, _, err = run(capsys, "integrations", "add", "prom", "--kind", "generic")
     assert code == 2 and "exists already" in err
+
+
+async def test_run_job_heartbeats_opens_an_incident_for_a_late_pipeline(
+    capsys: pytest.CaptureFixture[str], slack_env: FakeSlack, store: Path, tmp_path: Path
+) -> None:
+    team = load_team_file(WEEK6)
+    hourly = Heartbeat.model_validate({"every": "hourly", "by": "00:00", "grace": "0m"})
+    pipelines = [
+        p.model_copy(update={"heartbeat": hourly}) if p.key == "growth" else p for p in team.pipelines
+    ]
+    (tmp_path / "team.yaml").write_text(dump_team_file(team.model_copy(update={"pipelines": pipelines})))
+    assert (await in_thread(capsys, "import", str(tmp_path / "team.yaml")))[0] == 0
+    assert (
+        await in_thread(capsys, "integrations", "add", "beat", "--kind", "heartbeat", "--pipeline", "growth")
+    )[0] == 0
+    engine = create_engine(f"sqlite+aiosqlite:///{store}")
+    async with session_factory(engine)() as session:
+        await alerts.add_ping(
+            session, pipeline="growth", integration="beat", at=datetime.now(UTC) - timedelta(hours=3)
+        )
+        await session.commit()
+    await engine.dispose()
+    code, out, _ = await in_thread(capsys, "run-job", "heartbeats", "--dry-run")
+    assert code == 0 and out.startswith("growth: due by ") and "would open an incident" in out
+    assert slack_env.calls == []
+    code, out, _ = await in_thread(capsys, "run-job", "heartbeats")
+    assert code == 0 and out == "opened incident #1\n"
+    assert "growth has not reported since" in str(slack_env.of("chat.postMessage")[0].args["blocks"])
+    code, out, _ = await in_thread(capsys, "run-job", "heartbeats")
+    assert code == 0 and out.startswith("No heartbeat incident to open at")

@@ -3,6 +3,7 @@ opens an incident, and its next report resolves it, saying so in the thread."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -91,23 +92,44 @@ async def fail(
     )
 
 
+@dataclass(frozen=True)
+class Late:
+    pipeline: Pipeline
+    last: tuple[str, datetime]  # the integration it last reported through, and when
+    deadline: datetime  # the one it missed
+
+
+async def overdue(session: AsyncSession, *, view: TeamView, now: datetime) -> list[Late]:
+    """The pipelines late past their heartbeat's grace at `now`; nothing changes."""
+    pings = await store.last_pings(session)
+    found = []
+    for pipeline in view.file.pipelines:
+        rule, last = rule_of(pipeline), pings.get(pipeline.key)
+        if rule is None or last is None:
+            continue
+        deadline = missed(rule, view.file.timezone, view.calendar, last[1], now)
+        if deadline is not None:
+            found.append(Late(pipeline, last, deadline))
+    return found
+
+
 async def sweep(
     sessions: async_sessionmaker[AsyncSession], *, view: TeamView, channel: str, now: datetime
 ) -> list[Taken]:
     """Open an incident for each pipeline late past its grace, once per missed deadline, unless one
     for its lateness is open already."""
     async with sessions() as session:
-        pings = await store.last_pings(session)
+        late = await overdue(session, view=view, now=now)
     taken: list[Taken] = []
-    for pipeline in view.file.pipelines:
-        rule, last = rule_of(pipeline), pings.get(pipeline.key)
-        if rule is None or last is None:
-            continue
-        deadline = missed(rule, view.file.timezone, view.calendar, last[1], now)
-        if deadline is None:
-            continue
+    for each in late:
         taken += await _late(
-            sessions, view=view, pipeline=pipeline, last=last, deadline=deadline, channel=channel, now=now
+            sessions,
+            view=view,
+            pipeline=each.pipeline,
+            last=each.last,
+            deadline=each.deadline,
+            channel=channel,
+            now=now,
         )
     return taken
 
