@@ -24,14 +24,14 @@ from pathlib import Path
 from aiohttp import ClientSession, TCPConnector, web
 
 from benchmarks.slash import Figures
+from bot.context import AppContext
 from bot.features.alerts import integrations
-from bot.services.teamfile import import_team
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
+from bot.serve import create_web_app, settle_memory
 from bot.settings import Settings
-from bot.slack.context import AppContext
-from bot.slack.server import create_web_app, settle_memory
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
-from bot.teamfile.loader import load_team_file
 from tests.slack.alert_intake import alertmanager
 from tests.slack.fakeslack import FakeSlack
 

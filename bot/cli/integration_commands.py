@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
 from bot.cli.table import format_table
+from bot.core.incidents.model import SEVERITIES
 from bot.features.alerts import integrations
 from bot.features.alerts.integrations import KINDS, IntegrationRefused, Issued
-from bot.incidents.model import SEVERITIES
 from bot.settings import Settings
 
 ACTOR, SOURCE = "cli", "cli"

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from bot.incidents.model import LINK_LIMIT, SUMMARY_LIMIT
+from bot.core.incidents.model import LINK_LIMIT, SUMMARY_LIMIT
 
 STILL_FIRING_EVERY = timedelta(minutes=10)  # the thread hears "still firing" at most this often
 REOPEN_WITHIN = timedelta(hours=24)  # a cause firing again this soon reopens its incident

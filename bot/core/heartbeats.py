@@ -16,8 +16,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.schedule.model import HolidayCalendar
-from bot.schedule.rotation import wall_to_instant
+from bot.core.schedule.model import HolidayCalendar
+from bot.core.schedule.rotation import wall_to_instant
 
 Every = Literal["hourly", "daily", "weekly"]
 PERIOD: dict[str, timedelta] = {

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.context import AppContext
+from bot.delivery.incidents import deliver, incidents_channel
 from bot.features.alerts import heartbeats
-from bot.services.oncall import NoTeam
-from bot.slack.context import AppContext
-from bot.slack.incident_thread import deliver, incidents_channel
+from bot.features.oncall.views import NoTeam
 
 HEARTBEAT_JOB = "heartbeats"  # its name for run-job, beside the scheduled posts
 

@@ -21,13 +21,13 @@ from limits.strategies import FixedWindowRateLimiter
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import make_url
 
+from bot.context import AppContext
 from bot.core.alerts import BadAlert, Signal, parse_alertmanager, parse_generic
+from bot.delivery.incidents import deliver, incidents_channel
+from bot.delivery.slack_api import make_client
 from bot.features.alerts import heartbeats, intake, integrations
-from bot.services.oncall import NoTeam
+from bot.features.oncall.views import NoTeam
 from bot.settings import MissingSetting
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.slack.incident_thread import deliver, incidents_channel
 from bot.store.integrations import Integration
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.incidents.model import Status
+from bot.core.incidents.model import Status
 from bot.store.models import AlertRow, AlertSourceRow, HeartbeatRow, IncidentRow
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.team import Heartbeat
+from bot.features.teamfile.dump import dump_team_file
+from bot.features.teamfile.loader import load_team_file
 from bot.store import alerts
 from bot.store.db import create_engine, session_factory
-from bot.teamfile.dump import dump_team_file
-from bot.teamfile.loader import load_team_file
-from bot.teamfile.schema import Heartbeat
 from tests.cli.test_cli import WEEK6, imported, in_thread, run
 from tests.cli.test_cli import slack_env as slack_env  # fixtures: the fake Slack the CLI talks to,
 from tests.cli.test_cli import store as store  # and a fresh SQLite file per test

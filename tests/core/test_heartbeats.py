@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.heartbeats import PERIOD, HeartbeatRule, latest_deadline, missed, next_deadline
-from bot.schedule.holiday_calendar import CountryCalendar
+from bot.core.schedule.holiday_calendar import CountryCalendar
 
 US = CountryCalendar("US")
 NY = "America/New_York"

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.context import AppContext
 from bot.features.alerts import integrations
-from bot.slack.context import AppContext
+from bot.serve import create_web_app
 from bot.slack.intake_routes import DELIVERIES, Deliveries
-from bot.slack.server import create_web_app
 from tests.slack.fakeslack import FakeSlack
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.incidents.model import Status
+from bot.core.incidents.model import Status
 from tests.slack.alert_intake import Intake
 from tests.slack.alert_intake import intake as intake  # the fixture
 from tests.slack.incident_calls import roots, thread_shown

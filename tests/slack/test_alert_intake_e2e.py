@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.incidents.model import Status
+from bot.core.incidents.model import Status
+from bot.delivery.slack_api import make_client
+from bot.features.incidents import service as incidents
 from bot.jobs.incidents import escalate_due
-from bot.services import incidents
-from bot.slack.client import make_client
 from tests.incidents.fixtures import lines
 from tests.slack.alert_intake import GRAFANA, Intake, alertmanager
 from tests.slack.alert_intake import intake as intake  # the fixture

@@ -11,9 +11,9 @@ from dataclasses import replace
 import pytest
 from aiohttp import ClientSession, web
 
+from bot.context import AppContext
 from bot.features.alerts import integrations
-from bot.slack.context import AppContext
-from bot.slack.server import create_web_app, make_runner
+from bot.serve import create_web_app, make_runner
 from tests.slack.alert_intake import Intake, alertmanager, running_intake
 from tests.slack.alert_intake import intake as intake  # the fixture
 from tests.slack.conftest import ALICE, BOB, SlackDriver

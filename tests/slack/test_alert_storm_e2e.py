@@ -12,10 +12,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from bot.services import incidents
-from bot.services.teamfile import import_team
+from bot.context import AppContext
+from bot.features.incidents import service as incidents
+from bot.features.teamfile.service import import_team
 from bot.settings import Settings
-from bot.slack.context import AppContext
 from bot.store.db import create_engine, session_factory
 from bot.store.models import AlertRow
 from tests.conftest import _postgres_database

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from aiohttp import ClientError, ClientSession
 
-from bot.incidents.model import Status
+from bot.core.incidents.model import Status
 from tests.slack.alert_intake import Intake
 from tests.slack.alert_intake import intake as intake  # the fixture
 from tests.slack.conftest import BOB, CAROL

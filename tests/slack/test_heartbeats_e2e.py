@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from bot.incidents.model import Status
+from bot.context import AppContext
+from bot.core.incidents.model import Status
+from bot.core.team import Heartbeat
+from bot.delivery.slack_api import make_client
+from bot.features.oncall.views import load_view
+from bot.features.teamfile.service import import_team
 from bot.jobs.heartbeats import sweep_heartbeats
-from bot.services.oncall import load_view
-from bot.services.teamfile import import_team
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.teamfile.schema import Heartbeat
 from tests.incidents.fixtures import WEEK6
 from tests.slack.alert_intake import Intake
 from tests.slack.alert_intake import intake as intake  # the fixture

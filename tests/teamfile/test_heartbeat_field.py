@@ -6,9 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.teamfile.dump import dump_team_file
-from bot.teamfile.loader import load_team_file
-from bot.teamfile.schema import Heartbeat, TeamFile
+from bot.core.team import Heartbeat, TeamFile
+from bot.features.teamfile.dump import dump_team_file
+from bot.features.teamfile.loader import load_team_file
 
 WEEK6 = load_team_file(Path(__file__).resolve().parents[2] / "examples" / "week6-team.yaml")
 

@@ -7,18 +7,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.slack.blocks.common import (
-    context,
-    context_of,
-    escape,
-    header,
-    literal,
-    literal_section,
-    mrkdwn,
-    section,
-)
-from bot.slack.blocks.incidents import link_text
-from bot.slack.blocks.timefmt import slack_time
+from bot.messages.common import context, context_of, escape, header, literal, literal_section, mrkdwn, section
+from bot.messages.incidents import link_text
+from bot.messages.timefmt import slack_time
 from bot.store.integrations import Integration
 
 Blocks = list[dict[str, Any]]

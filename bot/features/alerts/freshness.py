@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.heartbeats import HeartbeatRule, next_deadline
-from bot.schedule.model import HolidayCalendar
+from bot.core.schedule.model import HolidayCalendar
+from bot.core.team import WEEKDAYS, Pipeline
 from bot.store import alerts as store
-from bot.teamfile.schema import WEEKDAYS, Pipeline
 
 
 @dataclass(frozen=True)

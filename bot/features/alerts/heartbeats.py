@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.alerts import Signal
 from bot.core.heartbeats import missed
+from bot.core.team import Pipeline
 from bot.features.alerts import intake
 from bot.features.alerts.freshness import rule_of
 from bot.features.alerts.intake import Taken
-from bot.services.oncall import TeamView
+from bot.features.oncall.views import TeamView
 from bot.store import alerts as store
 from bot.store import integrations as integrations_store
 from bot.store.integrations import Integration
-from bot.teamfile.schema import Pipeline
 
 LATE, FAILED = "heartbeat-late", "heartbeat-failed"
 

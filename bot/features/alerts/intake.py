@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.alerts import DEFAULT_SEVERITY, STILL_FIRING_EVERY, Signal, reopens, route, still_firing_due
-from bot.incidents.model import Declaration, EventKind, Incident
-from bot.services import incidents
-from bot.services.oncall import TeamView
+from bot.core.incidents.model import Declaration, EventKind, Incident
+from bot.features.incidents import service as incidents
+from bot.features.oncall.views import TeamView
 from bot.store import alerts as store
 from bot.store.alerts import Source
 from bot.store.integrations import Integration

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.incidents.model import SEVERITIES
-from bot.services.calendar import fingerprint
-from bot.services.oncall import NoTeam, load_view
+from bot.core.incidents.model import SEVERITIES
+from bot.features.calendar.feeds import fingerprint
+from bot.features.oncall.views import NoTeam, load_view
 from bot.store import audit
 from bot.store import integrations as store
 from bot.store.integrations import Integration

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.incidents.model import Incident
 from bot.features.alerts.blocks import alert_blocks, firing_fact
-from bot.incidents.model import Incident
-from bot.services.oncall import TeamView, on_call
-from bot.slack.blocks.oncall import who
+from bot.features.oncall.views import TeamView, on_call
+from bot.messages.oncall import who
 from bot.store import alerts as store
 
 Blocks = list[dict[str, Any]]
