@@ -1,5 +1,5 @@
-"""The HTTP side: Slack's events endpoint (HTTP mode), the health check, the metrics and the calendar
-feeds."""
+"""The HTTP side: Slack's events endpoint (HTTP mode), the health check, the metrics, the calendar
+feeds and the alert intake."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from bot.features.oncall.runbooks import load_all
 from bot.jobs.scheduler import Rituals
 from bot.settings import MissingSetting, Settings
 from bot.slack.app import BotIdentity, create_app
+from bot.slack.intake_routes import add_intake_routes, redacted_path
 from bot.store.db import create_engine, session_factory
 
 log = logging.getLogger(__name__)
@@ -73,16 +74,18 @@ def create_web_app(app: AsyncApp | None, ctx: AppContext, *, calendar: Feed | No
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics_route)
     web_app.router.add_get(r"/calendar/{secret:[A-Za-z0-9_-]{16,128}}.ics", calendar_route)
+    add_intake_routes(web_app, ctx)
     if app is not None:
         web_app.router.add_post("/slack/events", _events(app))
     return web_app
 
 
 class RedactingAccessLogger(AbstractAccessLogger):
-    """One line a request, with calendar paths blanked: a feed's URL is its only password."""
+    """One line a request, with calendar and intake paths blanked: their URL is their only password."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         path = "/calendar/<secret>.ics" if request.path.startswith("/calendar/") else request.path
+        path = redacted_path(path) if path.startswith("/integrations/") else path
         self.logger.info("%s %s %s %.0f ms", request.method, path, response.status, time * 1000)
 
 

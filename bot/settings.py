@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
+from limits import parse as parse_limit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -58,6 +59,9 @@ class Settings(BaseSettings):
     escalation_minutes_sev1: int = Field(default=5, ge=1, le=1440)
     escalation_minutes_sev2: int = Field(default=15, ge=1, le=1440)
     escalation_minutes_sev3: int = Field(default=60, ge=1, le=1440)
+    # Requests one integration may send per process before it is answered 429 with Retry-After,
+    # e.g. 600/minute or 20/second.
+    alert_rate_limit: str = "600/minute"
 
     @field_validator("database_url")
     @classmethod
@@ -70,6 +74,15 @@ class Settings(BaseSettings):
         ):
             if value.startswith(plain):
                 return driver + value[len(plain) :]
+        return value
+
+    @field_validator("alert_rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            parse_limit(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate: write a count per unit, like 600/minute") from None
         return value
 
     @field_validator("incidents_channel", mode="before")

@@ -1,5 +1,6 @@
 """`run-job`: run a scheduled post by hand, through the same ledger as the scheduler, or one of the
-minute tick's sweeps: escalating incidents, expiring swap requests, closing calls for a volunteer."""
+minute tick's sweeps: escalating incidents, expiring swap requests, closing calls for a volunteer,
+opening incidents for late heartbeats."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def add_commands(commands: Commands) -> None:
     cmd = commands.add_parser(
         "run-job",
         help="run a scheduled post once by hand (obeys the post ledger), or a sweep of what is due now: "
-        "incidents to escalate, swap requests to expire, calls for a volunteer to close",
+        "incidents to escalate, swap requests to expire, calls for a volunteer to close, late heartbeats",
     )
     cmd.add_argument("job", choices=(*POST_JOBS, *SWEEP_JOBS), help="the job to run")
     cmd.add_argument("--rotation", help="one rotation by name (default: all); for handoff and reminders only")

@@ -13,7 +13,7 @@ from bot.cli.args import in_zone
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
 from bot.context import AppContext
-from bot.delivery.job_names import ESCALATION_JOB, SWAP_EXPIRY_JOB, VOLUNTEER_JOB
+from bot.delivery.job_names import ESCALATION_JOB, HEARTBEAT_JOB, SWAP_EXPIRY_JOB, VOLUNTEER_JOB
 from bot.delivery.outbox import ledger_says
 from bot.delivery.post import Post
 from bot.delivery.scheduled import job_posts, send_post
@@ -21,8 +21,10 @@ from bot.delivery.slack_api import make_client
 from bot.delivery.swaps import expire_swap_requests
 from bot.delivery.volunteers import close_expired_volunteer_calls
 from bot.features.absences.volunteers import Closing, due_calls
+from bot.features.alerts import heartbeats
 from bot.features.oncall.views import NoTeam, TeamView, UnknownRotation, load_view
 from bot.features.swaps.requests import when_in
+from bot.jobs.heartbeats import sweep_heartbeats
 from bot.jobs.incidents import due_escalations, escalate_due, policy_of
 from bot.settings import Settings
 from bot.shell.terminal import render_blocks
@@ -168,10 +170,30 @@ async def _volunteers(
     ] or [f"No call for a volunteer is past its deadline at {at.isoformat()}."]
 
 
+async def _heartbeats(
+    ctx: AppContext, view: TeamView, client: AsyncWebClient | None, at: datetime
+) -> list[str]:
+    """Open an incident for each pipeline late past its heartbeat's grace, as the minute sweep does."""
+    async with ctx.sessions() as session:
+        late = await heartbeats.overdue(session, view=view, now=at)
+    if client is not None:
+        opened = await sweep_heartbeats(ctx, client, now=at)
+        return [f"opened incident #{n}" for n in opened] or [
+            f"No heartbeat incident to open at {at.isoformat()}."
+        ]
+    zone = view.file.timezone
+    return [
+        f"{each.pipeline.key}: due by {heartbeats.when(each.deadline, zone)}, last reported "
+        f"{heartbeats.when(each.last[1], zone)}: would open an incident unless one is open"
+        for each in late
+    ] or [f"No heartbeat is late at {at.isoformat()}."]
+
+
 Sweep = Callable[[AppContext, TeamView, AsyncWebClient | None, datetime], Awaitable[list[str]]]
 # Each sweep: why it takes no --rotation, and what it does (without a client: what it would do).
 SWEEPS: dict[str, tuple[str, Sweep]] = {
     ESCALATION_JOB: ("incidents escalate by pipeline, not by rotation", _incidents),
     SWAP_EXPIRY_JOB: ("swap requests expire for the whole team", _swaps),
     VOLUNTEER_JOB: ("calls for a volunteer close for the whole team", _volunteers),
+    HEARTBEAT_JOB: ("heartbeats are checked for the whole team", _heartbeats),
 }

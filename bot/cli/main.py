@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot import logs
-from bot.cli import doctor, init_command, job_commands, schedule_commands, slack_commands, store_commands
+from bot.cli import (
+    doctor,
+    init_command,
+    integration_commands,
+    job_commands,
+    schedule_commands,
+    slack_commands,
+    store_commands,
+)
 from bot.cli.errors import CommandFailed, UsageError
 from bot.settings import MissingSetting, Settings
 
@@ -23,6 +31,7 @@ examples:
   oncall-bot holidays --year 2027
   oncall-bot shell --as alice
   oncall-bot doctor
+  oncall-bot integrations add prom --kind alertmanager
 """
 
 
@@ -34,7 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (init_command, store_commands, schedule_commands, slack_commands, job_commands, doctor):
+    for module in (
+        init_command,
+        store_commands,
+        schedule_commands,
+        slack_commands,
+        job_commands,
+        doctor,
+        integration_commands,
+    ):
         module.add_commands(commands)
     return parser
 

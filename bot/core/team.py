@@ -12,7 +12,16 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    Tag,
+    field_validator,
+)
 
 from bot.core.runbooks.parse import is_runbook_name
 
@@ -162,6 +171,35 @@ Escalation = Annotated[
 ]
 
 
+def _duration_text(value: object) -> object:
+    if isinstance(value, dt.timedelta):
+        return value
+    match = re.fullmatch(r"(\d{1,4})\s*(m|min|h)", value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f"{value!r} is not a duration: write minutes or hours, like 30m or 2h")
+    return dt.timedelta(minutes=int(match[1]) * (60 if match[2] == "h" else 1))
+
+
+def _minutes(value: dt.timedelta) -> str:
+    return f"{int(value.total_seconds() // 60)}m"
+
+
+Duration = Annotated[dt.timedelta, BeforeValidator(_duration_text), PlainSerializer(_minutes)]
+ClockText = Annotated[Clock, PlainSerializer(lambda t: t.strftime("%H:%M"), when_used="json")]
+
+
+class Heartbeat(Strict):
+    """When the pipeline's job must have reported (POST to its heartbeat URL): `every` day, hour or
+    week `by` a wall time in the team's zone (for hourly, its minutes past each hour), only on
+    business days of the holiday calendar with `business_days`, late once `grace` has passed too."""
+
+    every: Literal["hourly", "daily", "weekly"] = "daily"
+    by: ClockText = dt.time(6, 0)
+    weekday: Weekday = "monday"  # weekly only
+    business_days: bool = False
+    grace: Duration = dt.timedelta(minutes=30)
+
+
 class Pipeline(Strict):
     key: PipelineKey
     name: Annotated[str, Field(min_length=1, max_length=100)]
@@ -172,6 +210,7 @@ class Pipeline(Strict):
     runbook: str | None = None
     aliases: list[Annotated[str, Field(min_length=1, max_length=100)]] = []
     escalation: list[Escalation] = []
+    heartbeat: Heartbeat | None = None
 
     @field_validator("runbook")
     @classmethod

@@ -20,6 +20,7 @@ from bot.context import AppContext
 from bot.core.incidents.audience import mentioned
 from bot.core.incidents.escalation import TargetKind
 from bot.core.incidents.model import Event, EventKind, Incident
+from bot.delivery.alert_thread import alert_messages, root_fact
 from bot.delivery.outbox import send_once
 from bot.delivery.slack_api import CALL_ERRORS, refusal_hint
 from bot.features.incidents import service as incidents
@@ -91,22 +92,32 @@ async def _card(ctx: AppContext, view: TeamView, incident: Incident, now: dateti
 async def _thread_messages(
     ctx: AppContext, view: TeamView, incident: Incident, now: datetime
 ) -> list[Blocks]:
-    """Who is reached, the owners and the runbook: none of it once the pipeline left the team file."""
+    """What the alert said (when one opened it), who is reached, the owners and the runbook: only the
+    alert once the pipeline left the team file (or for an alert no pipeline claims)."""
+    async with ctx.sessions() as session:
+        alert = await alert_messages(session, view=view, incident=incident)
     card = await _card(ctx, view, incident, now)
     if card is None:
-        return []
+        return alert
     reach = reach_blocks(incidents.reaches(card), view.people)
     if card.runbook is None:
-        return [reach, pipeline_blocks(card, view.people, with_runbook=False, notify=False)]
+        return [*alert, reach, pipeline_blocks(card, view.people, with_runbook=False, notify=False)]
     cards = [*owners_blocks(card, view.people, notify=False), *key_sections_blocks(card.runbook)]
-    return [reach, cards[:50], *full_runbook_messages(card.runbook)]
+    return [*alert, reach, cards[:50], *full_runbook_messages(card.runbook)]
+
+
+async def _root(ctx: AppContext, view: TeamView, incident: Incident) -> Blocks:
+    async with ctx.sessions() as session:
+        firing = await root_fact(session, view=view, incident=incident)
+    pipeline = incidents.pipeline_name(view, incident)
+    return root_blocks(incident, pipeline, view.people, view.file.timezone, firing)
 
 
 async def _declaration(
     ctx: AppContext, client: AsyncWebClient, view: TeamView, incident: Incident, now: datetime
 ) -> str | None:
     pipeline = incidents.pipeline_name(view, incident)
-    root = root_blocks(incident, pipeline, view.people, view.file.timezone)
+    root = await _root(ctx, view, incident)
     if why := await _send(ctx, client, incident, "root", root, title(incident, pipeline), now):
         return why
     async with ctx.sessions() as session:
@@ -129,8 +140,7 @@ async def _update_root(ctx: AppContext, client: AsyncWebClient, view: TeamView, 
             incident = await store.get(session, incident_id)
         if incident is None or incident.ts is None:
             return False
-        pipeline = incidents.pipeline_name(view, incident)
-        blocks = root_blocks(incident, pipeline, view.people, view.file.timezone)
+        blocks = await _root(ctx, view, incident)
         if blocks == shown:
             break
         try:

@@ -5,4 +5,5 @@ POST_JOBS = ("handoff", "reminders", "month-end")  # the scheduled posts
 ESCALATION_JOB = "incidents"
 SWAP_EXPIRY_JOB = "swaps"
 VOLUNTEER_JOB = "volunteers"
-SWEEP_JOBS = (ESCALATION_JOB, SWAP_EXPIRY_JOB, VOLUNTEER_JOB)  # the minute tick's sweeps
+HEARTBEAT_JOB = "heartbeats"
+SWEEP_JOBS = (ESCALATION_JOB, SWAP_EXPIRY_JOB, VOLUNTEER_JOB, HEARTBEAT_JOB)  # the minute tick's sweeps

@@ -1,0 +1,1 @@
+"""Capabilities, one package each: their services (use cases), each owning its transaction."""

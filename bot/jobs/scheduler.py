@@ -1,8 +1,8 @@
 """The rituals on a clock: one APScheduler job per rotation's handoff, derived from the store, and
-a minute tick for incident escalation, reminders, month-end checklists, user groups that follow who
-is on call, telling people a new team file moved their shifts, finding in Slack by email the people
-the file gives no Slack id, closing swap requests and volunteer calls, and anything a trigger did
-not catch.
+a minute tick for incident escalation, late heartbeats, reminders, month-end checklists, user
+groups that follow who is on call, telling people a new team file moved their shifts, finding in
+Slack by email the people the file gives no Slack id, closing swap requests and volunteer calls, and
+anything a trigger did not catch.
 
 Jobs live in memory only (nothing pickled, nothing a user wrote becomes code) and are rebuilt when
 the rotations change. Each run asks which posts fell due within the grace window and sends them
@@ -40,6 +40,7 @@ from bot.delivery.user_groups import follow_once
 from bot.delivery.volunteers import close_expired_volunteer_calls
 from bot.features.handoff.user_groups import current_groups
 from bot.features.oncall.views import NoTeam, TeamView
+from bot.jobs.heartbeats import sweep_heartbeats
 from bot.jobs.incidents import escalate_due
 from bot.store import ledger
 
@@ -106,6 +107,7 @@ class Rituals:
         close swap requests and volunteer calls past their time."""
         for part, work in (
             ("incident escalation", self.escalate),
+            ("heartbeats", lambda: sweep_heartbeats(self.ctx, self.client, now=self.ctx.clock())),
             ("email lookups", self.look_up_emails),
             ("job sync", self.sync),
             ("scheduled posts", self.run_due),

@@ -21,8 +21,10 @@ def home_view(
     summary: PersonSummary | None,
     zone: str,
     waiting: Sequence[str] = (),
+    admin: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The Home tab of one user; `waiting` lines are things that need them (requests to answer)."""
+    """The Home tab of one user; `waiting` lines are things that need them (requests to answer);
+    `admin`: what only admins see (the alert integrations)."""
     blocks: Blocks = []
     if summary is None:
         blocks += [
@@ -36,5 +38,6 @@ def home_view(
     blocks += [divider(), *now_blocks(now, people)]
     blocks += [divider(), header("Waiting for you")]
     blocks += [section(line) for line in waiting[:20]] or [section("_Nothing is waiting for you._")]
+    blocks += [divider(), *admin] if admin else []
     blocks.append(context("Type `/oncall help` in any channel for everything the bot does."))
     return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}

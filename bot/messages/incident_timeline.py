@@ -79,6 +79,10 @@ def event_text(
         return f":arrows_counterclockwise: Reopened{by}; every escalation level was already called."
     if event.kind is EventKind.DECLARED:
         return f":rotating_light: Declared{by}."
+    if event.kind is EventKind.STILL_FIRING:
+        return f":repeat: Still firing: {escape(event.detail)}."
+    if event.kind is EventKind.SOURCE_RESOLVED:
+        return f":large_green_circle: The source reports resolved; {escape(event.detail)}."
     level = ladder[event.level - 1] if event.level and event.level <= len(ladder) else None
     whom = _called(level, people, unreachable) if level else "_nobody on file_"
     why = f" automatically: {escape(event.detail)}" if not event.actor and event.detail else by

@@ -116,16 +116,20 @@ def title(incident: Incident, pipeline: str) -> str:
     return f"Incident #{incident.id}: {pipeline} ({incident.severity})"
 
 
-def root_blocks(incident: Incident, pipeline: str, people: People, zone: str) -> Blocks:
+def root_blocks(
+    incident: Incident, pipeline: str, people: People, zone: str, firing: str | None = None
+) -> Blocks:
     """The incident's root message: what broke (`pipeline` is its name), how bad, its state, and the
-    buttons that change it. What people wrote (the summary, the resolution) shows exactly as written."""
+    buttons that change it. What people wrote (the summary, the resolution) shows exactly as written.
+    `firing`: how often the alert behind it fired, when one opened it."""
     blocks = [header(title(incident, pipeline))]
     blocks.append(literal_section(incident.summary))
     if incident.link:
         blocks.append(section(f":link: {link_text(incident.link)}"))
     if incident.resolution and not incident.is_open:
         blocks.append(literal_section(f"Resolution: {incident.resolution}"))
-    return [*blocks, context(" · ".join(_facts(incident, people, zone))), actions(*_buttons(incident))]
+    facts = [*_facts(incident, people, zone), *([firing] if firing else [])]
+    return [*blocks, context(" · ".join(facts)), actions(*_buttons(incident))]
 
 
 def direct_blocks(incident: Incident, pipeline: str, said: str, channel: str, hint: str) -> Blocks:

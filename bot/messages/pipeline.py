@@ -9,10 +9,12 @@ from typing import Any
 
 from bot.core.runbooks.parse import Runbook
 from bot.core.team import Person, Pipeline
+from bot.features.alerts.freshness import Freshness
 from bot.features.oncall.pipelines import PipelineCard
 from bot.messages.common import Blocks, actions, button, context, escape, header, section, split_text, usage
 from bot.messages.ids import ActionId
 from bot.messages.oncall import reach_text, who
+from bot.messages.timefmt import slack_time
 
 People = Mapping[str, Person]
 MESSAGE_BLOCK_LIMIT = 50
@@ -57,6 +59,8 @@ def owners_blocks(card: PipelineCard, people: People, *, notify: bool = True) ->
     if p.escalation:
         contacts = ", ".join(_contact(c, people, notify=notify) for c in p.escalation)
         blocks.append(context(f"Escalation beyond the owners: {contacts}"))
+    if card.heartbeat is not None:
+        blocks.append(context(heartbeat_text(card.heartbeat)))
     return blocks
 
 
@@ -77,6 +81,13 @@ def runbook_section_blocks(runbook: Runbook) -> Blocks:
         blocks.append(section(f"*{escape(part.title)}*\n{texts[0]}" if texts else f"*{escape(part.title)}*"))
         blocks.extend(section(t) for t in texts[1:])
     return blocks
+
+
+def heartbeat_text(beat: Freshness) -> str:
+    last = slack_time(beat.last_report, beat.zone) if beat.last_report else "never yet"
+    due = slack_time(beat.next_deadline, beat.zone) if beat.next_deadline else "none ahead"
+    grace = int(beat.grace.total_seconds() // 60)
+    return f":heartbeat: Last reported {last} · next due by {due} (then {grace} min of grace)"
 
 
 def pipeline_blocks(card: PipelineCard, people: People, *, with_runbook: bool, notify: bool = True) -> Blocks:

@@ -88,6 +88,7 @@ class PipelineRow(Base):
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     escalation: Mapped[list[Any]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    heartbeat: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # when its job must report
 
 
 class RotationRow(Base):
@@ -323,3 +324,56 @@ class EmailLookupRow(Base):
     email: Mapped[str] = mapped_column(String(254), primary_key=True)
     slack_id: Mapped[str | None] = mapped_column(String(32))  # None: no Slack user has this email
     looked_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Alert intake and heartbeats (issue 12)
+
+
+class IntegrationRow(Base):
+    """A door for alerts: reached by a secret URL, of which only the SHA-256 is kept."""
+
+    __tablename__ = "integrations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # alertmanager, generic, heartbeat
+    pipeline: Mapped[str | None] = mapped_column(String(64))  # where alerts naming none go
+    severity: Mapped[str | None] = mapped_column(String(4))  # overrides the alerts' own
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AlertRow(Base):
+    """Every alert received, stored before it is answered; `incident_id` once it is routed."""
+
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    integration: Mapped[str] = mapped_column(String(64), index=True)
+    source_key: Mapped[str] = mapped_column(String(200), index=True)  # the cause: see AlertSourceRow
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    firing: Mapped[bool] = mapped_column(Boolean)
+    summary: Mapped[str] = mapped_column(String(500))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # labels, description, links
+    incident_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class AlertSourceRow(Base):
+    """One cause from one integration and the incident it opened: repeats fold into it. They are
+    counted from the alerts received, so a storm writes no row of its own here."""
+
+    __tablename__ = "alert_sources"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # integration + dedup identity
+    incident_id: Mapped[int] = mapped_column(Integer, index=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)  # it opened or reopened its incident then
+    last_update_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the thread last heard of it
+    source_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what the thread shows of it
+
+
+class HeartbeatRow(Base):
+    """When a pipeline's job last reported in."""
+
+    __tablename__ = "heartbeats"
+    pipeline: Mapped[str] = mapped_column(String(64), primary_key=True)
+    integration: Mapped[str] = mapped_column(String(64))  # the one it last reported through
+    last_ping_at: Mapped[datetime] = mapped_column(UTCDateTime)

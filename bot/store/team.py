@@ -74,6 +74,7 @@ def _pipeline(row: PipelineRow) -> Pipeline:
             "runbook": row.runbook,
             "aliases": row.aliases,
             "escalation": row.escalation,
+            "heartbeat": row.heartbeat,
         }
     )
 

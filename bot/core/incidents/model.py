@@ -24,6 +24,8 @@ class EventKind(StrEnum):
     ESCALATED = "escalated"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    STILL_FIRING = "still_firing"  # its alert keeps firing: told at most every few minutes
+    SOURCE_RESOLVED = "source_resolved"  # its alert's source says it cleared
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -60,6 +60,20 @@ async def _record(
     )
 
 
+async def note(
+    session: AsyncSession,
+    *,
+    incident_id: int,
+    kind: EventKind,
+    actor: str | None,
+    source: str,
+    at: datetime,
+    detail: str = "",
+) -> None:
+    """Add a timeline entry that changes no state (an alert still firing); the caller commits."""
+    await _record(session, incident_id, kind, actor=actor, source=source, at=at, detail=detail)
+
+
 async def declare(
     session: AsyncSession,
     *,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.runbooks.lookup import Named, find
 from bot.core.runbooks.parse import Runbook, RunbookError
 from bot.core.team import Pipeline
+from bot.features.alerts.freshness import Freshness, freshness
 from bot.features.oncall.people import Availability, availability
 from bot.features.oncall.runbooks import load_runbook
 from bot.features.oncall.views import OnCall, TeamView, on_call
@@ -24,6 +25,7 @@ class PipelineCard:
     reach: dict[str, Availability]  # owners and on-call people -> whether they can be reached now
     runbook: Runbook | None
     runbook_problem: str | None = None
+    heartbeat: Freshness | None = None  # its last report and next deadline, when it has a heartbeat
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,10 @@ async def pipeline_card(
             runbook = load_runbook(runbooks_dir, pipeline.runbook)
         except RunbookError as error:
             problem = str(error)
-    return PipelineCard(pipeline, now, reach, runbook, problem)
+    beat = await freshness(
+        session, pipeline=pipeline, zone=view.file.timezone, calendar=view.calendar, now=at
+    )
+    return PipelineCard(pipeline, now, reach, runbook, problem, beat)
 
 
 async def lookup(

@@ -182,6 +182,7 @@ def _pipeline_row(pipeline: Pipeline, position: int) -> PipelineRow:
         runbook=pipeline.runbook,
         aliases=data["aliases"],
         escalation=data["escalation"],
+        heartbeat=data["heartbeat"],
         position=position,
     )
 

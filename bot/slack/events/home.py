@@ -8,9 +8,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.context import AppContext
+from bot.features.alerts import integrations
 from bot.features.oncall import people
 from bot.features.oncall.views import NoTeam, on_call
 from bot.features.swaps.requests import requests_of
+from bot.messages.alerts import integrations_blocks
 from bot.messages.home import home_view
 from bot.messages.swaps import waiting_line
 
@@ -27,9 +29,10 @@ async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
         now = await on_call(session, at=at, view=view)
         summary = await people.summarize(session, view=view, person=me, at=at) if me else None
         _, swaps = await requests_of(session, person=me.id, at=at) if me else ([], [])
+        admin = integrations_blocks(await integrations.listed(session)) if me and me.admin else []
     zone = view.zone_of(me)
     waiting = [waiting_line(swap, view.people, zone) for swap in swaps]
-    return home_view(now=now, people=view.people, summary=summary, zone=zone, waiting=waiting)
+    return home_view(now=now, people=view.people, summary=summary, zone=zone, waiting=waiting, admin=admin)
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:

@@ -1,0 +1,1 @@
+"""Alert intake: integrations with secret URLs, alerts and heartbeats that open incidents."""

@@ -1,0 +1,171 @@
+"""The alerts received, and each cause with the incident it opened. Repeats are counted from the
+alerts themselves, so a storm of them contends for no row; claiming the next "still firing" update
+is a single UPDATE, so replicas receiving the same alert at once tell the thread once. Nothing here
+commits: the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.incidents.model import Status
+from bot.store.models import AlertRow, AlertSourceRow, HeartbeatRow, IncidentRow
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    incident_id: int
+    since: datetime  # it opened or reopened its incident then
+    last_update_at: datetime
+    source_resolved_at: datetime | None
+    shown: Mapping[str, Any]  # summary, description, runbook_url, labels, integration
+
+
+def _source(row: AlertSourceRow) -> Source:
+    return Source(row.key, row.incident_id, row.since, row.last_update_at, row.source_resolved_at, row.shown)
+
+
+async def add_alerts(
+    session: AsyncSession,
+    *,
+    integration: str,
+    received: Sequence[tuple[str, bool, str, dict[str, Any]]],
+    at: datetime,
+) -> list[int]:
+    """Store what was received: per alert its source key, whether it fires, its summary and detail."""
+    rows = [
+        AlertRow(
+            integration=integration,
+            source_key=key,
+            received_at=at,
+            firing=firing,
+            summary=summary[:500],
+            detail=detail,
+        )
+        for key, firing, summary, detail in received
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return [r.id for r in rows]
+
+
+async def link_alerts(session: AsyncSession, *, alert_ids: Sequence[int], incident_id: int) -> None:
+    await session.execute(update(AlertRow).where(AlertRow.id.in_(alert_ids)).values(incident_id=incident_id))
+
+
+async def reports(session: AsyncSession, source: Source) -> tuple[int, datetime | None]:
+    """How many firing alerts the cause sent since it (re)opened its incident, and the last one's time."""
+    count, last = (
+        await session.execute(
+            select(func.count(), func.max(AlertRow.received_at)).where(
+                AlertRow.source_key == source.key,
+                AlertRow.firing.is_(True),
+                AlertRow.received_at >= source.since,
+            )
+        )
+    ).one()
+    return int(count), last
+
+
+async def source(session: AsyncSession, key: str) -> Source | None:
+    row = await session.get(AlertSourceRow, key, populate_existing=True)
+    return None if row is None else _source(row)
+
+
+async def source_of_incident(session: AsyncSession, incident_id: int) -> Source | None:
+    """The cause behind an incident, when an alert or a heartbeat opened it."""
+    row = await session.scalar(
+        select(AlertSourceRow).where(AlertSourceRow.incident_id == incident_id).limit(1)
+    )
+    return None if row is None else _source(row)
+
+
+async def add_source(
+    session: AsyncSession, *, key: str, incident_id: int, shown: dict[str, Any], at: datetime
+) -> None:
+    """A second one with the same key fails with IntegrityError at flush."""
+    session.add(AlertSourceRow(key=key, incident_id=incident_id, since=at, last_update_at=at, shown=shown))
+    await session.flush()
+
+
+async def restart(
+    session: AsyncSession, *, key: str, incident_id: int, shown: dict[str, Any], at: datetime
+) -> None:
+    """The cause opened (or reopened) `incident_id`, as `shown` now: its count starts over from `at`."""
+    await session.execute(
+        update(AlertSourceRow)
+        .where(AlertSourceRow.key == key)
+        .values(incident_id=incident_id, since=at, last_update_at=at, source_resolved_at=None, shown=shown)
+    )
+
+
+async def fires_again(session: AsyncSession, *, key: str) -> None:
+    """The source said it cleared, then fired again: a later "resolved" counts anew."""
+    await session.execute(
+        update(AlertSourceRow).where(AlertSourceRow.key == key).values(source_resolved_at=None)
+    )
+
+
+async def claim_update(session: AsyncSession, *, key: str, not_after: datetime, at: datetime) -> bool:
+    """Take the right to tell the thread, if it last heard of the cause at `not_after` or before."""
+    result = await session.execute(
+        update(AlertSourceRow)
+        .where(AlertSourceRow.key == key, AlertSourceRow.last_update_at <= not_after)
+        .values(last_update_at=at)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def claim_resolved(session: AsyncSession, *, key: str, at: datetime) -> bool:
+    """Mark the cause resolved by its source; False when a report said so already."""
+    result = await session.execute(
+        update(AlertSourceRow)
+        .where(AlertSourceRow.key == key, AlertSourceRow.source_resolved_at.is_(None))
+        .values(source_resolved_at=at)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def open_sources(session: AsyncSession, *, prefix: str) -> list[Source]:
+    """The causes whose key starts with `prefix` and whose incident is open."""
+    rows = await session.scalars(
+        select(AlertSourceRow)
+        .join(IncidentRow, IncidentRow.id == AlertSourceRow.incident_id)
+        .where(
+            AlertSourceRow.key.startswith(prefix, autoescape=True), IncidentRow.status == Status.OPEN.value
+        )
+    )
+    return [_source(r) for r in rows]
+
+
+async def move_ping(session: AsyncSession, *, pipeline: str, integration: str, at: datetime) -> bool:
+    """Remember a later report; False when none was stored yet (an older one changes nothing)."""
+    await session.execute(
+        update(HeartbeatRow)
+        .where(HeartbeatRow.pipeline == pipeline, HeartbeatRow.last_ping_at < at)
+        .values(integration=integration, last_ping_at=at)
+    )
+    return await session.get(HeartbeatRow, pipeline) is not None
+
+
+async def add_ping(session: AsyncSession, *, pipeline: str, integration: str, at: datetime) -> None:
+    """The first report; a second first one fails with IntegrityError at flush."""
+    session.add(HeartbeatRow(pipeline=pipeline, integration=integration, last_ping_at=at))
+    await session.flush()
+
+
+async def last_pings(session: AsyncSession) -> dict[str, tuple[str, datetime]]:
+    """Per pipeline: the integration it last reported through, and when."""
+    rows = await session.scalars(select(HeartbeatRow))
+    return {r.pipeline: (r.integration, r.last_ping_at) for r in rows}
+
+
+async def last_ping(session: AsyncSession, pipeline: str) -> datetime | None:
+    row = await session.get(HeartbeatRow, pipeline)
+    return None if row is None else row.last_ping_at
