@@ -82,10 +82,13 @@ def make_runner(web_app: web.Application) -> web.AppRunner:
 
 def _events(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def events(request: web.Request) -> web.Response:
+        # Bolt's signature check fails with a traceback on a timestamp that is not a number.
+        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+            return web.Response(status=401, text="The request is not signed by Slack.\n")
         try:
             bolt_request = await to_bolt_request(request)
             response = await app.async_dispatch(bolt_request)
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+        except (ValueError, LookupError, TypeError, AttributeError) as error:
             # A body that cannot be read runs no listener; it is the sender's mistake, not ours.
             log.warning("unreadable Slack request: %s", error)
             return web.Response(status=400, text="The request body could not be read.\n")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import logging
 import time
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import pytest
 from aiohttp import ClientSession, web
@@ -14,7 +18,7 @@ from bot.slack.context import AppContext
 from bot.slack.server import create_web_app, make_runner, report_runbooks
 from bot.store.db import create_engine, session_factory
 from tests.slack.conftest import SlackDriver
-from tests.slack.signing import command_body, signed_headers
+from tests.slack.signing import SECRET, command_body, signed_headers
 
 
 async def test_signed_command_is_answered(slack: SlackDriver) -> None:
@@ -48,6 +52,33 @@ async def test_malformed_bodies_never_get_a_500(slack: SlackDriver, body: str) -
     response = await slack.post(body)
     assert response.status in (200, 400, 404)
     assert "Traceback" not in await response.text()
+
+
+def stamped(body: str, stamp: str) -> dict[str, str]:
+    """Headers signed with the right secret over a timestamp of any shape."""
+    digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {**signed_headers(body), "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+async def test_a_timestamp_that_is_no_number_gets_401_without_a_traceback(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = command_body("/oncall", "now", user_id="U0ALICE01", response_url=slack.fake.response_url())
+    for stamp in ("abc", "1.5e9", "-1", ""):
+        response = await slack.post(body, stamped(body, stamp))
+        assert response.status == 401, stamp
+    assert slack.fake.calls == []
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_a_signed_click_without_actions_gets_400_without_a_traceback(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    payload = {"type": "block_actions", "user": {"id": "U0ALICE01"}, "team": {"id": "T0TEST"}, "actions": []}
+    response = await slack.post(urlencode({"payload": json.dumps(payload)}))
+    assert response.status == 400
+    assert "could not be read" in await response.text()
+    assert not [r for r in caplog.records if r.exc_info]
 
 
 async def test_healthz(slack: SlackDriver) -> None:
