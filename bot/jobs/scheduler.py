@@ -1,8 +1,8 @@
 """The rituals on a clock: one APScheduler job per rotation's handoff, derived from the store, and
-a minute tick for incident escalation, reminders, month-end checklists, user groups that follow who
-is on call, telling people a new team file moved their shifts, finding in Slack by email the people
-the file gives no Slack id, closing swap requests and volunteer calls, and anything a trigger did
-not catch.
+a tick at the start of every wall-clock minute for incident escalation, reminders, month-end
+checklists, user groups that follow who is on call, telling people a new team file moved their
+shifts, finding in Slack by email the people the file gives no Slack id, closing swap requests and
+volunteer calls, and anything a trigger did not catch. Every sweep also runs once at start-up.
 
 Jobs live in memory only (nothing pickled, nothing a user wrote becomes code) and are rebuilt when
 the rotations change. Each run asks which posts fell due within the grace window and sends them
@@ -23,7 +23,6 @@ from typing import TypeVar
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.jobs.incidents import escalate_due
@@ -44,7 +43,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-RESYNC = timedelta(minutes=1)
 LOOKBACK = timedelta(days=8)  # how far back start-up looks for posts missed while the bot was down
 
 
@@ -74,30 +72,23 @@ class Rituals:
         self.email_lookups = EmailLookups(ctx.sessions, ctx.views, client)
 
     async def start(self) -> None:
-        """Catch up on what fell due while the bot was down, then run on the clock."""
-        # People found by email first, so that the first posts already mention them.
-        for part, work in (
-            ("email lookups", self.look_up_emails),
-            ("incident escalation", self.escalate),
-            ("scheduled posts", partial(self.run_due, report_missed=True)),
-            ("user groups", self.follow_groups),
-            ("roster changes", self.tell_roster_changes),
-            ("job sync", self.sync),
-        ):
-            await isolated(part, work, None)
-        self.scheduler.add_job(self.tick, IntervalTrigger(seconds=RESYNC.total_seconds()), id="tick")
+        """Run every sweep once for what fell due while the bot was down (logging the posts missed
+        for good), then at the start of every minute: on the wall clock, so that a restart does not
+        put any sweep off."""
+        await self.tick(starting=True)
+        self.scheduler.add_job(self.tick, CronTrigger(second=0, timezone="UTC"), id="tick", coalesce=True)
         self.scheduler.start()
 
-    async def tick(self) -> None:
-        """Escalate incidents whose time has come, find in Slack whoever the team file names by email
-        only, keep the jobs in step with the store, send anything due that a trigger did not catch,
-        point user groups at who is on call, tell people a new team file moved their shifts, and
-        close swap requests and volunteer calls past their time."""
+    async def tick(self, *, starting: bool = False) -> None:
+        """Find in Slack whoever the team file names by email only (first, so that the posts mention
+        them), escalate incidents whose time has come, keep the jobs in step with the store, send
+        anything due that a trigger did not catch, point user groups at who is on call, tell people a
+        new team file moved their shifts, and close swap requests and volunteer calls past their time."""
         for part, work in (
-            ("incident escalation", self.escalate),
             ("email lookups", self.look_up_emails),
+            ("incident escalation", self.escalate),
             ("job sync", self.sync),
-            ("scheduled posts", self.run_due),
+            ("scheduled posts", partial(self.run_due, report_missed=starting)),
             ("user groups", self.follow_groups),
             ("roster changes", self.tell_roster_changes),
             ("swap expiry", lambda: expire_swap_requests(self.ctx, self.client, self.ctx.clock())),
@@ -109,7 +100,8 @@ class Rituals:
             await isolated(part, work, None)
 
     def shutdown(self) -> None:
-        self.scheduler.shutdown(wait=False)
+        if self.scheduler.running:  # not yet, while the start-up catch-up runs
+            self.scheduler.shutdown(wait=False)
 
     async def escalate(self) -> list[int]:
         return await escalate_due(self.ctx, self.client, now=self.ctx.clock())

@@ -230,6 +230,21 @@ async def test_start_escalates_at_once_what_fell_due_while_down(
     assert "sev1 not acknowledged within 5 minutes" in escalation
 
 
+async def test_the_sweeps_run_on_the_wall_clock_minute_whenever_the_bot_started(
+    rituals_for: RitualsFor, fake_slack: FakeSlack
+) -> None:
+    rituals = rituals_for(Clock(datetime(2026, 12, 8, 12, tzinfo=NY)))
+    before = datetime.now(UTC)
+    await rituals.start()
+    try:
+        upcoming = rituals.scheduler.get_job("tick").next_run_time
+        # A restart a second before the minute still sweeps on it, not a minute after the restart.
+        assert (upcoming.second, upcoming.microsecond) == (0, 0)
+        assert before < upcoming <= datetime.now(UTC) + timedelta(minutes=1)
+    finally:
+        rituals.shutdown()
+
+
 async def test_a_refused_post_is_logged_once_and_tried_again_every_quarter_hour(
     rituals_for: RitualsFor, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
