@@ -154,7 +154,7 @@ async def start_service(
     *,
     clock: Callable[[], datetime] = utc_now,
 ) -> Service:
-    """Check the settings and Slack, build the app and start the rituals; nothing listens yet."""
+    """Check the settings and Slack, build the app and the rituals; nothing listens or runs yet."""
     settings.require("slack_bot_token")
     if not settings.socket_mode:
         settings.require("slack_signing_secret")
@@ -167,7 +167,6 @@ async def start_service(
         make_client(settings, token=settings.require("slack_bot_token")),
         grace=timedelta(hours=settings.post_grace_hours),
     )
-    await rituals.start()
     return Service(ctx, app, create_web_app(None if settings.socket_mode else app, ctx), rituals)
 
 
@@ -198,6 +197,8 @@ async def _serve(service: Service) -> None:
     settle_memory()
     socket = await open_socket_mode(service)
     log.info("serving on port %s (%s)", settings.port, "Socket Mode" if socket else "HTTP")
+    # Listening first: a catch-up slowed by a failing Slack must not leave commands and /healthz unanswered.
+    catch_up = asyncio.create_task(service.rituals.start())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -205,6 +206,7 @@ async def _serve(service: Service) -> None:
     try:
         await stop.wait()
     finally:
+        catch_up.cancel()
         service.rituals.shutdown()
         if socket is not None:
             await socket.close_async()

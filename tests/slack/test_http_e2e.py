@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
 import logging
+import socket
 import time
 from dataclasses import replace
 from urllib.parse import urlencode
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession, ClientTimeout, web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.teamfile import import_team
+from bot.settings import Settings
 from bot.slack.context import AppContext
-from bot.slack.server import create_web_app, make_runner, report_runbooks
+from bot.slack.server import create_web_app, make_runner, report_runbooks, serve
 from bot.store.db import create_engine, session_factory
-from tests.slack.conftest import SlackDriver
+from bot.teamfile.loader import load_team_file
+from tests.slack.conftest import ROOT, SlackDriver
+from tests.slack.fakeslack import FakeSlack
 from tests.slack.signing import SECRET, command_body, signed_headers
 
 
@@ -137,3 +145,38 @@ def test_broken_runbooks_are_reported_at_start_up(ctx: AppContext, caplog: pytes
     with caplog.at_level(logging.ERROR, logger="bot.slack.server"):
         report_runbooks(ctx)
     assert any("broken.md" in r.getMessage() and "front matter" in r.getMessage() for r in caplog.records)
+
+
+WEEK5 = ROOT / "examples" / "week5-team.yaml"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_serve_listens_while_its_catch_up_waits_on_slack(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], fake_slack: FakeSlack
+) -> None:
+    async with sessions() as session:  # everyone by email only: the catch-up first asks Slack for them
+        await import_team(session, team=load_team_file(WEEK5), actor="test", source="import")
+    fake_slack.answer_late("users.lookupByEmail", posted=False)
+    port = free_port()
+    serving = asyncio.create_task(serve(settings.model_copy(update={"port": port})))
+    try:
+        await asyncio.wait_for(fake_slack.holding.wait(), timeout=30)
+        async with ClientSession(timeout=ClientTimeout(total=5)) as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                assert health.status == 200
+            body = command_body(
+                "/oncall", "help", user_id="U0ALICE01", response_url=fake_slack.response_url()
+            )
+            url = f"http://127.0.0.1:{port}/slack/events"
+            async with http.post(url, data=body, headers=signed_headers(body)) as answer:
+                assert answer.status == 200 and "/oncall schedule" in await answer.text()
+        assert fake_slack.of("chat.postMessage") == []  # the catch-up is still waiting
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
