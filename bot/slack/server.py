@@ -27,8 +27,10 @@ from bot.slack.app import BotIdentity, create_app
 from bot.slack.client import make_client
 from bot.slack.context import AppContext
 from bot.store.db import create_engine, session_factory
+from bot.store.health import HEALTH
 
 log = logging.getLogger(__name__)
+HEALTH_SECONDS = 0.8  # a health check answers within a second, whether the database does or not
 MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is not from Slack
 Feed = Callable[[str], Awaitable[str | None]]
 
@@ -45,12 +47,15 @@ def create_web_app(app: AsyncApp | None, ctx: AppContext, *, calendar: Feed | No
     """Routes: /healthz and /calendar always; /slack/events when Slack reaches us over HTTP."""
     feed = calendar or calendar_feed(ctx)
 
+    async def probe() -> None:
+        async with ctx.sessions() as session:
+            await session.execute(text("SELECT 1"))
+
     async def healthz(_: web.Request) -> web.Response:
         try:
-            async with ctx.sessions() as session:
-                await session.execute(text("SELECT 1"))
+            await asyncio.wait_for(probe(), HEALTH_SECONDS)
         except Exception as error:  # any database failure means the same: not healthy
-            log.warning("health check failed: %s", error)
+            HEALTH.failed(error)
             return web.json_response({"status": "unavailable", "reason": "database unreachable"}, status=503)
         return web.json_response({"status": "ok"})
 

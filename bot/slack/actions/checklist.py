@@ -8,7 +8,7 @@ import os
 import socket
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.jobs.posts import tell_all_done
@@ -17,6 +17,7 @@ from bot.services.oncall import TeamView
 from bot.slack.blocks.checklist import checklist_blocks
 from bot.slack.client import CALL_ERRORS
 from bot.slack.context import AppContext
+from bot.slack.failures import after_ack
 from bot.slack.ids import ActionId
 from bot.store import checklists
 from bot.teamfile.schema import Pipeline
@@ -101,6 +102,8 @@ async def _show(
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.action(ActionId.TICK_CHECKLIST.value)
-    async def checklist_tick(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def checklist_tick(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
         await ack()
-        await tick(ctx, body, client)
+        await after_ack("a checklist box", respond, tick(ctx, body, client))

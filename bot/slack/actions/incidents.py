@@ -19,6 +19,7 @@ from bot.slack.blocks.common import escape
 from bot.slack.blocks.incident_modals import resolve_modal
 from bot.slack.blocks.incidents import IncidentButton
 from bot.slack.context import AppContext
+from bot.slack.failures import after_ack
 from bot.slack.ids import ActionId, matching
 from bot.slack.incident_thread import deliver
 
@@ -113,7 +114,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
             ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
         ) -> None:
             await ack()
-            await change(ctx, body, client, respond, action)
+            await after_ack(action.value, respond, change(ctx, body, client, respond, action))
 
     for action in VERBS:
         listen(action)

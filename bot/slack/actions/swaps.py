@@ -17,6 +17,7 @@ from bot.slack import swap_messages
 from bot.slack.blocks.common import escape
 from bot.slack.blocks.swaps import SwapButton
 from bot.slack.context import AppContext
+from bot.slack.failures import after_ack
 from bot.slack.ids import ActionId, matching
 from bot.store.swaps import SwapRequest
 
@@ -88,11 +89,15 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await answer(ctx, body, client, respond, approve=True)
+        await after_ack(
+            ActionId.APPROVE_SWAP.value, respond, answer(ctx, body, client, respond, approve=True)
+        )
 
     @app.action(matching(ActionId.DECLINE_SWAP))
     async def decline_button(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await answer(ctx, body, client, respond, approve=False)
+        await after_ack(
+            ActionId.DECLINE_SWAP.value, respond, answer(ctx, body, client, respond, approve=False)
+        )

@@ -14,6 +14,7 @@ from bot.services.volunteer_calls import VolunteerOffer
 from bot.slack import volunteer_messages
 from bot.slack.blocks.common import escape
 from bot.slack.context import AppContext
+from bot.slack.failures import after_ack
 from bot.slack.ids import ActionId, matching
 
 
@@ -53,4 +54,4 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await take(ctx, body, client, respond)
+        await after_ack(ActionId.VOLUNTEER.value, respond, take(ctx, body, client, respond))

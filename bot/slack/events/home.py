@@ -13,6 +13,7 @@ from bot.services.swaps import requests_of
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.swaps import waiting_line
 from bot.slack.context import AppContext
+from bot.slack.failures import after_ack
 
 
 async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
@@ -32,11 +33,15 @@ async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
     return home_view(now=now, people=view.people, summary=summary, zone=zone, waiting=waiting)
 
 
+async def publish_home(ctx: AppContext, client: AsyncWebClient, user: str) -> None:
+    view = await build_home(ctx, user)
+    if view is not None:
+        await client.views_publish(user_id=user, view=view)
+
+
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.event("app_home_opened")
     async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        view = await build_home(ctx, event["user"])
-        if view is not None:
-            await client.views_publish(user_id=event["user"], view=view)
+        await after_ack("app_home_opened", None, publish_home(ctx, client, event["user"]))
