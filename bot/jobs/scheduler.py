@@ -38,6 +38,7 @@ from bot.slack.context import AppContext
 from bot.slack.swap_messages import expire_swap_requests
 from bot.slack.volunteer_messages import close_expired_volunteer_calls
 from bot.store import ledger
+from bot.store.health import HEALTH, unreachable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,8 +58,12 @@ async def isolated(part: str, work: Callable[[], Awaitable[T]], fallback: T) -> 
     """Run one part of the rituals; a failure is logged and leaves the other parts to run."""
     try:
         return await work()
-    except Exception:
-        log.exception("%s failed; the other rituals go on", part)
+    except Exception as error:
+        if unreachable(error):  # said once for all the parts, until the database answers again
+            HEALTH.failed(error)
+            log.debug("%s skipped: the database is not answering", part, exc_info=error)
+        else:
+            log.exception("%s failed; the other rituals go on", part)
         return fallback
 
 

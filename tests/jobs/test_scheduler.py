@@ -17,6 +17,7 @@ from bot.schedule.model import Rotation
 from bot.services import incidents
 from bot.services.teamfile import import_team
 from bot.store.db import create_engine, session_factory
+from bot.store.health import HEALTH
 from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
 from bot.teamfile.schema import Person, TeamFile
@@ -398,3 +399,19 @@ async def test_an_id_found_by_email_is_no_new_team_file(
     await rituals.email_lookups.look_up_missing(now=clock.now)
     assert await rituals.tell_roster_changes() == []
     assert fake_slack.of("chat.postMessage") == []
+
+
+async def test_a_tick_without_its_database_says_so_once_without_tracebacks(
+    rituals_for: RitualsFor, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(HEALTH, "answering", True)
+    engine = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    rituals = rituals_for(Clock(datetime(2026, 12, 8, 12, tzinfo=NY)), session_factory(engine))
+    with caplog.at_level(logging.INFO):
+        await rituals.tick()
+        await rituals.tick()
+    await engine.dispose()
+    assert [r.getMessage().split(":")[0] for r in caplog.records if r.levelno >= logging.WARNING] == [
+        "the database is not answering"
+    ]
+    assert not [r for r in caplog.records if r.exc_info and r.levelno >= logging.WARNING]
