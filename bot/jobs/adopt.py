@@ -8,6 +8,7 @@ history, the DM's, or the thread's replies); when there is one it is recorded as
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import partial
@@ -25,6 +26,7 @@ EVENT_TYPE = "oncall_post"
 CLOCK_SKEW = timedelta(minutes=2)  # between this host's clock and Slack's message timestamps
 TRANSIENT = ("ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout")
 PAGE = 200
+ID = re.compile(r"[CGDUW][A-Z0-9]{2,}")  # a conversation's or a person's id, not a channel's name
 MAX_PAGES = 25  # 5,000 messages in a channel since the claim: more than any channel gets in a lease
 # Logged (with the key, the channel and Slack's reason) when Slack cannot be asked; counted by the
 # operator's metric oncall_outbox_unverified_resends_total.
@@ -51,12 +53,34 @@ def carries(message: Mapping[str, Any], key: str) -> bool:
     return metadata.get("event_type") == EVENT_TYPE and payload.get("ledger_key") == key
 
 
+class UnknownChannel(LookupError):
+    """No conversation the bot can see has the name a post was sent to."""
+
+
 async def conversation(client: AsyncWebClient, channel: str) -> str:
-    """The conversation id to read: a post to a person's id went to the bot's DM with them."""
+    """The conversation id to read: a post to a person's id went to the bot's DM with them; one to
+    a channel's name (as the team file may give it) went to the channel of that name."""
+    if ID.fullmatch(channel) is None:
+        return await channel_named(client, channel.removeprefix("#"))
     if not channel.startswith(("U", "W")):
         return channel
     answer = await client.conversations_open(users=channel)
     return str((answer.get("channel") or {}).get("id") or channel)
+
+
+async def channel_named(client: AsyncWebClient, name: str) -> str:
+    cursor = None
+    for _ in range(MAX_PAGES):
+        answer = await client.conversations_list(
+            types="public_channel,private_channel", exclude_archived=True, limit=1000, cursor=cursor
+        )
+        found = next((c for c in answer.get("channels") or [] if c.get("name") == name), None)
+        if found is not None:
+            return str(found["id"])
+        cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    raise UnknownChannel(f"no channel named #{name} that the bot can see")
 
 
 async def find_copy(
@@ -103,6 +127,9 @@ async def adopt_abandoned(
         if passing(error):
             return _not_now(key, reason)
         log.warning(UNVERIFIED, key, channel, reason)
+        return None
+    except UnknownChannel as error:
+        log.warning(UNVERIFIED, key, channel, error)
         return None
     except CONNECTION_ERRORS as error:
         return _not_now(key, str(error) or type(error).__name__)

@@ -110,3 +110,24 @@ async def test_slack_failing_for_now_leaves_the_claim_for_the_next_try(
     async with session_maker() as session:
         assert await ledger.abandoned_since(session, KEY, LATER) == CLAIMED
     assert await send(session_maker, fake_slack) == "already sent"
+
+
+async def test_a_post_to_a_channel_by_name_is_looked_for_in_that_channel(
+    session_maker: Sessions, fake_slack: FakeSlack
+) -> None:
+    key = "handoff:data-oncall:2026-12-07"
+    await died_after_slack_took_it(session_maker, fake_slack, key=key, channel="#data-oncall")
+    assert await send(session_maker, fake_slack, key=key, channel="#data-oncall") == "already sent"
+    assert len(fake_slack.posted(key)) == 1
+    assert fake_slack.of("conversations.list") and fake_slack.of("conversations.history")[0].args["channel"]
+
+
+async def test_a_channel_the_bot_cannot_see_is_posted_to_again_and_logged(
+    session_maker: Sessions, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = "handoff:data-oncall:2026-12-07"
+    async with session_maker() as session:
+        assert await ledger.claim(session, key=key, job="handoff", owner="dead", now=CLAIMED)
+    with caplog.at_level(logging.WARNING):
+        assert await send(session_maker, fake_slack, key=key, channel="#elsewhere") == "sent"
+    assert "no channel named #elsewhere that the bot can see" in caplog.text

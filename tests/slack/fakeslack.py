@@ -146,6 +146,9 @@ class FakeSlack:
             return {"channel": args.get("channel", "C0TEST"), "ts": self.next_ts()}
         if method == "conversations.open":
             return {"channel": {"id": "D0" + str(args.get("users", "X"))[:8]}}
+        if method == "conversations.list":  # a channel posted to by name has that name as its id
+            named = [{"id": c, "name": c.removeprefix("#")} for c in self.messages if c.startswith("#")]
+            return self.page(args, named) | {"channels": named}
         if method == "conversations.history":
             return self.page(
                 args, [m for m in self.read(args) if m.get("thread_ts") in (None, m["ts"])][::-1]

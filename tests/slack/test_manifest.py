@@ -43,6 +43,8 @@ def test_events_interactivity_and_socket_mode() -> None:
         "groups:history",
         "im:history",
         "im:write",
+        "channels:read",
+        "groups:read",
     ]
 
 
