@@ -23,9 +23,9 @@ from aiohttp import ClientSession, TCPConnector, web
 
 from benchmarks.history import seed_store
 from benchmarks.slash import run_server
-from bot.slack.blocks.incidents import IncidentButton
-from bot.slack.blocks.swaps import SwapButton
-from bot.slack.ids import ActionId
+from bot.messages.ids import ActionId
+from bot.messages.incidents import IncidentButton
+from bot.messages.swaps import SwapButton
 from tests.slack.signing import action_body, command_body, signed_headers
 
 USER = "U0ALICE01"

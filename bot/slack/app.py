@@ -11,8 +11,8 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.context import AppContext
 from bot.slack import actions, commands, events, shortcuts, views
-from bot.slack.context import AppContext
 from bot.slack.failures import apology, apology_payload
 
 log = logging.getLogger(__name__)

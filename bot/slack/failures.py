@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.slack.blocks.common import section
+from bot.messages.common import section
 from bot.store.health import HEALTH, unreachable
 
 log = logging.getLogger(__name__)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.jobs.adopt import post_metadata
-from bot.jobs.handoff import send_once
+from bot.delivery.adopt import post_metadata
+from bot.delivery.outbox import send_once
+from bot.delivery.slack_api import make_client
 from bot.settings import Settings
-from bot.slack.client import make_client
 from bot.store import ledger
 from tests.slack.fakeslack import FakeSlack
 

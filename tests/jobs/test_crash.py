@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.jobs.posts import job_posts, send_post
-from bot.services.oncall import load_view
+from bot.delivery.scheduled import job_posts, send_post
+from bot.delivery.slack_api import make_client
+from bot.features.oncall.views import load_view
 from bot.settings import Settings
-from bot.slack.client import make_client
 from bot.store import ledger
 from tests.slack.fakeslack import FakeSlack
 

@@ -13,17 +13,17 @@ from aiohttp import ClientTimeout
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
 
-from bot.services.teamfile import import_team
+from bot.context import AppContext
+from bot.delivery.slack_api import make_client
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
+from bot.messages.ids import ActionId
+from bot.messages.swaps import SwapButton
+from bot.serve import create_web_app
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
-from bot.slack.blocks.swaps import SwapButton
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
 from bot.slack.failures import DATABASE_DOWN
-from bot.slack.ids import ActionId
-from bot.slack.server import create_web_app
 from bot.store.db import create_engine, session_factory
-from bot.teamfile.loader import load_team_file
 from tests.conftest import _postgres_database
 from tests.slack.conftest import ALICE, PLAIN_DAY, ROOT, SlackDriver, wait_for
 from tests.slack.fakeslack import FakeSlack

@@ -18,12 +18,12 @@ from aiohttp import ClientSession, ClientTimeout, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.teamfile import import_team
+from bot.context import AppContext
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
+from bot.serve import create_web_app, make_runner, report_runbooks, serve
 from bot.settings import Settings
-from bot.slack.context import AppContext
-from bot.slack.server import create_web_app, make_runner, report_runbooks, serve
 from bot.store.db import create_engine, session_factory
-from bot.teamfile.loader import load_team_file
 from tests.slack.conftest import ROOT, SlackDriver
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.signing import SECRET, command_body, signed_headers
@@ -142,7 +142,7 @@ async def test_calendar_feed_and_its_secret_stays_out_of_the_access_log(
 
 def test_broken_runbooks_are_reported_at_start_up(ctx: AppContext, caplog: pytest.LogCaptureFixture) -> None:
     (ctx.runbooks_dir / "broken.md").write_text("## no front matter")
-    with caplog.at_level(logging.ERROR, logger="bot.slack.server"):
+    with caplog.at_level(logging.ERROR, logger="bot.serve"):
         report_runbooks(ctx)
     assert any("broken.md" in r.getMessage() and "front matter" in r.getMessage() for r in caplog.records)
 

@@ -7,13 +7,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import people
-from bot.services.swap_plan import Span
-from bot.services.swaps import Proposal, SwapRefused, request_swap
-from bot.slack import swap_messages
-from bot.slack.blocks.swap_modal import SwapForm, read_form
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId
+from bot.context import AppContext
+from bot.core.swap_plan import Span
+from bot.delivery import swaps as swap_messages
+from bot.features.oncall import people
+from bot.features.swaps.requests import Proposal, SwapRefused, request_swap
+from bot.messages.ids import ActionId
+from bot.messages.swap_form import SwapForm, read_form
 
 ERROR_LIMIT = 150  # Slack shows an input's error in one short line
 
