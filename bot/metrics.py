@@ -48,6 +48,11 @@ OUTBOX_AGE = Gauge(
     "oncall_outbox_oldest_seconds",
     "How long past its time the oldest due post still unsent waits, at the last scheduler run; 0 when none",
 )
+UNVERIFIED_RESENDS = Counter(
+    "oncall_outbox_unverified_resends",
+    "Posts a dead replica may have sent, sent again without Slack being asked whether it has them "
+    "(a missing history scope, a conversation the bot cannot read): each may show twice",
+)
 OPEN_INCIDENTS = Gauge("oncall_open_incidents", "Incidents not resolved, in the store")
 ESCALATIONS = Counter(
     "oncall_escalations", "Escalation levels called by the timer, by severity", ["severity"]

@@ -30,8 +30,10 @@ from bot.settings import MissingSetting, Settings
 from bot.slack.app import BotIdentity, create_app
 from bot.slack.intake_routes import add_intake_routes, redacted_path
 from bot.store.db import create_engine, session_factory
+from bot.store.health import HEALTH
 
 log = logging.getLogger(__name__)
+HEALTH_SECONDS = 0.8  # a health check answers within a second, whether the database does or not
 MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is not from Slack
 Feed = Callable[[str], Awaitable[str | None]]
 
@@ -50,12 +52,15 @@ def create_web_app(app: AsyncApp | None, ctx: AppContext, *, calendar: Feed | No
     """Routes: /healthz and /calendar always; /slack/events when Slack reaches us over HTTP."""
     feed = calendar or calendar_feed(ctx)
 
+    async def probe() -> None:
+        async with ctx.sessions() as session:
+            await session.execute(text("SELECT 1"))
+
     async def healthz(_: web.Request) -> web.Response:
         try:
-            async with ctx.sessions() as session:
-                await session.execute(text("SELECT 1"))
+            await asyncio.wait_for(probe(), HEALTH_SECONDS)
         except Exception as error:  # any database failure means the same: not healthy
-            log.warning("health check failed: %s", error)
+            HEALTH.failed(error)
             return web.json_response({"status": "unavailable", "reason": "database unreachable"}, status=503)
         return web.json_response({"status": "ok"})
 
@@ -95,10 +100,14 @@ def make_runner(web_app: web.Application) -> web.AppRunner:
 
 def _events(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def events(request: web.Request) -> web.Response:
+        # Bolt's signature check fails with a traceback on a timestamp that is not a number.
+        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+            metrics.request_answered({}, status=401, failed=False)
+            return web.Response(status=401, text="The request is not signed by Slack.\n")
         try:
             bolt_request = await to_bolt_request(request)
             response = await app.async_dispatch(bolt_request)
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+        except (ValueError, LookupError, TypeError, AttributeError) as error:
             # A body that cannot be read runs no listener; it is the sender's mistake, not ours.
             log.warning("unreadable Slack request: %s", error)
             return web.Response(status=400, text="The request body could not be read.\n")
@@ -164,7 +173,7 @@ async def start_service(
     *,
     clock: Callable[[], datetime] = utc_now,
 ) -> Service:
-    """Check the settings and Slack, build the app and start the rituals; nothing listens yet."""
+    """Check the settings and Slack, build the app and the rituals; nothing listens or runs yet."""
     settings.require("slack_bot_token")
     if not settings.socket_mode:
         settings.require("slack_signing_secret")
@@ -177,7 +186,6 @@ async def start_service(
         make_client(settings, token=settings.require("slack_bot_token")),
         grace=timedelta(hours=settings.post_grace_hours),
     )
-    await rituals.start()
     return Service(ctx, app, create_web_app(None if settings.socket_mode else app, ctx), rituals)
 
 
@@ -208,6 +216,8 @@ async def _serve(service: Service) -> None:
     settle_memory()
     socket = await open_socket_mode(service)
     log.info("serving on port %s (%s)", settings.port, "Socket Mode" if socket else "HTTP")
+    # Listening first: a catch-up slowed by a failing Slack must not leave commands and /healthz unanswered.
+    catch_up = asyncio.create_task(service.rituals.start())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -215,6 +225,7 @@ async def _serve(service: Service) -> None:
     try:
         await stop.wait()
     finally:
+        catch_up.cancel()
         service.rituals.shutdown()
         if socket is not None:
             await socket.close_async()  # type: ignore[no-untyped-call]

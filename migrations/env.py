@@ -34,7 +34,7 @@ def run_with(connection: Connection) -> None:
 
 
 async def run_online() -> None:
-    engine = create_engine(database_url())
+    engine = create_engine(database_url(), timeouts=False)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(run_with)

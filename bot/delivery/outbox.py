@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
+from bot.delivery.adopt import adopt_abandoned, post_metadata
 from bot.delivery.slack_api import CONNECTION_ERRORS, failure_reason, refusal_hint
 from bot.messages.common import notification_text
 from bot.store import ledger
@@ -118,7 +119,8 @@ async def send_once(
 ) -> str:
     """Post unless the ledger says it was posted: the outcomes of `call_once`, or "waiting: why".
 
-    With `thread_of` (another post's ledger key) the post is a reply in that post's thread.
+    With `thread_of` (another post's ledger key) the post is a reply in that post's thread. The post
+    carries its key in its metadata, by which a claim left by a process that died is adopted.
     """
     thread_ts = None
     if thread_of is not None:
@@ -128,9 +130,18 @@ async def send_once(
             return f"waiting: {thread_of} is not posted yet"
         channel, thread_ts = parent
 
+    # A claim its sender abandoned may have reached Slack: found there, it is not sent again.
+    adopted = await adopt_abandoned(sessions, client, key=key, channel=channel, thread_ts=thread_ts, now=now)
+    if adopted is not None:
+        return adopted
+
     async def post() -> tuple[str, str]:
         answer = await client.chat_postMessage(
-            channel=channel, blocks=blocks, text=notification_text(text), thread_ts=thread_ts
+            channel=channel,
+            blocks=blocks,
+            text=notification_text(text),
+            thread_ts=thread_ts,
+            metadata=post_metadata(key),
         )
         return answer["channel"], answer["ts"]
 

@@ -1,8 +1,8 @@
 """The rituals on a clock: one APScheduler job per rotation's handoff, derived from the store, and
-a minute tick for incident escalation, late heartbeats, reminders, month-end checklists, user
-groups that follow who is on call, telling people a new team file moved their shifts, finding in
-Slack by email the people the file gives no Slack id, closing swap requests and volunteer calls, and
-anything a trigger did not catch.
+a tick at the start of every wall-clock minute for incident escalation, late heartbeats, reminders,
+month-end checklists, user groups that follow who is on call, telling people a new team file moved
+their shifts, finding in Slack by email the people the file gives no Slack id, closing swap requests
+and volunteer calls, and anything a trigger did not catch. Every sweep also runs once at start-up.
 
 Jobs live in memory only (nothing pickled, nothing a user wrote becomes code) and are rebuilt when
 the rotations change. Each run asks which posts fell due within the grace window and sends them
@@ -24,7 +24,6 @@ from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs, metrics
@@ -43,12 +42,12 @@ from bot.features.oncall.views import NoTeam, TeamView
 from bot.jobs.heartbeats import sweep_heartbeats
 from bot.jobs.incidents import escalate_due
 from bot.store import ledger
+from bot.store.health import HEALTH, unreachable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-RESYNC = timedelta(minutes=1)
 SENT = ("sent", "already sent")
 LOOKBACK = timedelta(days=8)  # how far back start-up looks for posts missed while the bot was down
 
@@ -65,8 +64,12 @@ async def isolated(part: str, work: Callable[[], Awaitable[T]], fallback: T) -> 
     with logs.bound(job=part):
         try:
             return await work()
-        except Exception:
-            log.exception("%s failed; the other rituals go on", part)
+        except Exception as error:
+            if unreachable(error):  # said once for all the parts, until the database answers again
+                HEALTH.failed(error)
+                log.debug("%s skipped: the database is not answering", part, exc_info=error)
+            else:
+                log.exception("%s failed; the other rituals go on", part)
             return fallback
 
 
@@ -80,18 +83,11 @@ class Rituals:
         self.email_lookups = EmailLookups(ctx.sessions, ctx.views, client)
 
     async def start(self) -> None:
-        """Catch up on what fell due while the bot was down, then run on the clock."""
-        # People found by email first, so that the first posts already mention them.
-        for part, work in (
-            ("email lookups", self.look_up_emails),
-            ("incident escalation", self.escalate),
-            ("scheduled posts", partial(self.run_due, report_missed=True)),
-            ("user groups", self.follow_groups),
-            ("roster changes", self.tell_roster_changes),
-            ("job sync", self.sync),
-        ):
-            await isolated(part, work, None)
-        self.scheduler.add_job(self.tick, IntervalTrigger(seconds=RESYNC.total_seconds()), id="tick")
+        """Run every sweep once for what fell due while the bot was down (logging the posts missed
+        for good), then at the start of every minute: on the wall clock, so that a restart does not
+        put any sweep off."""
+        await self.tick(starting=True)
+        self.scheduler.add_job(self.tick, CronTrigger(second=0, timezone="UTC"), id="tick", coalesce=True)
         self.scheduler.add_listener(self.note_lag, EVENT_JOB_SUBMITTED)
         self.scheduler.start()
 
@@ -100,17 +96,18 @@ class Rituals:
         planned = max(event.scheduled_run_times)
         metrics.SCHEDULER_LAG.set(max((self.ctx.clock() - planned).total_seconds(), 0))
 
-    async def tick(self) -> None:
-        """Escalate incidents whose time has come, find in Slack whoever the team file names by email
-        only, keep the jobs in step with the store, send anything due that a trigger did not catch,
-        point user groups at who is on call, tell people a new team file moved their shifts, and
-        close swap requests and volunteer calls past their time."""
+    async def tick(self, *, starting: bool = False) -> None:
+        """Find in Slack whoever the team file names by email only (first, so that the posts mention
+        them), escalate incidents whose time has come, open incidents for late heartbeats, keep the
+        jobs in step with the store, send anything due that a trigger did not catch, point user groups
+        at who is on call, tell people a new team file moved their shifts, and close swap requests and
+        volunteer calls past their time."""
         for part, work in (
+            ("email lookups", self.look_up_emails),
             ("incident escalation", self.escalate),
             ("heartbeats", lambda: sweep_heartbeats(self.ctx, self.client, now=self.ctx.clock())),
-            ("email lookups", self.look_up_emails),
             ("job sync", self.sync),
-            ("scheduled posts", self.run_due),
+            ("scheduled posts", partial(self.run_due, report_missed=starting)),
             ("user groups", self.follow_groups),
             ("roster changes", self.tell_roster_changes),
             ("swap expiry", lambda: expire_swap_requests(self.ctx, self.client, self.ctx.clock())),
@@ -122,7 +119,8 @@ class Rituals:
             await isolated(part, work, None)
 
     def shutdown(self) -> None:
-        self.scheduler.shutdown(wait=False)
+        if self.scheduler.running:  # not yet, while the start-up catch-up runs
+            self.scheduler.shutdown(wait=False)
 
     async def escalate(self) -> list[int]:
         return await escalate_due(self.ctx, self.client, now=self.ctx.clock())

@@ -15,9 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs, metrics
 from bot.context import AppContext
-from bot.messages.common import section
 from bot.slack import actions, commands, events, shortcuts, views
-from bot.slack.reply import SORRY
+from bot.slack.failures import apology, apology_payload
 
 log = logging.getLogger(__name__)
 
@@ -102,16 +101,15 @@ async def _on_error(
     """
     first_action: dict[str, Any] = next(iter(body.get("actions") or []), {})
     what = body.get("command") or first_action.get("action_id") or body.get("type")
-    logger.exception("listener failed for %s", what, exc_info=error)
     request.context[FAILED] = True
     metrics.LISTENER_FAILURES.labels(metrics.request_kind(body)).inc()
-    apology = {"response_type": "ephemeral", "blocks": [section(SORRY)], "text": SORRY}
+    said = apology_payload(apology(f"listener failed for {what}", error))
     if response is not None and body.get("command"):
-        return BoltResponse(status=200, body=apology)
+        return BoltResponse(status=200, body=said)
     if respond is None or not body.get("response_url"):
         return None
     try:
-        await respond(replace_original=False, **apology)
+        await respond(replace_original=False, **said)
     except Exception:  # the apology itself failing must not hide the first error
         logger.exception("could not tell the user about the failure")
         return None

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.messages.common import NOTIFICATION_LIMIT, escape, section, truncate
+from bot.slack.failures import apology
 
 ACK_BUDGET_SECONDS = 2.0
-SORRY = ":warning: Something went wrong on our side; it has been logged. Please try again in a minute."
 log = logging.getLogger(__name__)
 
 
@@ -40,9 +40,8 @@ async def _safely(work: Callable[[], Awaitable[Reply]]) -> Reply:
     """The reply, or an apology: a failure is logged, never shown as a stack trace or a 500."""
     try:
         return await work()
-    except Exception:
-        log.exception("a command failed")
-        return Reply([section(SORRY)])
+    except Exception as error:
+        return Reply([section(apology("a command failed", error))])
 
 
 async def answer_in_ack(

@@ -8,7 +8,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+from bot.store.health import watch
+
+SQLITE_BUSY_TIMEOUT_MS = 2000
+# A database that does not answer is known within Slack's 3 seconds, with time left to say so: a
+# pooled connection's ping gives up after STATEMENT_SECONDS, connecting afresh after CONNECT_SECONDS.
+CONNECT_SECONDS = 0.75
+STATEMENT_SECONDS = 1.0
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -20,11 +26,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An async engine for the URL; SQLite connections get foreign keys, WAL and a busy timeout."""
-    engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
-    if make_url(url).get_backend_name() == "sqlite":
+def _timeouts(backend: str) -> dict[str, Any]:
+    if backend == "postgresql":  # asyncpg's own: connecting, and every statement
+        connect_args = {"timeout": CONNECT_SECONDS, "command_timeout": STATEMENT_SECONDS}
+    else:
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    return {"connect_args": connect_args, "pool_timeout": CONNECT_SECONDS}
+
+
+def create_engine(url: str, *, timeouts: bool = True) -> AsyncEngine:
+    """An async engine for the URL; SQLite connections get foreign keys, WAL and a busy timeout.
+
+    With `timeouts` (all but migrations, whose statements may rightly take long) no connection,
+    statement or wait for a pooled connection takes more than a second or two."""
+    backend = make_url(url).get_backend_name()
+    options = _timeouts(backend) if timeouts else {}
+    engine = create_async_engine(url, pool_pre_ping=backend != "sqlite", **options)
+    if backend == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    watch(engine)
     return engine
 
 

@@ -43,6 +43,15 @@ def _insert_new(session: AsyncSession) -> postgresql.Insert | sqlite.Insert:
     return sqlite.insert(PostLedger).on_conflict_do_nothing(index_elements=["key"])
 
 
+async def abandoned_since(session: AsyncSession, key: str, now: datetime) -> datetime | None:
+    """When the claim on `key` began, if its lease ran out unsent: its process may have died after
+    Slack took the post; None for no claim, a live one, or a sent post."""
+    row = await session.get(PostLedger, key)
+    if row is None or row.status not in UNSENT or row.lease_until > now:
+        return None
+    return row.lease_until - LEASE
+
+
 async def mark_sent(session: AsyncSession, *, key: str, channel: str, ts: str, now: datetime) -> None:
     """Keep where the post went, so it can be updated in place or threaded on later."""
     done = (

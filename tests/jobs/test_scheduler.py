@@ -19,6 +19,7 @@ from bot.features.teamfile.loader import load_team_file
 from bot.features.teamfile.service import import_team
 from bot.jobs.scheduler import handoff_trigger
 from bot.store.db import create_engine, session_factory
+from bot.store.health import HEALTH
 from bot.store.schedule import add_absence
 from tests.incidents.fixtures import KAFKA_DOWN
 from tests.jobs.conftest import ROOT, WEEK6, Clock, RitualsFor, Sessions
@@ -231,6 +232,21 @@ async def test_start_escalates_at_once_what_fell_due_while_down(
     assert "sev1 not acknowledged within 5 minutes" in escalation
 
 
+async def test_the_sweeps_run_on_the_wall_clock_minute_whenever_the_bot_started(
+    rituals_for: RitualsFor, fake_slack: FakeSlack
+) -> None:
+    rituals = rituals_for(Clock(datetime(2026, 12, 8, 12, tzinfo=NY)))
+    before = datetime.now(UTC)
+    await rituals.start()
+    try:
+        upcoming = rituals.scheduler.get_job("tick").next_run_time
+        # A restart a second before the minute still sweeps on it, not a minute after the restart.
+        assert (upcoming.second, upcoming.microsecond) == (0, 0)
+        assert before < upcoming <= datetime.now(UTC) + timedelta(minutes=1)
+    finally:
+        rituals.shutdown()
+
+
 async def test_a_refused_post_is_logged_once_and_tried_again_every_quarter_hour(
     rituals_for: RitualsFor, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -384,3 +400,19 @@ async def test_an_id_found_by_email_is_no_new_team_file(
     await rituals.email_lookups.look_up_missing(now=clock.now)
     assert await rituals.tell_roster_changes() == []
     assert fake_slack.of("chat.postMessage") == []
+
+
+async def test_a_tick_without_its_database_says_so_once_without_tracebacks(
+    rituals_for: RitualsFor, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(HEALTH, "answering", True)
+    engine = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    rituals = rituals_for(Clock(datetime(2026, 12, 8, 12, tzinfo=NY)), session_factory(engine))
+    with caplog.at_level(logging.INFO):
+        await rituals.tick()
+        await rituals.tick()
+    await engine.dispose()
+    assert [r.getMessage().split(":")[0] for r in caplog.records if r.levelno >= logging.WARNING] == [
+        "the database is not answering"
+    ]
+    assert not [r for r in caplog.records if r.exc_info and r.levelno >= logging.WARNING]

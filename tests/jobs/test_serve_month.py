@@ -80,6 +80,7 @@ def serve(team: Sessions, fake_slack: FakeSlack, runbooks: Path) -> Serve:
         clock = Clock(start)
         replicas = [await start_service(settings, team, clock=clock) for _ in range(2)]
         for replica in replicas:
+            await replica.rituals.start()
             replica.rituals.scheduler.pause()  # the simulated clock fires the jobs, not the wall clock
         try:
             return await simulate([r.rituals for r in replicas], clock, fake_slack, until=end, tick=TICK)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
 from types import SimpleNamespace
@@ -16,6 +18,8 @@ from aiohttp.test_utils import TestServer
 from slack_sdk.http_retry import builtin_async_handlers
 
 DROP = -1  # a failure status that closes the connection without an answer
+LATE = -2  # takes the call (a message is posted) but answers only once released
+STUCK = -3  # takes nothing and answers only once released
 
 # The Slack accounts of the Week 5 team (examples/week5-team.yaml names everyone by email only).
 WEEK5_USERS = {
@@ -44,6 +48,10 @@ class FakeSlack:
     With `html_errors` a 5xx failure answers with a web page, as a proxy in front of Slack does.
     `scopes` is what auth.test says the token has (its `x-oauth-scopes` header); `channels` are the
     workspace's channels conversations.info and .list know, by id.
+
+    Posted messages are kept per conversation (a post to a person's id goes to their DM, named as
+    conversations.open names it) with their metadata, for conversations.history and .replies. Message
+    timestamps count from `epoch` (e.g. time.time) when given, else from a fixed instant.
     """
 
     calls: list[Call] = field(default_factory=list)
@@ -56,6 +64,10 @@ class FakeSlack:
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     server: TestServer | None = None
     socket: web.WebSocketResponse | None = None  # the app's Socket Mode connection, once it is open
+    messages: defaultdict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    epoch: Callable[[], float] | None = None
+    holding: asyncio.Event = field(default_factory=asyncio.Event)  # set while a call waits (LATE, STUCK)
+    _release: asyncio.Event = field(default_factory=asyncio.Event)
     _ts: Any = field(default_factory=lambda: count(1))
 
     @property
@@ -70,6 +82,26 @@ class FakeSlack:
     def fail(self, method: str, status: int, times: int = 1, *, after: int = 0) -> None:
         """Fail the next `times` calls of `method`, once `after` calls have gone through."""
         self.failures[method].extend([0] * after + [status] * times)
+
+    def answer_late(self, method: str, *, after: int = 0, posted: bool = True) -> None:
+        """Hold the answer to the call of `method` after `after` others until `release()`; with
+        `posted` Slack takes it first (a message is posted), else nothing comes of it."""
+        self.fail(method, LATE if posted else STUCK, after=after)
+
+    def release(self) -> None:
+        """Answer the calls held so far; a later `answer_late` holds again."""
+        self._release.set()
+        self._release = asyncio.Event()
+        self.holding.clear()
+
+    def posted(self, key: str) -> list[dict[str, Any]]:
+        """Every message posted with this ledger key in its metadata, anywhere."""
+        return [
+            m
+            for messages in self.messages.values()
+            for m in messages
+            if ((m.get("metadata") or {}).get("event_payload") or {}).get("ledger_key") == key
+        ]
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -86,6 +118,11 @@ class FakeSlack:
                     args[key] = json.loads(args[key])
         self.calls.append(Call(method, args, dict(request.headers)))
         status = self.failures[method].popleft() if self.failures[method] else 0
+        if status in (LATE, STUCK):
+            answer = self.answer(method, args) if status == LATE else {}
+            self.holding.set()
+            await self._release.wait()
+            return web.json_response({"ok": True, **answer})
         if status == DROP:
             assert request.transport is not None
             request.transport.close()
@@ -106,29 +143,77 @@ class FakeSlack:
         return web.json_response({"ok": True, **self.answer(method, args)}, headers=headers)
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
-        if method == "auth.test":
-            return {"user_id": "U0ONCALLBOT", "team_id": "T0TEST", "bot_id": "B0TEST"}
-        if method in ("chat.postMessage", "chat.update"):
-            return {"channel": args.get("channel", "C0TEST"), "ts": f"1700000000.{next(self._ts):06d}"}
-        if method == "conversations.open":
-            return {"channel": {"id": "D0" + str(args.get("users", "X"))[:8]}}
-        if method == "apps.connections.open":
-            assert self.server is not None
-            return {"url": str(self.server.make_url("/socket")).replace("http://", "ws://")}
-        if method == "chat.getPermalink":
-            ts = str(args.get("message_ts", "")).replace(".", "")
-            return {"permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
-        if method == "conversations.info":
-            found = self.channels.get(str(args.get("channel")))
-            return {"channel": found} if found else {"ok": False, "error": "channel_not_found"}
-        if method == "conversations.list":
-            return {"channels": list(self.channels.values()), "response_metadata": {"next_cursor": ""}}
-        if method == "users.info":
-            return {"user": {"id": args.get("user"), "tz": "America/New_York"}}
-        if method == "users.lookupByEmail":
-            found = self.users_by_email.get(str(args.get("email")))
-            return {"user": {"id": found}} if found else {"ok": False, "error": "users_not_found"}
-        return {}
+        handler = {
+            "auth.test": lambda _: {"user_id": "U0ONCALLBOT", "team_id": "T0TEST", "bot_id": "B0TEST"},
+            "chat.postMessage": self.post,
+            "chat.update": lambda a: {"channel": a.get("channel", "C0TEST"), "ts": self.next_ts()},
+            "conversations.open": lambda a: {"channel": {"id": "D0" + str(a.get("users", "X"))[:8]}},
+            "conversations.list": self.channel_list,
+            "conversations.history": lambda a: self.page(
+                a, [m for m in self.read(a) if m.get("thread_ts") in (None, m["ts"])][::-1]
+            ),
+            "conversations.replies": lambda a: self.page(
+                a, [m for m in self.read(a) if str(a.get("ts")) in (m["ts"], m.get("thread_ts"))]
+            ),
+            "conversations.info": self.channel_info,
+            "apps.connections.open": lambda _: {"url": self.socket_url()},
+            "chat.getPermalink": lambda a: {
+                "permalink": f"https://example.slack.com/archives/{a.get('channel')}/p"
+                + str(a.get("message_ts", "")).replace(".", "")
+            },
+            "users.info": lambda a: {"user": {"id": a.get("user"), "tz": "America/New_York"}},
+            "users.lookupByEmail": self.lookup_by_email,
+        }.get(method)
+        return handler(args) if handler else {}
+
+    def socket_url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/socket")).replace("http://", "ws://")
+
+    def channel_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The channels set up in `channels`, and those posted to by name (their name is their id)."""
+        named = [{"id": c, "name": c.removeprefix("#")} for c in self.messages if c.startswith("#")]
+        known = [*self.channels.values(), *named]
+        return self.page(args, known) | {"channels": known}
+
+    def channel_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        found = self.channels.get(str(args.get("channel")))
+        return {"channel": found} if found else {"ok": False, "error": "channel_not_found"}
+
+    def lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
+        found = self.users_by_email.get(str(args.get("email")))
+        return {"user": {"id": found}} if found else {"ok": False, "error": "users_not_found"}
+
+    def next_ts(self) -> str:
+        seconds = int(self.epoch()) if self.epoch else 1700000000
+        return f"{seconds}.{next(self._ts):06d}"
+
+    def post(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", "C0TEST"))
+        message = {"type": "message", "ts": self.next_ts(), "text": args.get("text"), "bot_id": "B0TEST"}
+        for part in ("thread_ts", "metadata"):
+            if args.get(part):
+                message[part] = args[part]
+        self.messages[direct(channel)].append(message)
+        return {"channel": channel, "ts": message["ts"]}
+
+    def read(self, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """The conversation's messages after `oldest`, oldest first; metadata only when asked for."""
+        oldest = float(args.get("oldest") or 0)
+        found = [m for m in self.messages[str(args.get("channel"))] if float(m["ts"]) > oldest]
+        if str(args.get("include_all_metadata")).lower() in ("1", "true"):
+            return found
+        return [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+
+    @staticmethod
+    def page(args: dict[str, Any], messages: list[dict[str, Any]]) -> dict[str, Any]:
+        start, size = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+        more = start + size < len(messages)
+        return {
+            "messages": messages[start : start + size],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + size) if more else ""},
+        }
 
     async def handle_response(self, request: web.Request) -> web.Response:
         self.calls.append(
@@ -155,8 +240,14 @@ class FakeSlack:
         await self.server.start_server()
 
     async def close(self) -> None:
+        self.release()
         if self.server is not None:
             await self.server.close()
+
+
+def direct(channel: str) -> str:
+    """The bot's DM with a person, for a post to their user id; any other channel as it is."""
+    return "D0" + channel[:8] if channel.startswith(("U", "W")) else channel
 
 
 def record_rate_limit_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:

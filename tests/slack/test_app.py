@@ -14,8 +14,8 @@ from bot.delivery.slack_api import make_client
 from bot.serve import create_web_app
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
-from bot.slack.reply import SORRY
-from tests.slack.conftest import ALICE, SlackDriver
+from bot.slack.failures import SORRY, after_ack
+from tests.slack.conftest import ALICE, SlackDriver, wait_for
 from tests.slack.fakeslack import FakeSlack
 
 BROKEN_COMMAND, BROKEN_ACTION = "/broken", "test.broken"
@@ -55,3 +55,23 @@ async def test_failing_button_apologises_through_the_response_url(
     assert reply.args["text"] == SORRY and reply.args["response_type"] == "ephemeral"
     assert reply.args["replace_original"] is False  # the message with the button stays
     assert any(f"listener failed for {BROKEN_ACTION}" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_click_failing_right_after_its_acknowledgement_stays_acknowledged(
+    ctx: AppContext, settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """Bolt withdraws an acknowledgement when the listener raises before it polled for it (HTTP 404,
+    an error on the button in Slack): the work after `ack()` goes through `after_ack` instead."""
+    app = create_app(ctx, client=make_client(settings), identity=LOCAL_IDENTITY)
+
+    @app.action("test.quick")
+    async def quick(ack: Any, respond: Any) -> None:
+        await ack()
+        await after_ack("test.quick", respond, fail())
+
+    async with TestClient(TestServer(create_web_app(app, ctx), host="127.0.0.1")) as http:
+        driver = SlackDriver(http, fake_slack)
+        for _ in range(5):
+            assert await driver.press("test.quick", "x") == 200
+        await wait_for(lambda: len(fake_slack.of("response:action")) == 5)
+    assert {c.args["text"] for c in fake_slack.of("response:action")} == {SORRY}

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
 import logging
+import socket
 import time
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession, ClientTimeout, web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import AppContext
-from bot.serve import create_web_app, make_runner, report_runbooks
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
+from bot.serve import create_web_app, make_runner, report_runbooks, serve
+from bot.settings import Settings
 from bot.store.db import create_engine, session_factory
 from tests.slack.blocks_check import text_of
-from tests.slack.conftest import SlackDriver
-from tests.slack.signing import command_body, signed_headers
+from tests.slack.conftest import ROOT, SlackDriver
+from tests.slack.fakeslack import FakeSlack
+from tests.slack.signing import SECRET, command_body, signed_headers
 
 
 async def test_signed_command_is_answered(slack: SlackDriver) -> None:
@@ -49,6 +61,33 @@ async def test_malformed_bodies_never_get_a_500(slack: SlackDriver, body: str) -
     response = await slack.post(body)
     assert response.status in (200, 400, 404)
     assert "Traceback" not in await response.text()
+
+
+def stamped(body: str, stamp: str) -> dict[str, str]:
+    """Headers signed with the right secret over a timestamp of any shape."""
+    digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {**signed_headers(body), "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+async def test_a_timestamp_that_is_no_number_gets_401_without_a_traceback(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = command_body("/oncall", "now", user_id="U0ALICE01", response_url=slack.fake.response_url())
+    for stamp in ("abc", "1.5e9", "-1", ""):
+        response = await slack.post(body, stamped(body, stamp))
+        assert response.status == 401, stamp
+    assert slack.fake.calls == []
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_a_signed_click_without_actions_gets_400_without_a_traceback(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    payload = {"type": "block_actions", "user": {"id": "U0ALICE01"}, "team": {"id": "T0TEST"}, "actions": []}
+    response = await slack.post(urlencode({"payload": json.dumps(payload)}))
+    assert response.status == 400
+    assert "could not be read" in await response.text()
+    assert not [r for r in caplog.records if r.exc_info]
 
 
 async def test_healthz(slack: SlackDriver) -> None:
@@ -107,3 +146,38 @@ def test_broken_runbooks_are_reported_at_start_up(ctx: AppContext, caplog: pytes
     with caplog.at_level(logging.ERROR, logger="bot.serve"):
         report_runbooks(ctx)
     assert any("broken.md" in r.getMessage() and "front matter" in r.getMessage() for r in caplog.records)
+
+
+WEEK5 = ROOT / "examples" / "week5-team.yaml"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_serve_listens_while_its_catch_up_waits_on_slack(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], fake_slack: FakeSlack
+) -> None:
+    async with sessions() as session:  # everyone by email only: the catch-up first asks Slack for them
+        await import_team(session, team=load_team_file(WEEK5), actor="test", source="import")
+    fake_slack.answer_late("users.lookupByEmail", posted=False)
+    port = free_port()
+    serving = asyncio.create_task(serve(settings.model_copy(update={"port": port})))
+    try:
+        await asyncio.wait_for(fake_slack.holding.wait(), timeout=30)
+        async with ClientSession(timeout=ClientTimeout(total=5)) as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                assert health.status == 200
+            body = command_body(
+                "/oncall", "help", user_id="U0ALICE01", response_url=fake_slack.response_url()
+            )
+            url = f"http://127.0.0.1:{port}/slack/events"
+            async with http.post(url, data=body, headers=signed_headers(body)) as answer:
+                assert answer.status == 200 and "/oncall schedule" in await answer.text()
+        assert fake_slack.of("chat.postMessage") == []  # the catch-up is still waiting
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving

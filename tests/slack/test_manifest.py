@@ -42,6 +42,10 @@ def test_events_interactivity_and_socket_mode() -> None:
         "usergroups:write",
         "users:read",
         "users:read.email",
+        "channels:history",
+        "groups:history",
+        "im:history",
+        "im:write",
         "channels:read",
         "groups:read",
     ]

@@ -38,7 +38,6 @@ async def service(
         update={"slack_app_token": SecretStr("xapp-1-test"), "slack_signing_secret": None}
     )
     service = await start_service(socket_settings, session_maker)
-    service.rituals.scheduler.pause()
     try:
         yield service
     finally:

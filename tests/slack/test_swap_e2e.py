@@ -409,6 +409,18 @@ async def test_the_scheduler_tick_expires_requests(
     assert told.args["channel"] == ALICE
 
 
+async def test_a_restart_expires_at_once_what_fell_due_while_down(
+    slack: SlackDriver, ctx: AppContext, settings: Settings
+) -> None:
+    await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
+    object.__setattr__(ctx, "clock", lambda: FIRST_SHIFT + timedelta(seconds=30))
+    rituals = Rituals(ctx, make_client(settings), grace=timedelta(minutes=5))
+    await rituals.start()
+    rituals.shutdown()
+    [told] = messages(slack, "Swap request expired")
+    assert told.args["channel"] == ALICE
+
+
 async def test_app_home_lists_what_waits_for_me(slack: SlackDriver, ctx: AppContext) -> None:
     await requested(slack, ctx, f"<@{CAROL}|carol> 2027-03-01 cover")
     home = await slack.app_home(CAROL)

@@ -8,7 +8,7 @@ import os
 import socket
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.context import AppContext
@@ -21,6 +21,7 @@ from bot.features.oncall.views import TeamView
 from bot.messages.checklist import checklist_blocks
 from bot.messages.common import escape
 from bot.messages.ids import ActionId
+from bot.slack.failures import after_ack
 from bot.store import checklists
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,8 @@ async def _show(
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.action(ActionId.TICK_CHECKLIST.value)
-    async def checklist_tick(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def checklist_tick(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
         await ack()
-        await tick(ctx, body, client)
+        await after_ack("a checklist box", respond, tick(ctx, body, client))

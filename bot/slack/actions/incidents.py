@@ -22,6 +22,7 @@ from bot.messages.common import escape
 from bot.messages.ids import ActionId, matching
 from bot.messages.incident_modals import resolve_modal
 from bot.messages.incidents import IncidentButton
+from bot.slack.failures import after_ack
 
 VERBS = {
     ActionId.ACK_INCIDENT: "acknowledge",
@@ -114,7 +115,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
             ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
         ) -> None:
             await ack()
-            await change(ctx, body, client, respond, action)
+            await after_ack(action.value, respond, change(ctx, body, client, respond, action))
 
     for action in VERBS:
         listen(action)

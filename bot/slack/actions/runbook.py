@@ -12,6 +12,7 @@ from bot.features.oncall.views import NoTeam
 from bot.messages.ids import ActionId, matching
 from bot.messages.oncall import usage_blocks
 from bot.messages.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
+from bot.slack.failures import after_ack
 
 
 async def show_runbook(ctx: AppContext, key: str) -> list[list[dict[str, Any]]]:
@@ -32,9 +33,13 @@ async def show_runbook(ctx: AppContext, key: str) -> list[list[dict[str, Any]]]:
     return [owners_blocks(card, view.people), *full_runbook_messages(card.runbook)]
 
 
+async def _show(ctx: AppContext, respond: AsyncRespond, action: dict[str, Any]) -> None:
+    for blocks in await show_runbook(ctx, str(action.get("value", ""))[:64]):
+        await respond(blocks=blocks, text="Runbook", response_type="ephemeral", replace_original=False)
+
+
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.action(matching(ActionId.SHOW_RUNBOOK))
     async def runbook_button(ack: AsyncAck, respond: AsyncRespond, action: dict[str, Any]) -> None:
         await ack()
-        for blocks in await show_runbook(ctx, str(action.get("value", ""))[:64]):
-            await respond(blocks=blocks, text="Runbook", response_type="ephemeral", replace_original=False)
+        await after_ack(ActionId.SHOW_RUNBOOK.value, respond, _show(ctx, respond, action))

@@ -19,6 +19,7 @@ from bot.features.swaps.requests import SwapRefused
 from bot.messages.common import escape
 from bot.messages.ids import ActionId, matching
 from bot.messages.swaps import SwapButton
+from bot.slack.failures import after_ack
 from bot.store.swaps import SwapRequest
 
 NOT_YOURS = "This request isn't yours: only the teammate it names can approve or decline it."
@@ -89,11 +90,15 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await answer(ctx, body, client, respond, approve=True)
+        await after_ack(
+            ActionId.APPROVE_SWAP.value, respond, answer(ctx, body, client, respond, approve=True)
+        )
 
     @app.action(matching(ActionId.DECLINE_SWAP))
     async def decline_button(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await answer(ctx, body, client, respond, approve=False)
+        await after_ack(
+            ActionId.DECLINE_SWAP.value, respond, answer(ctx, body, client, respond, approve=False)
+        )

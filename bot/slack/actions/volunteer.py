@@ -16,6 +16,7 @@ from bot.features.absences.volunteers import VolunteerOffer
 from bot.features.oncall import people
 from bot.messages.common import escape
 from bot.messages.ids import ActionId, matching
+from bot.slack.failures import after_ack
 
 
 async def _say(respond: AsyncRespond, text: str) -> None:
@@ -54,4 +55,4 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await take(ctx, body, client, respond)
+        await after_ack(ActionId.VOLUNTEER.value, respond, take(ctx, body, client, respond))

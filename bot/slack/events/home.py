@@ -15,6 +15,7 @@ from bot.features.swaps.requests import requests_of
 from bot.messages.alerts import integrations_blocks
 from bot.messages.home import home_view
 from bot.messages.swaps import waiting_line
+from bot.slack.failures import after_ack
 
 
 async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
@@ -35,11 +36,15 @@ async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:
     return home_view(now=now, people=view.people, summary=summary, zone=zone, waiting=waiting, admin=admin)
 
 
+async def publish_home(ctx: AppContext, client: AsyncWebClient, user: str) -> None:
+    view = await build_home(ctx, user)
+    if view is not None:
+        await client.views_publish(user_id=user, view=view)
+
+
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.event("app_home_opened")
     async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        view = await build_home(ctx, event["user"])
-        if view is not None:
-            await client.views_publish(user_id=event["user"], view=view)
+        await after_ack("app_home_opened", None, publish_home(ctx, client, event["user"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -13,6 +13,7 @@ from bot.context import AppContext
 from bot.messages.ids import ActionId
 from bot.messages.incident_modals import DeclareMeta, declare_modal
 from bot.slack.commands.incident import typed_text
+from bot.slack.failures import after_ack
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ async def open_from_message(ctx: AppContext, body: dict[str, Any], client: Async
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.shortcut(ActionId.INCIDENT_FROM_MESSAGE.value)
-    async def incident_from_message(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def incident_from_message(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
         await ack()
-        await open_from_message(ctx, body, client)
+        await after_ack(ActionId.INCIDENT_FROM_MESSAGE.value, respond, open_from_message(ctx, body, client))

@@ -1,0 +1,48 @@
+"""What a user is told when their command or click failed, and failing after the acknowledgement
+without Bolt turning the acknowledged click into an HTTP 404."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.messages.common import section
+from bot.store.health import HEALTH, unreachable
+
+log = logging.getLogger(__name__)
+SORRY = ":warning: Something went wrong on our side; it has been logged. Please try again in a minute."
+DATABASE_DOWN = (
+    ":warning: The bot's database is not answering; your action was not applied. "
+    "Please try again in a minute."
+)
+
+
+def apology(failure: str, error: BaseException) -> str:
+    """Log the failure and say what the user should know of it: a database that does not answer is
+    logged once (not per request, and without a traceback), anything else with its traceback."""
+    if unreachable(error):
+        HEALTH.failed(error)
+        log.debug("%s: the database is not answering", failure, exc_info=error)
+        return DATABASE_DOWN
+    log.error("%s", failure, exc_info=error)
+    return SORRY
+
+
+def apology_payload(text: str) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "blocks": [section(text)], "text": text}
+
+
+async def after_ack(what: str, respond: Callable[..., Awaitable[Any]] | None, work: Awaitable[None]) -> None:
+    """Do a listener's work once it acknowledged; a failure is told to the user, never raised into
+    Bolt (which, when it fails quickly, withdraws the acknowledgement and answers Slack 404)."""
+    try:
+        await work
+    except Exception as error:
+        text = apology(f"listener failed for {what}", error)
+        if respond is None:
+            return
+        try:
+            await respond(replace_original=False, **apology_payload(text))
+        except Exception:  # the apology itself failing must not hide the first error
+            log.exception("could not tell the user that %s failed", what)
