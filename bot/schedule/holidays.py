@@ -328,9 +328,9 @@ class Tally:
 
 def tally(rotation: Rotation, years: dict[int, list[HolidayDuty]]) -> dict[str, Tally]:
     """Holidays (a weekend day with its observed day once) and weighted big days per member."""
-    counted = [d for duties in years.values() for d in duties if d.same_as is None and d.person]
-    holidays = Counter(d.person for d in counted)
+    counted = [(d.person, d.weight) for ds in years.values() for d in ds if d.same_as is None and d.person]
+    holidays = Counter(person for person, _ in counted)
     big: Counter[str] = Counter()
-    for duty in counted:
-        big[duty.person] += duty.weight
+    for person, weight in counted:
+        big[person] += weight
     return {m: Tally(holidays[m], big[m]) for m in rotation.members}
