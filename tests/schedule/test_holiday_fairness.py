@@ -27,9 +27,9 @@ WEEK5_PINS = {
     date(2026, 11, 26): "david",
     date(2026, 12, 25): "alice",
 }
-# Three people in Munich, a new shift every morning at 08:00.
+# Three people in Munich (Bavarian holidays), a new shift every morning at 08:00.
 MUNICH = Rotation(
-    "munich", ("anna", "ben", "clara"), "Europe/Berlin", date(2026, 1, 1), time(8), unit=Unit.DAILY
+    "munich", ("alice", "bob", "carol"), "Europe/Berlin", date(2026, 1, 1), time(8), unit=Unit.DAILY
 )
 Years = dict[int, list[HolidayDuty]]
 

@@ -113,7 +113,14 @@ async def test_holidays(slack: SlackDriver) -> None:
     answer = await slack.command("/oncall", "holidays 2027")
     assert_valid_blocks(answer["blocks"])
     text = text_of(answer)
-    assert "Holiday duty 2027" in text and "Thanksgiving Day" in text and "Count:" in text
+    assert "Holiday duty 2027" in text and "Thanksgiving Day" in text
+    # Why each cover, and the counts of the year and since the rotation started.
+    thanksgiving = next(line for line in text.splitlines() if "Thanksgiving Day" in line)
+    assert "big day: had no big holiday yet; not david, who covered it in 2026" in thanksgiving
+    christmas = next(line for line in text.splitlines() if "Christmas Day (observed)" in line)
+    assert "observed, with Sat 25 Dec: counts once" in christmas
+    assert "Count 2027: *Alice* " in text  # named, not mentioned
+    assert "Count 2026–2027: *Alice* 5 (big 1), *Bob* 6 (big 1), *Carol* 6 (big 1), *David* 5 (big 2)" in text
 
 
 async def test_help(slack: SlackDriver) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
-from bot.schedule.model import HolidayDuty, Reason, Rotation, Segment
-from bot.services.oncall import OnCall, RotationSchedule, explain
+from bot.schedule.model import HolidayDuty, Reason, Segment
+from bot.services.holiday_words import counts_text, duty_why
+from bot.services.oncall import HolidayRecord, OnCall, RotationSchedule, explain
 from bot.services.people import Availability, PersonSummary
 from bot.slack.blocks.common import context, escape, header, mention, section
 from bot.slack.blocks.timefmt import day, slack_time
@@ -128,17 +129,19 @@ def person_blocks(summary: PersonSummary, people: People, *, zone: str, is_self:
     return blocks
 
 
-def holidays_blocks(
-    result: Sequence[tuple[Rotation, list[HolidayDuty]]], people: People, *, year: int
-) -> Blocks:
+def holidays_blocks(records: Sequence[HolidayRecord], people: People, *, year: int) -> Blocks:
     blocks: Blocks = [header(f"Holiday duty {year}")]
-    for rotation, duties in result:
-        lines = [_duty_line(d, people) for d in duties] or ["_No holidays._"]
-        blocks.append(section(f"*{escape(rotation.name)}*"))
-        blocks.extend(section(chunk) for chunk in _chunks(lines))
-        counts = Counter({m: 0 for m in rotation.members})
-        counts.update(d.person for d in duties if d.person)
-        blocks.append(context("Count: " + ", ".join(f"{who(p, people)} {n}" for p, n in counts.items())))
+    name = partial(who, people=people, notify=False)
+    for record in records:
+        lines = [f"{_duty_line(d, people)} _{escape(duty_why(d))}_" for d in record.duties]
+        blocks.append(section(f"*{escape(record.rotation.name)}*"))
+        blocks.extend(section(chunk) for chunk in _chunks(lines or ["_No holidays._"]))
+        blocks.append(
+            context(
+                f"Count {year}: {counts_text(record.this_year, name)}",
+                f"Count {record.since}–{year}: {counts_text(record.all_years, name)}",
+            )
+        )
     return blocks
 
 

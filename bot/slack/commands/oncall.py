@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.month_end import month_end_window
 from bot.services import calendar, people
-from bot.services.oncall import NoTeam, TeamView, holidays_of_year, on_call, schedule
+from bot.services.oncall import NoTeam, TeamView, holiday_records, on_call, schedule
 from bot.services.pipelines import lookup
 from bot.slack.blocks import oncall as render
 from bot.slack.blocks.calendar import calendar_blocks
@@ -61,8 +61,8 @@ async def answer(
             return await _person(session, view, request, me, at, user_id)
         case "holidays":
             year = request.year or at.astimezone(ZoneInfo(view.file.timezone)).year
-            result = await holidays_of_year(session, year=year, view=view)
-            return render.holidays_blocks(result, everyone, year=year)
+            records = await holiday_records(session, year=year, view=view)
+            return render.holidays_blocks(records, everyone, year=year)
         case "calendar":
             return await _calendar(session, ctx, view, me, user_id, reset=request.reset)
         case "checklist":
