@@ -123,6 +123,13 @@ async def test_holidays(slack: SlackDriver) -> None:
     assert "Count 2026–2027: *Alice* 5 (big 1), *Bob* 6 (big 1), *Carol* 6 (big 1), *David* 5 (big 2)" in text
 
 
+@pytest.mark.parametrize("typed", ["bob", "@Bob", "Bob"])
+async def test_a_teammate_typed_as_text_shows_their_on_call(slack: SlackDriver, typed: str) -> None:
+    answer = await slack.command("/oncall", typed)
+    assert_valid_blocks(answer["blocks"])
+    assert "On-call of Bob" in text_of(answer)
+
+
 async def test_help(slack: SlackDriver) -> None:
     assert "/oncall calendar" in text_of(await slack.command("/oncall", "help"))
 
@@ -134,6 +141,9 @@ async def test_help(slack: SlackDriver) -> None:
         ("schedule 99", "weeks from 1 to 26"),
         ("holidays next", "/oncall holidays [year]"),
         ("xyzzy", "neither an `/oncall` sub-command nor a pipeline"),
+        ("@nobody", "There is no teammate called `@nobody` in the team file."),
+        ("@Carl", "Did you mean Carol (`carol`)?"),
+        ("carl", "There is no teammate of that name either; did you mean Carol (`/oncall carol`)?"),
     ],
 )
 async def test_bad_input_gets_usage(slack: SlackDriver, text: str, says: str) -> None:

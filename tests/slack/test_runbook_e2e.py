@@ -62,6 +62,7 @@ async def test_unknown_or_hostile_names(slack: SlackDriver, name: str) -> None:
     assert_valid_blocks(answer["blocks"])
     text = text_of(answer["blocks"])
     assert "No pipeline is called" in text and "`growth`" in text
+    assert "Type `/runbook` alone for every pipeline" in text and "/oncall help" not in text
     assert "root:" not in text
 
 

@@ -219,7 +219,9 @@ async def test_approve_racing_decline_ends_one_way(slack: SlackDriver, ctx: AppC
         (f"<@{CAROL}|carol> 9999-12-31", "in the years 1970 to 2200"),
         ("cancel 3000000000", "Usage: `/swap cancel &lt;id&gt;`"),
         ("cancel 100000000000000000000", "Usage: `/swap cancel &lt;id&gt;`"),
-        ("carol 2027-03-01", "Start with the teammate"),
+        ("2027-03-01", "Start with the teammate"),
+        ("@nobody 2027-03-01", "There is no teammate called `@nobody` in the team file."),
+        ("@Carl 2027-03-01", "Did you mean Carol (`carol`)?"),
         (f"<@{CAROL}|carol> soon", "is not a date"),
     ],
 )
@@ -228,6 +230,14 @@ async def test_bad_requests_are_refused_with_the_reason(slack: SlackDriver, text
     assert_valid_blocks(answer["blocks"])
     assert says in str(answer["blocks"])
     assert slack.fake.of("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("typed", ["@Carol", "carol"])
+async def test_a_teammate_typed_as_text_is_found_by_name(
+    slack: SlackDriver, ctx: AppContext, typed: str
+) -> None:
+    # Slack sends `@Carol` as plain text when it was typed rather than picked from the list.
+    await requested(slack, ctx, f"{typed} 2027-03-01 cover")
 
 
 async def test_a_pending_request_blocks_another_over_the_same_time(

@@ -57,13 +57,18 @@ def _away(recorded: AbsenceRecorded, people: People, zone: str, written: datetim
 def recorded_blocks(recorded: AbsenceRecorded, people: People, zone: str, written: datetime) -> Blocks:
     """The answer to whoever recorded it; `written` is now, so an absence under way reads "from now"."""
     absent = who(recorded.person.id, people)
-    told = "Those who now cover" if recorded.actor == recorded.person.id else f"{absent}, those who now cover"
+    for_self = recorded.actor == recorded.person.id
+    if recorded.covers:
+        told = "Those who now cover" if for_self else f"{absent}, those who now cover"
+        told += " and the rotation channel are told."
+    else:  # nobody's shift changes: nothing to tell anyone but the person away
+        told = "It changes nobody's shift, so nobody else is told." if for_self else f"{absent} is told."
     return [
         section(
             f":palm_tree: Recorded absence #{recorded.id}: {absent} "
             + _away(recorded, people, zone, written, whose="theirs")
         ),
-        context(f"{told} and the rotation channel are told. `/oncall away cancel <id>` undoes it."),
+        context(f"{told} `/oncall away cancel {recorded.id}` undoes it."),
     ]
 
 

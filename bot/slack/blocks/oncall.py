@@ -166,8 +166,9 @@ def help_blocks() -> Blocks:
     return [section(HELP)]
 
 
-def usage_blocks(message: str) -> Blocks:
-    return [
-        section(f":thinking_face: {message}"),
-        context("Type `/oncall help` for everything `/oncall` does."),
-    ]
+ONCALL_HINT = "Type `/oncall help` for everything `/oncall` does."
+RUNBOOK_HINT = "Type `/runbook` alone for every pipeline and its runbook."
+
+
+def usage_blocks(message: str, *, hint: str = ONCALL_HINT) -> Blocks:
+    return [section(f":thinking_face: {message}"), context(hint)]

@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import absences, people, volunteer_calls
+from bot.services import absences, volunteer_calls
 from bot.services.absences import AbsenceCancelled, AbsenceRecorded, Cover
 from bot.services.oncall import TeamView
 from bot.services.volunteer_calls import VolunteerOffer, volunteer_offers
@@ -30,6 +30,7 @@ from bot.slack.blocks.absences import (
 from bot.slack.blocks.common import escape
 from bot.slack.blocks.oncall import usage_blocks
 from bot.slack.client import CALL_ERRORS
+from bot.slack.commands import teammates
 from bot.slack.commands.oncall_parse import OncallRequest
 from bot.slack.context import AppContext
 from bot.teamfile.schema import Person
@@ -64,8 +65,10 @@ async def answer(
             return await _list(session, view, me, request, at)
         if request.away == "cancel":
             return await _cancel(session, ctx, view, me, request.absence_id or 0, at, notices)
-        target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
-        if target is None or (target != me and not me.admin):
+        target = _target(view, me, request)
+        if target is None:
+            return usage_blocks(teammates.unknown_teammate(view, _typed(request)))
+        if target != me and not me.admin:
             return usage_blocks(
                 "Only admins record absences for someone else, and only for people in the team."
             )
@@ -90,16 +93,26 @@ async def answer(
     return recorded_blocks(recorded, view.people, zone, at)
 
 
+def _typed(request: OncallRequest) -> str:
+    return f"<@{request.slack_id}>" if request.slack_id else request.name
+
+
+def _target(view: TeamView, me: Person, request: OncallRequest) -> Person | None:
+    """Whose absence: mine, or the teammate named (None when nobody in the team is)."""
+    typed = _typed(request)
+    return teammates.teammate(view, typed) if typed else me
+
+
 async def _list(
     session: AsyncSession, view: TeamView, me: Person, request: OncallRequest, at: datetime
 ) -> Blocks:
     """Mine; admins also someone else's, or everyone's."""
     zone = me.timezone or view.file.timezone
-    target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
+    target = _target(view, me, request)
     if (request.everyone or target != me) and not me.admin:
         return usage_blocks("Only admins list someone else's absences; `/oncall away list` shows yours.")
     if target is None:
-        return usage_blocks(f"<@{request.slack_id}> is not in the team file, so has no absences.")
+        return usage_blocks(teammates.unknown_teammate(view, _typed(request)))
     whose = None if request.everyone else target.id
     found = await absences.upcoming(session, person=whose, at=at)
     return absences_list_blocks(found, zone, view.people, reader=me.id, whose=whose)

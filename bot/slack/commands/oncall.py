@@ -22,7 +22,7 @@ from bot.slack.blocks.common import escape, section
 from bot.slack.blocks.history import history_blocks
 from bot.slack.blocks.pipeline import candidates_blocks, pipeline_blocks
 from bot.slack.blocks.timefmt import slack_time
-from bot.slack.commands import away
+from bot.slack.commands import away, teammates
 from bot.slack.commands.away import Notice
 from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
 from bot.slack.context import AppContext
@@ -75,7 +75,7 @@ async def answer(
         case "handoff":
             return await _handoff_note(session, view, me, user_id, request.query, at)
         case "pipeline":
-            return await _pipeline(session, ctx, view, request.query, at)
+            return await _pipeline(session, ctx, view, request.query, me, at)
         case _:
             return render.help_blocks()
 
@@ -108,11 +108,18 @@ async def _person(
     at: datetime,
     user_id: str,
 ) -> Blocks:
-    target = me if request.kind == "me" else people.person_by_slack_id(view, request.slack_id or "")
+    typed = f"<@{request.slack_id}>" if request.slack_id else request.name
+    target = me if request.kind == "me" else teammates.teammate(view, typed)
     if target is None:
         if request.kind == "me":
             return not_in_team(user_id)
-        return render.usage_blocks(f"<@{request.slack_id}> is not in the team file, so they have no shifts.")
+        return render.usage_blocks(teammates.unknown_teammate(view, typed))
+    return await _summary(session, view, target, me, at)
+
+
+async def _summary(
+    session: AsyncSession, view: TeamView, target: Person, me: Person | None, at: datetime
+) -> Blocks:
     summary = await people.summarize(session, view=view, person=target, at=at)
     zone = target.timezone or view.file.timezone
     return render.person_blocks(summary, view.people, zone=zone, is_self=target == me)
@@ -139,15 +146,26 @@ async def _calendar(
 
 
 async def _pipeline(
-    session: AsyncSession, ctx: AppContext, view: TeamView, query: str, at: datetime
+    session: AsyncSession, ctx: AppContext, view: TeamView, query: str, me: Person | None, at: datetime
 ) -> Blocks:
     found = await lookup(session, view=view, query=query, at=at, runbooks_dir=ctx.runbooks_dir)
     if found.card:
         return pipeline_blocks(found.card, view.people, with_runbook=False)
     if found.candidates:
         return candidates_blocks(query, found.candidates)
+    if named := teammates.teammate(view, query):  # `/oncall bob`: the teammate, as `/oncall @bob`
+        return await _summary(session, view, named, me, at)
     hint = closest_subcommand(query.split()[0]) if query else None
-    suggestion = f" Did you mean `/oncall {hint}`?" if hint else ""
+    close = teammates.closest_teammate(view, query)
+    if hint:
+        suggestion = f" Did you mean `/oncall {hint}`?"
+    elif close:
+        suggestion = (
+            " There is no teammate of that name either; did you mean "
+            f"{escape(close.name)} (`/oncall {close.id}`)?"
+        )
+    else:
+        suggestion = ""
     return render.usage_blocks(
         f"`{escape(query[:60])}` is neither an `/oncall` sub-command nor a pipeline.{suggestion}"
     )

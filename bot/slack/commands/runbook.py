@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.services.oncall import NoTeam
 from bot.services.pipelines import lookup
 from bot.slack.blocks.common import escape
-from bot.slack.blocks.oncall import usage_blocks
+from bot.slack.blocks.oncall import RUNBOOK_HINT, usage_blocks
 from bot.slack.blocks.pipeline import candidates_blocks, list_blocks, pipeline_blocks
 from bot.slack.context import AppContext
 from bot.slack.reply import Reply, answer_in_ack
@@ -35,7 +35,8 @@ async def runbook_reply(ctx: AppContext, text: str) -> Reply:
     if found.candidates:
         return Reply(candidates_blocks(query, found.candidates))
     keys = ", ".join(f"`{p.key}`" for p in view.file.pipelines)
-    return Reply(usage_blocks(f"No pipeline is called `{escape(query[:60])}`. Pipelines: {keys}."))
+    said = f"No pipeline is called `{escape(query[:60])}`. Pipelines: {keys}."
+    return Reply(usage_blocks(said, hint=RUNBOOK_HINT))
 
 
 async def handle(ack: Any, respond: Any, command: dict[str, Any], ctx: AppContext) -> None:

@@ -29,6 +29,7 @@ from bot.slack import swap_messages
 from bot.slack.blocks import swaps as render
 from bot.slack.blocks.common import escape, section
 from bot.slack.blocks.swap_modal import swap_modal
+from bot.slack.commands import teammates
 from bot.slack.commands.oncall_parse import BadRequest
 from bot.slack.commands.swap_parse import SwapCommand, parse_swap
 from bot.slack.context import AppContext
@@ -57,9 +58,10 @@ async def _request(
 ) -> Blocks:
     """The text form: my shift on a date (or part of it), for the teammate's next shift or as cover."""
     at = ctx.clock()
-    teammate = people.person_by_slack_id(view, ask.slack_id or "")
+    typed = f"<@{ask.slack_id}>" if ask.slack_id else ask.name
+    teammate = teammates.teammate(view, typed)
     if teammate is None:
-        return render.usage_blocks(f"<@{ask.slack_id}> is not in the team file, so they have no shifts.")
+        return render.usage_blocks(teammates.unknown_teammate(view, typed))
     assert ask.when is not None
     tz = ZoneInfo(zone_of(me, view))
     asked = Span(*(t.replace(tzinfo=tz) for t in ask.when))
