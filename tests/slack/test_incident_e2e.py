@@ -159,6 +159,8 @@ async def test_declare_by_command_for_each_pipeline(slack: SlackDriver, pipeline
         ("daily growth sev1 numbers late", "Daily Growth Pipeline (sev1)", "numbers late"),
         ("unit-level profit sev3 slow", "Unit-level Profit Pipeline (sev3)", "slow"),
         ("Profit Pipeline totals are off", "Profit Pipeline (sev2)", "totals are off"),
+        ("sev1 growth broken", "Growth Pipeline (sev1)", "broken"),  # the severity first
+        ("SEV3 Daily Growth Pipeline late", "Daily Growth Pipeline (sev3)", "late"),
     ],
 )
 async def test_declare_by_a_pipeline_name_of_several_words(
@@ -550,6 +552,8 @@ async def test_slack_down_for_the_root_keeps_the_incident(slack: SlackDriver, ct
         ("growth", "Usage: `/incident &lt;pipeline&gt;"),
         ("growth sev1", "Say what is wrong"),
         ("growth sev5 broken", "not `sev5`"),
+        ("sev5 growth broken", "not `sev5`"),
+        ("growth " + "x" * 501, "The summary is at most 500 characters (this one has 501)"),
         ("xyzzy it broke", "No pipeline is called `xyzzy`. The pipelines are `profit`, "),
         ("status 42", "There is no incident #42. Usage: `/incident status &lt;id&gt;`"),
         ("status three", "Usage: `/incident status &lt;id&gt;`"),
