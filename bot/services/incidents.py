@@ -236,7 +236,8 @@ async def escalate_due(
     for incident in await store.open_incidents(session):
         if not escalation.is_due(incident, ladder_of(view, incident), policy, now):
             continue
-        why = escalation.why_automatic(incident, policy, reopened_at=await _reopened_at(session, incident))
+        reopened_at = await _reopened_at(session, incident)
+        why = escalation.why_automatic(incident, policy, now=now, reopened_at=reopened_at)
         try:
             escalated.append(
                 await escalate(

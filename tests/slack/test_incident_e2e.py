@@ -379,6 +379,16 @@ async def test_each_automatic_escalation_says_how_long_it_went_unacknowledged(
     assert "10 minutes after it was declared (5 minutes after level 1 was called)" in status
 
 
+async def test_a_late_escalation_says_how_long_it_really_went_unacknowledged(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await declared(slack, "engagement sev1 Kafka down")
+    late = ctx.clock() + timedelta(minutes=26)  # the sweep was down for a while
+    assert await escalate_due(ctx, make_client(ctx.settings), now=late) == [1]
+    [line] = [line for line in thread_shown(slack).split("\n") if "Escalated" in line]
+    assert "sev1 not acknowledged 26 minutes after it was declared (the limit is 5 minutes)." in line
+
+
 async def sweep_after_a_restart(ctx: AppContext, *, now: datetime) -> list[int]:
     """The sweep of a process started afresh: its own engine and client, nothing kept in memory."""
     engine = create_engine(ctx.settings.database_url)
