@@ -24,7 +24,14 @@ from bot.services import incidents
 from bot.services.oncall import TeamView
 from bot.services.pipelines import PipelineCard, pipeline_card
 from bot.slack.blocks.incident_timeline import NOBODY, event_blocks, event_text
-from bot.slack.blocks.incidents import direct_blocks, key_sections_blocks, reach_blocks, root_blocks, title
+from bot.slack.blocks.incidents import (
+    direct_blocks,
+    key_sections_blocks,
+    reach_blocks,
+    rest_of_runbook,
+    root_blocks,
+    title,
+)
 from bot.slack.blocks.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
 from bot.slack.client import CALL_ERRORS, refusal_hint
 from bot.slack.context import AppContext
@@ -95,11 +102,13 @@ async def _thread_messages(
     card = await _card(ctx, view, incident, now)
     if card is None:
         return []
-    reach = reach_blocks(incidents.reaches(card), view.people)
+    reach = reach_blocks(incidents.reaches(card), view.people, declarer=incident.declared_by)
     if card.runbook is None:
         return [reach, pipeline_blocks(card, view.people, with_runbook=False, notify=False)]
     cards = [*owners_blocks(card, view.people, notify=False), *key_sections_blocks(card.runbook)]
-    return [reach, cards[:50], *full_runbook_messages(card.runbook)]
+    # The on-call sections first, then the rest of the runbook: each section once.
+    rest = rest_of_runbook(card.runbook)
+    return [reach, cards[:50], *(full_runbook_messages(rest) if rest else [])]
 
 
 async def _declaration(

@@ -126,7 +126,7 @@ async def away(ctx: AppContext, person: str) -> None:
 
 @pytest.mark.parametrize("pipeline", WEEK6.pipelines, ids=lambda p: p.key)
 async def test_declare_by_command_for_each_pipeline(slack: SlackDriver, pipeline: Any) -> None:
-    await declared(slack, f"{pipeline.key} sev1 numbers look wrong")
+    await declared(slack, f"{pipeline.key} sev1 numbers look wrong", user=STRANGER)
     [root] = roots(slack)
     assert_valid_blocks(root.args["blocks"])
     assert root.args["channel"] == "#data-oncall"
@@ -232,26 +232,43 @@ async def test_form_says_what_is_missing(slack: SlackDriver) -> None:
 
 
 async def test_plain_day_mentions(slack: SlackDriver) -> None:
-    await declared(slack, "growth late data from Kafka")
+    await declared(slack, "growth late data from Kafka", user=STRANGER)
     text = thread(slack)[0].args["blocks"][0]["text"]["text"]
     assert text == f"*Reaching:* <@{BOB}> (primary owner), <@{CAROL}> (secondary owner), <@{ALICE}> (on call)"
+
+
+async def test_the_declarer_is_named_not_mentioned(slack: SlackDriver) -> None:
+    await declared(slack, "growth late data from Kafka", user=CAROL)  # Carol owns growth too
+    text = thread(slack)[0].args["blocks"][0]["text"]["text"]
+    carol = "*Carol* (secondary owner, declared it)"
+    assert text == f"*Reaching:* <@{BOB}> (primary owner), {carol}, <@{ALICE}> (on call)"
+
+
+async def test_the_thread_shows_each_runbook_section_once(slack: SlackDriver) -> None:
+    await declared(slack, "growth late data from Kafka")
+    shown = thread_shown(slack)
+    for heading in ("Potential issues", "On-call actions", "Escalation", "Description", "SLAs"):
+        assert shown.count(f"*{heading}*") == 1, heading
+    # The on-call sections come first, the rest after them.
+    assert shown.index("*On-call actions*") < shown.index("*Description*")
 
 
 @pytest.mark.parametrize("now", [CHRISTMAS])
 async def test_holiday_mentions(slack: SlackDriver) -> None:
     await declared(slack, "growth nothing loads")
     text = thread(slack)[0].args["blocks"][0]["text"]["text"]
+    # Alice covers Christmas (see tests/schedule/test_holidays.py), David is the week's backup.
     assert text.split("\n")[0] == (
-        f"*Reaching:* <@{DAVID}> (on call), <@{ALICE}> (on-call backup, standing in)"
+        f"*Reaching:* <@{ALICE}> (on call), <@{DAVID}> (on-call backup, standing in)"
     )
-    assert f"Bob (primary owner) is off for Christmas Day, so <@{ALICE}> stands in." in text
-    assert f"Carol (secondary owner) is off for Christmas Day, so <@{ALICE}> stands in." in text
+    assert f"Bob (primary owner) is off for Christmas Day, so <@{DAVID}> stands in." in text
+    assert f"Carol (secondary owner) is off for Christmas Day, so <@{DAVID}> stands in." in text
     assert f"<@{BOB}>" not in thread_text(slack) and f"<@{CAROL}>" not in thread_text(slack)
 
 
 async def test_absence_mentions(slack: SlackDriver, ctx: AppContext) -> None:
     await away(ctx, "carol")
-    await declared(slack, "engagement duplicates", user=ALICE)
+    await declared(slack, "engagement duplicates", user=STRANGER)
     text = thread(slack)[0].args["blocks"][0]["text"]["text"]
     reaching = text.split("\n")[0]
     assert f"<@{CAROL}>" not in reaching

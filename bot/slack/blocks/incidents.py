@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -168,8 +169,15 @@ def already_open_lines(
     return notes
 
 
-def reach_blocks(reaches: Sequence[Reach], people: People) -> Blocks:
-    reached = [f"{who(r.person, people)} ({r.role})" for r in reaches if r.reached]
+def reach_blocks(reaches: Sequence[Reach], people: People, *, declarer: str | None = None) -> Blocks:
+    """Who the incident reaches; the declarer, who knows already, is named rather than mentioned."""
+
+    def reached_line(r: Reach) -> str:
+        if r.person == declarer:
+            return f"{who(r.person, people, notify=False)} ({r.role}, declared it)"
+        return f"{who(r.person, people)} ({r.role})"
+
+    reached = [reached_line(r) for r in reaches if r.reached]
     stand_ins = mentioned(reaches)[len(reached) :]  # those reached come first
     reached += [f"{who(p, people)} (on-call backup, standing in)" for p in stand_ins]
     lines = ["*Reaching:* " + (", ".join(reached) or "_nobody available_")]
@@ -181,8 +189,15 @@ def reach_blocks(reaches: Sequence[Reach], people: People) -> Blocks:
     return [section("\n".join(lines))]
 
 
+def rest_of_runbook(runbook: Runbook) -> Runbook | None:
+    """The runbook without the sections `key_sections_blocks` shows, or None when nothing is left."""
+    key = [runbook.section(name) for name in KEY_SECTIONS]
+    rest = tuple(s for s in runbook.sections if s not in key)
+    return replace(runbook, title=f"{runbook.title}: the rest", sections=rest) if rest else None
+
+
 def key_sections_blocks(runbook: Runbook) -> Blocks:
-    """The sections that say what to do now; the full runbook follows in the thread."""
+    """The sections that say what to do now; the rest of the runbook follows in the thread."""
     parts = [runbook.section(name) for name in KEY_SECTIONS]
     blocks: Blocks = [header(f"Runbook: {runbook.title}")]
     for part in (p for p in parts if p is not None):
