@@ -102,7 +102,7 @@ async def _thread_messages(
     card = await _card(ctx, view, incident, now)
     if card is None:
         return []
-    reach = reach_blocks(incidents.reaches(card), view.people, declarer=incident.declared_by)
+    reach = reach_blocks(incidents.reaches(card), view.people, actor=incident.declared_by)
     if card.runbook is None:
         return [reach, pipeline_blocks(card, view.people, with_runbook=False, notify=False)]
     cards = [*owners_blocks(card, view.people, notify=False), *key_sections_blocks(card.runbook)]
@@ -163,6 +163,12 @@ async def _event(
         called = await incidents.unreachable_called(session, view=view, incident=incident, events=[event])
     blocks = event_blocks(event, ladder, view.people, called.get(event.id, NOBODY))
     text = event_text(event, ladder, view.people, called.get(event.id, NOBODY))
+    if event.kind is EventKind.REOPENED and (card := await _card(ctx, view, incident, now)):
+        # Whoever owns it and is on call now hears of it again, as on the declaration.
+        blocks = [
+            *blocks,
+            *reach_blocks(incidents.reaches(card), view.people, actor=event.actor, did="reopened it"),
+        ]
     return await _send(ctx, client, incident, f"event:{event.id}", blocks, text[:300], now)
 
 

@@ -26,7 +26,7 @@ from bot.slack.shell import run_shell
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
 from bot.teamfile.loader import load_team_file
-from tests.incidents.fixtures import KAFKA_DOWN, mrkdwn_texts, plain_texts
+from tests.incidents.fixtures import KAFKA_DOWN, lines, mrkdwn_texts, plain_texts
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, ROOT, SlackDriver, wait_for
 from tests.slack.incident_calls import (
@@ -333,8 +333,18 @@ async def test_escalate_resolve_reopen(slack: SlackDriver) -> None:
 
     await press(slack, "Reopen", user=CAROL)
     await wait_for(lambda: len(slack.fake.of("chat.update")) == 4)
-    assert "Reopened by *Carol*; every escalation level was already called." in thread_text(slack)
+    # Escalation starts over from level 0, and the owners and the on-call primary hear of it again;
+    # Carol, who reopened it, is named.
+    reopened = thread(slack)[-1].args["blocks"]
+    said = " ".join(lines(reopened))
+    assert "Reopened by *Carol*; it escalates again if nobody acknowledges it." in said
+    assert (
+        f"*Reaching:* *Carol* (primary owner, reopened it), <@{DAVID}> (secondary owner), <@{ALICE}>" in said
+    )
     assert "Acknowledge" in str(latest_root(slack)) and "Status: *open*" in str(latest_root(slack))
+    await press(slack, "Escalate", user=DAVID)
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 5)
+    assert thread_text(slack).count("Escalated to level 1 (escalation contacts)") == 2
     status = await slack.command("/incident", "status 1")
     timeline = str(status["blocks"])
     for said in ("Declared by", "Escalated to level 1", "Escalated to level 2", "Resolved by", "Reopened by"):

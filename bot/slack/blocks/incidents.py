@@ -169,12 +169,15 @@ def already_open_lines(
     return notes
 
 
-def reach_blocks(reaches: Sequence[Reach], people: People, *, declarer: str | None = None) -> Blocks:
-    """Who the incident reaches; the declarer, who knows already, is named rather than mentioned."""
+def reach_blocks(
+    reaches: Sequence[Reach], people: People, *, actor: str | None = None, did: str = "declared it"
+) -> Blocks:
+    """Who the incident reaches; the `actor` who declared (or reopened) it knows already, and is
+    named rather than mentioned."""
 
     def reached_line(r: Reach) -> str:
-        if r.person == declarer:
-            return f"{who(r.person, people, notify=False)} ({r.role}, declared it)"
+        if r.person == actor:
+            return f"{who(r.person, people, notify=False)} ({r.role}, {did})"
         return f"{who(r.person, people)} ({r.role})"
 
     reached = [reached_line(r) for r in reaches if r.reached]
