@@ -20,6 +20,7 @@ class ActionId(StrEnum):
     APPROVE_SWAP = "swap.approve"
     DECLINE_SWAP = "swap.decline"
     SWAP_VIEW = "swap.request_view"  # callback id of the /swap modal
+    SWAP_TEAMMATE = "teammate"  # the /swap modal's teammate select: its block id is read back too
 
 
 def matching(action: ActionId) -> re.Pattern[str]:
