@@ -24,6 +24,7 @@ class EventKind(StrEnum):
     ESCALATED = "escalated"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    JOINED = "joined"  # someone who saw the same outage joined instead of declaring another
 
 
 @dataclass(frozen=True, kw_only=True)

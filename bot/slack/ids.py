@@ -14,6 +14,8 @@ class ActionId(StrEnum):
     ESCALATE_INCIDENT = "incident.escalate"
     RESOLVE_INCIDENT = "incident.resolve"
     REOPEN_INCIDENT = "incident.reopen"
+    JOIN_INCIDENT = "incident.join"  # a second declarer joins the incident already open
+    DECLARE_ANYWAY = "incident.declare_anyway"  # ... or declares a new one after all
     DECLARE_INCIDENT_VIEW = "incident.declare_view"  # callback id of the declaration modal
     RESOLVE_INCIDENT_VIEW = "incident.resolve_view"  # callback id of the resolution modal
     INCIDENT_FROM_MESSAGE = "incident.from_message"  # callback id of the message shortcut

@@ -351,24 +351,53 @@ async def test_escalate_resolve_reopen(slack: SlackDriver) -> None:
         assert said in timeline
 
 
-async def test_a_second_incident_on_a_pipeline_tells_its_declarer_of_the_open_one(
+async def test_a_second_declarer_is_offered_to_join_the_open_incident(
     slack: SlackDriver, clock: Clock
 ) -> None:
     await declared(slack, "growth sev2 numbers late", user=CAROL)
     clock.at += timedelta(minutes=3)
-    await declared(slack, "growth sev1 dashboard empty", user=BOB)  # the same outage, maybe: not blocked
-    link, note = slack.fake.of("response:cmd")[-1].args["text"].split("\n")
-    assert link.startswith("Incident #2: <https://") and len(roots(slack)) == 2
-    first = "<https://example.slack.com/archives/#data-oncall/p1700000000000001|#1>"
-    assert note == f"Note: {first} on Growth Pipeline is already open (declared 3 min ago by *Carol*)."
+    offer = await slack.command("/incident", "growth sev1 dashboard empty", user=BOB)
+    assert_valid_blocks(offer["blocks"])
+    said = str(offer["blocks"])
+    assert "Is it the same outage?" in said
+    assert "*#1* on Growth Pipeline is open (declared 3 min ago by *Carol*):" in said
+    assert len(roots(slack)) == 1  # nothing opened before Bob says which
+    join = button(offer["blocks"], "Join #1")
+    assert await slack.press(join["action_id"], join["value"], user=BOB) == 200
+    await wait_for(lambda: bool(slack.fake.of("response:action")))
+    assert (
+        "You joined incident #1: what you saw is in its thread."
+        in slack.fake.of("response:action")[-1].args["text"]
+    )
+    await wait_for(lambda: "joined: they see the same outage" in thread_text(slack))
+    assert "*Bob* joined" in thread_text(slack) and "dashboard empty" in thread_text(slack)
+    assert len(roots(slack)) == 1
+    status = str((await slack.command("/incident", "status 1"))["blocks"])
+    assert "joined: they see the same outage" in status
 
-    await declared(slack, "profit sev3 totals off", user=BOB)  # another pipeline
+
+async def test_a_second_declarer_may_declare_a_new_one_after_all(slack: SlackDriver) -> None:
+    await declared(slack, "growth sev2 numbers late", user=CAROL)
+    offer = await slack.command("/incident", "growth sev1 dashboard empty", user=BOB)
+    new = button(offer["blocks"], "Declare a new one")
+    for _ in range(2):  # pressed twice: declared once
+        assert await slack.press(new["action_id"], new["value"], user=BOB) == 200
+    await wait_for(lambda: len(roots(slack)) == 2)
+    await wait_for(
+        lambda: any("Incident #2: <" in str(c.args.get("text")) for c in slack.fake.of("response:action"))
+    )
+    note = next(
+        c.args["text"]
+        for c in slack.fake.of("response:action")
+        if "Incident #2: <" in str(c.args.get("text"))
+    )
+    assert "#1> on Growth Pipeline is already open" in note
+    assert len(roots(slack)) == 2 and "Incident #2: Growth Pipeline (sev1)" in str(
+        roots(slack)[1].args["blocks"]
+    )
+
+    await declared(slack, "profit sev3 totals off", user=BOB)  # another pipeline: no offer
     assert "Note" not in slack.fake.of("response:cmd")[-1].args["text"]
-    await slack.command("/incident", "resolve 1 reran the job", user=CAROL)
-    await declared(slack, "growth sev2 still empty", user=DAVID)
-    [note] = slack.fake.of("response:cmd")[-1].args["text"].split("\n")[1:]  # the resolved one not named
-    assert note.startswith("Note: <https://")
-    assert note.endswith("|#2> on Growth Pipeline is already open (declared just now by *Bob*).")
 
 
 async def test_automatic_escalation_on_an_injected_clock(slack: SlackDriver, ctx: AppContext) -> None:

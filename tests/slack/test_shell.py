@@ -136,9 +136,10 @@ async def test_cancel_a_form(ctx: AppContext) -> None:
     assert out.count("Closed the form; nothing was sent.") == 2  # the input ended in the second one
 
 
-async def test_the_same_command_twice_declares_two_incidents(ctx: AppContext) -> None:
-    out = await drive(ctx, "/incident growth late data\n/incident growth late data\n")
-    assert "Incident #1 declared" in out and "Incident #2 declared" in out
+async def test_the_same_command_twice_offers_to_join_or_declares_a_second(ctx: AppContext) -> None:
+    out = await drive(ctx, "/incident growth late data\n/incident growth late data\n2\n")
+    assert "Incident #1 declared" in out and "[1] Join #1  [2] Declare a new one" in out
+    assert "Incident #2 declared" in after(out, "[1] Join #1  [2] Declare a new one")
 
 
 # The /swap form: teammate (Bob, Carol, David), one of my shifts, in exchange, part from, until, reason.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,10 +18,11 @@ from bot.services import incidents, people
 from bot.services.oncall import TeamView
 from bot.slack.blocks.common import escape
 from bot.slack.blocks.incident_modals import resolve_modal
-from bot.slack.blocks.incidents import IncidentButton
+from bot.slack.blocks.incidents import DeclareAnyway, IncidentButton, JoinButton
+from bot.slack.commands.incident import declare_and_answer
 from bot.slack.context import AppContext
 from bot.slack.ids import ActionId, matching
-from bot.slack.incident_thread import deliver
+from bot.slack.incident_thread import deliver, permalink
 
 VERBS = {
     ActionId.ACK_INCIDENT: "acknowledge",
@@ -99,6 +101,57 @@ async def _reopen(
     )
 
 
+async def join_pressed(
+    ctx: AppContext, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+) -> None:
+    """`Join #N`: the second declarer's words go to the open incident's thread; no second incident."""
+    try:
+        pressed = JoinButton.model_validate_json(str(body["actions"][0].get("value", "")))
+    except ValidationError:
+        await _tell(respond, "This button is not one of ours.")
+        return
+    slack_user = body["user"]["id"]
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+        person = people.person_by_slack_id(view, slack_user)
+        try:
+            joined = await incidents.join(
+                session,
+                incident_id=pressed.incident,
+                person=person.id if person else slack_user,
+                note=pressed.note,
+                at=ctx.clock(),
+                source=ctx.source,
+            )
+        except incidents.IncidentRefused as refused:
+            await _tell(respond, escape(str(refused)))
+            return
+    await deliver(ctx, client, joined.id, now=ctx.clock())
+    link = await permalink(client, joined)
+    where = f" <{link}|Open its thread>." if link else ""
+    await respond(
+        text=f"You joined incident #{joined.id}: what you saw is in its thread.{where}",
+        response_type="ephemeral",
+        replace_original=True,
+    )
+
+
+async def declare_pressed(
+    ctx: AppContext, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+) -> None:
+    """`Declare a new one`: the declaration as typed, once however often it is pressed."""
+    try:
+        anyway = DeclareAnyway.model_validate_json(str(body["actions"][0].get("value", "")))
+    except ValidationError:
+        await _tell(respond, "This button is not one of ours.")
+        return
+
+    async def say(blocks: list[dict[str, Any]], text: str) -> None:
+        await respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=True)
+
+    await declare_and_answer(ctx, say, respond, client, anyway=anyway, slack_user=body["user"]["id"])
+
+
 CHANGES = {
     ActionId.ACK_INCIDENT: _acknowledge,
     ActionId.ESCALATE_INCIDENT: _escalate,
@@ -117,3 +170,17 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
 
     for action in VERBS:
         listen(action)
+
+    @app.action(matching(ActionId.JOIN_INCIDENT))
+    async def join_button(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        await join_pressed(ctx, body, client, respond)
+
+    @app.action(matching(ActionId.DECLARE_ANYWAY))
+    async def declare_button(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        await declare_pressed(ctx, body, client, respond)

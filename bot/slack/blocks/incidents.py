@@ -61,6 +61,55 @@ class IncidentButton(BaseModel):
             return None
 
 
+class JoinButton(BaseModel):
+    """`Join #N`: the open incident, and what the second declarer typed, to add to its thread."""
+
+    model_config = ConfigDict(extra="forbid")
+    incident: int
+    note: str
+
+
+class DeclareAnyway(BaseModel):
+    """`Declare a new one`: the declaration as typed, and its command's key so it happens once."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    pipeline: str
+    severity: str
+    summary: str
+
+
+def join_offer_blocks(
+    others: Sequence[Incident], pipeline: str, anyway: DeclareAnyway, people: People, now: datetime
+) -> Blocks:
+    """Before a second incident on a pipeline: the ones open on it, each to join, or a new one."""
+    lines = []
+    for other in others[:3]:
+        span = now - other.declared_at
+        ago = "just now" if span < timedelta(minutes=1) else f"{duration(span)} ago"
+        lines.append(
+            written_line(
+                f"*#{other.id}* on {escape(pipeline)} is open (declared {ago} by "
+                f"{named(other.declared_by, people)}):",
+                truncate(other.summary, 200),
+            )
+        )
+    joins = [
+        button(
+            f"Join #{o.id}",
+            ActionId.JOIN_INCIDENT,
+            JoinButton(incident=o.id, note=anyway.summary).model_dump_json(),
+        )
+        for o in others[:3]
+    ]
+    new = button("Declare a new one", ActionId.DECLARE_ANYWAY, anyway.model_dump_json())
+    return [
+        section("Is it the same outage? Join it, and what you saw is added to its thread."),
+        *lines,
+        actions(*joins, new),
+    ]
+
+
 def link_text(url: str, label: str = "link") -> str:
     if SAFE_URL.match(url):
         return f"<{url.replace('&', '&amp;')}|{label}>"
