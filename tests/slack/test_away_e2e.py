@@ -57,6 +57,28 @@ async def test_primary_away_moves_the_shift_and_tells_those_affected(
     assert len(sent) == 3  # the channel, the new primary and the new backup: nobody else
 
 
+async def test_a_gap_is_said_plainly_and_the_admins_are_told_once(slack: SlackDriver) -> None:
+    for someone in (CAROL, DAVID):
+        await slack.command("/oncall", "away 2026-12-08 2026-12-11", user=someone)
+    before = len(slack.fake.of("chat.postMessage"))
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10 dentist", user=ALICE)
+    # Bob takes Alice's time; nobody is left to be his backup.
+    for _ in range(200):
+        if any(c.args["text"] == "A gap in the on-call schedule" for c in slack.fake.of("chat.postMessage")):
+            break
+        await asyncio.sleep(0.01)
+    sent = slack.fake.of("chat.postMessage")[before:]
+    [call] = [c for c in sent if c.args["channel"] == "#data-oncall"]
+    said = text_of(call.args)
+    assert "Nobody is left to be backup then: the rotation has a gap. Can you take it?" in said
+    assert "least recently" not in said
+    [gap] = [c for c in sent if c.args["text"] == "A gap in the on-call schedule"]
+    assert gap.args["channel"] == DAVID  # the other admin; Alice is the one away
+    shown = text_of(gap.args)
+    assert "While *Alice* is away, the schedule has a gap:" in shown and "nobody is backup" in shown
+    assert "`/swap`" in shown and "#data-oncall" in shown
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [

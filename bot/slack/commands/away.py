@@ -23,6 +23,7 @@ from bot.slack.blocks.absences import (
     cancelled_dm_blocks,
     cancelled_notice_blocks,
     covers_notice_blocks,
+    gap_notice_blocks,
     recorded_blocks,
     recorded_for_you_blocks,
     volunteer_call_blocks,
@@ -182,6 +183,21 @@ def _recorded_notices(
                 mine = [c for c in covers if c.segment.person == person_id]
                 blocks = covers_notice_blocks(absent, mine, view.people, _zone(view, person_id, zone), at)
                 found.append(Notice(person.slack_id, blocks, "You now cover a shift"))
+    return found + _gap_notices(recorded, view)
+
+
+def _gap_notices(recorded: AbsenceRecorded, view: TeamView) -> list[Notice]:
+    """One direct message to each admin (but the person away) naming the stretches left with nobody."""
+    gaps = [c for c in recorded.covers if c.segment.person is None]
+    if not gaps:
+        return []
+    channel = view.config(gaps[0].rotation).channel
+    found = []
+    for admin in view.file.people:
+        if admin.admin and admin.slack_id and admin.id != recorded.person.id:
+            zone = admin.timezone or view.file.timezone
+            blocks = gap_notice_blocks(recorded.person.id, gaps, channel, view.people, zone)
+            found.append(Notice(admin.slack_id, blocks, "A gap in the on-call schedule"))
     return found
 
 
