@@ -14,6 +14,7 @@ from bot.slack.context import AppContext
 from bot.teamfile.loader import load_team_file
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, PLAIN_DAY, ROOT, SlackDriver
+from tests.slack.team_edits import daily_in_munich
 
 
 def text_of(answer: dict) -> str:  # type: ignore[type-arg]
@@ -66,7 +67,25 @@ async def test_me(slack: SlackDriver) -> None:
     assert_valid_blocks(answer["blocks"])
     text = text_of(answer)
     assert "Your on-call" in text and "Profit Pipeline" in text and "primary owner" in text
-    assert "Christmas Eve" in text  # the company day Alice covers this year
+    assert "Christmas Day" in text  # the big day Alice covers this year
+
+
+async def test_a_daily_rotation_shows_eight_weeks_summed_up(slack: SlackDriver, ctx: AppContext) -> None:
+    await daily_in_munich(ctx)
+    for answer in (
+        await slack.command("/oncall", "me", user=ALICE),
+        await slack.command("/oncall", f"<@{BOB}|bob>"),
+    ):
+        assert_valid_blocks(answer["blocks"])  # every section within Slack's limits, nothing cut
+        text = text_of(answer)
+        assert "primary · _regular rotation_, " in text and "backup · _regular rotation_, " in text
+        assert "08:00→08:00" in text and "(Europe/Berlin)" in text
+        # The promised eight weeks: a shift in the last of them is there.
+        assert " Jan " in text and " Feb " in text
+        assert "`/oncall calendar` gives its feed" in text
+    home = await slack.app_home(ALICE)
+    assert_valid_blocks(home, surface="home")
+    assert "primary · _regular rotation_, " in text_of({"blocks": home})
 
 
 async def test_someone_else(slack: SlackDriver) -> None:
