@@ -32,6 +32,9 @@ class Standing:
     windows: Sequence[Mapping[str, int]]  # weighted loads over each run of years ending with this one
     recency: Mapping[str, int]  # 0 for whoever had a big day least recently (or never), then 1, ...
     limit: int  # the spread the rule allows: the heaviest big day's weight
+    # How many of the year's other holidays each member may cover, when the big days should go first
+    # to those with the fewest (so that the year's counts can still even out); None: no matter.
+    scarcity: Mapping[str, int] | None = None
 
 
 def choose(days: Sequence[BigDay], standing: Standing) -> list[str]:
@@ -48,7 +51,7 @@ def choose(days: Sequence[BigDay], standing: Standing) -> list[str]:
 
 def _cost(
     days: Sequence[BigDay], combo: Sequence[str], standing: Standing
-) -> tuple[int, int, int, int, int, int, tuple[int, ...]]:
+) -> tuple[int, int, int, int, int, int, int, tuple[int, ...]]:
     excess = spreads = 0
     longest = 0
     for base in standing.windows:
@@ -60,7 +63,8 @@ def _cost(
         spreads += spread
         longest = longest or max(1, spread - standing.limit)
     repeats = sum(p == day.last for day, p in zip(days, combo, strict=True))
+    scarce = sum(standing.scarcity.get(p, 0) for p in combo) if standing.scarcity is not None else 0
     recency = sum(standing.recency.get(p, 0) for p in combo)
     not_backup = sum(p != day.backup for day, p in zip(days, combo, strict=True))
     order = tuple(day.eligible.index(p) for day, p in zip(days, combo, strict=True))
-    return longest - 1, excess, repeats, spreads, recency, not_backup, order
+    return longest - 1, excess, repeats, scarce, spreads, recency, not_backup, order

@@ -201,6 +201,18 @@ class _Planner:
         return others or occasion.eligible
 
     def _year(self, year: int, occasions: list[_Occasion]) -> list[HolidayDuty]:
+        assigned, why = self._plan_year(year, occasions, scarce=False)
+        if _spread(self.rotation, assigned) > 1 and any(o.weight for o in occasions):
+            # The big days went to people who then had too few other days to even the year out: give
+            # them to those who can cover the fewest of the year's other holidays instead, if it helps.
+            retry, retry_why = self._plan_year(year, occasions, scarce=True)
+            if _spread(self.rotation, retry) < _spread(self.rotation, assigned):
+                assigned, why = retry, retry_why
+        return self._record(year, occasions, assigned, why)
+
+    def _plan_year(
+        self, year: int, occasions: list[_Occasion], *, scarce: bool
+    ) -> tuple[dict[int, str | None], dict[int, str]]:
         assigned: dict[int, str | None] = {}
         why: dict[int, str] = {}
         for i, occasion in enumerate(occasions):
@@ -208,7 +220,9 @@ class _Planner:
                 assigned[i], why[i] = decided
             elif not occasion.eligible:
                 assigned[i], why[i] = None, "nobody available"
-        self._spread_big_days(year, occasions, assigned, why)
+        ordinary = [o for o in occasions if not o.weight]
+        scarcity = Counter(m for o in ordinary for m in o.eligible) if scarce else None
+        self._spread_big_days(year, occasions, assigned, why, scarcity)
         counts = Counter({m: 0 for m in self.rotation.members})
         counts.update(p for p in assigned.values() if p)
         settled = set(assigned)
@@ -223,7 +237,7 @@ class _Planner:
         rebalance({i: occasions[i].eligible for i in open_days}, assigned, counts, settled)
         for i in open_days:
             why[i] = self._ordinary_why(occasions[i], year, assigned[i])
-        return self._record(year, occasions, assigned, why)
+        return assigned, why
 
     def _ordinary_why(self, occasion: _Occasion, year: int, person: str | None) -> str:
         reason = "the shift's backup" if person == occasion.backup else f"evens out the holidays of {year}"
@@ -243,6 +257,7 @@ class _Planner:
         occasions: list[_Occasion],
         assigned: dict[int, str | None],
         why: dict[int, str],
+        scarcity: Counter[str] | None,
     ) -> None:
         open_days = [i for i, o in enumerate(occasions) if o.weight and i not in assigned]
         if not open_days:
@@ -272,7 +287,7 @@ class _Planner:
             )
             for i in open_days
         ]
-        standing = big_days.Standing(windows, recency, self.limit)
+        standing = big_days.Standing(windows, recency, self.limit, scarcity)
         for i, person in zip(open_days, big_days.choose(days, standing), strict=True):
             assigned[i] = person
             if person in last_big:
@@ -308,6 +323,13 @@ class _Planner:
                     )
                 )
         return duties
+
+
+def _spread(rotation: Rotation, assigned: dict[int, str | None]) -> int:
+    """How far apart the members' holiday counts of a year are."""
+    counts = Counter({m: 0 for m in rotation.members})
+    counts.update(p for p in assigned.values() if p is not None and p in counts)
+    return max(counts.values()) - min(counts.values())
 
 
 def holiday_years(rotation: Rotation, last_year: int, inputs: ScheduleInputs) -> dict[int, list[HolidayDuty]]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -179,3 +180,19 @@ def test_unknown_country_or_subdivision() -> None:
         CountryCalendar("XX")
     with pytest.raises(ValueError, match="unknown subdivision 'ZZ'"):
         CountryCalendar("US", "ZZ")
+
+
+def test_big_days_go_where_the_year_can_still_even_out() -> None:
+    # Daily, five people from 17 February 2026: m2 is the primary on every holiday but Christmas, so
+    # Christmas goes to m2, or the year ends at 2, 2, 2, 2 and 0.
+    members = ("m0", "m1", "m2", "m3", "m4")
+    pairs = {m: members[(i + 2) % 5] for i, m in enumerate(members)}
+    rotation = Rotation(
+        "r", members, "America/New_York", date(2026, 2, 17), unit=Unit.DAILY, backup_pairs=pairs
+    )
+    rotation = replace(rotation, handoff_time=time(0))
+    duties = holiday_duties(rotation, 2026, inputs())
+    counts = Counter(dict.fromkeys(members, 0))
+    counts.update(d.person for d in duties if d.same_as is None)
+    assert max(counts.values()) - min(counts.values()) <= 1
+    assert next(d.person for d in duties if d.holiday.day == date(2026, 12, 25)) == "m2"
