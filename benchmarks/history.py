@@ -7,12 +7,12 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.schedule.model import Override, Reason, Role
-from bot.services.teamfile import import_team
+from bot.core.schedule.model import Override, Reason, Role
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence, add_override
-from bot.teamfile.loader import load_team_file
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMBERS = ("alice", "bob", "carol", "david")

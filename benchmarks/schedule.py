@@ -15,9 +15,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from benchmarks.history import seed_store
-from bot.schedule import CountryCalendar, resolve
-from bot.schedule.model import Absence, Override, Reason, Role, Rotation, ScheduleInputs
-from bot.schedule.rotation import local_midnight
+from bot.core.schedule import CountryCalendar, resolve
+from bot.core.schedule.model import Absence, Override, Reason, Role, Rotation, ScheduleInputs
+from bot.core.schedule.rotation import local_midnight
 
 ZONES = ("America/New_York", "Europe/London", "Asia/Kolkata", "UTC", "Australia/Lord_Howe")
 YEAR = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
@@ -71,7 +71,7 @@ def time_year(runs: int = 5) -> tuple[float, int]:
 
 async def time_who(history_years: int, lookups: int = 200) -> float:
     """Median ms of one `who` through the service on a SQLite store holding that much history."""
-    from bot.services.oncall import on_call
+    from bot.features.oncall.views import on_call
     from bot.store.db import create_engine, session_factory
 
     with tempfile.TemporaryDirectory() as folder:

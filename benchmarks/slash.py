@@ -29,11 +29,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 
 from benchmarks.history import seed_store
+from bot.context import AppContext
+from bot.delivery.slack_api import make_client
+from bot.serve import create_web_app, settle_memory
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.slack.server import create_web_app, settle_memory
 from bot.store.db import create_engine, session_factory
 from tests.slack.signing import SECRET, command_body, signed_headers
 

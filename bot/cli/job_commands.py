@@ -13,17 +13,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cli.args import in_zone, iso_instant
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
+from bot.context import AppContext
+from bot.delivery.scheduled import JOBS, job_posts, send_post
+from bot.delivery.slack_api import make_client
+from bot.delivery.swaps import SWAP_EXPIRY_JOB, expire_swap_requests
+from bot.delivery.volunteers import VOLUNTEER_JOB, close_expired_volunteer_calls
+from bot.features.absences.volunteers import Closing, due_calls
+from bot.features.oncall.views import NoTeam, TeamView, UnknownRotation, load_view
+from bot.features.swaps.requests import when_in
 from bot.jobs.incidents import ESCALATION_JOB, due_escalations, escalate_due, policy_of
-from bot.jobs.posts import JOBS, job_posts, send_post
-from bot.services.oncall import NoTeam, TeamView, UnknownRotation, load_view
-from bot.services.swaps import when_in
-from bot.services.volunteer_calls import Closing, due_calls
 from bot.settings import Settings
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.slack.render import render_blocks
-from bot.slack.swap_messages import SWAP_EXPIRY_JOB, expire_swap_requests
-from bot.slack.volunteer_messages import VOLUNTEER_JOB, close_expired_volunteer_calls
+from bot.shell.terminal import render_blocks
 from bot.store.swaps import due_to_expire
 
 

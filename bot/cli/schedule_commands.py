@@ -12,9 +12,8 @@ from bot.cli.args import bounded_int, in_zone, iso_date, iso_instant
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
 from bot.cli.table import format_table
-from bot.schedule.model import Segment
-from bot.services.holiday_words import counts_text, duty_why
-from bot.services.oncall import (
+from bot.core.schedule.model import Segment
+from bot.features.oncall.views import (
     NoTeam,
     OnCall,
     UnknownRotation,
@@ -24,6 +23,7 @@ from bot.services.oncall import (
     on_call,
     schedule,
 )
+from bot.messages.holiday_words import counts_text, duty_why
 from bot.settings import Settings
 
 

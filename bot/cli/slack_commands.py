@@ -9,10 +9,10 @@ from pathlib import Path
 
 from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, upgrade
-from bot.services.teamfile import import_team
+from bot.features.teamfile.loader import TeamFileError, load_team_file
+from bot.features.teamfile.service import import_team
 from bot.settings import MissingSetting, Settings
 from bot.store.team import load_team
-from bot.teamfile.loader import TeamFileError, load_team_file
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def run_serve(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.slack.server import SlackUnreachable, serve
+    from bot.serve import SlackUnreachable, serve
 
     try:
         await serve(settings)
@@ -60,8 +60,8 @@ async def _seed_if_empty(settings: Settings, team_file: Path) -> None:
 
 
 async def run_shell(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.slack.context import AppContext
-    from bot.slack.shell import run_shell as shell
+    from bot.context import AppContext
+    from bot.shell import run_shell as shell
 
     await upgrade(settings)
     await _seed_if_empty(settings, settings.team_file)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from bot.cli.errors import CommandFailed, UsageError
 from bot.cli.store_access import open_store, safe_url, upgrade
-from bot.services.teamfile import export_team, import_team
+from bot.features.teamfile.dump import dump_team_file
+from bot.features.teamfile.loader import TeamFileError, load_team_file
+from bot.features.teamfile.service import export_team, import_team
 from bot.settings import Settings
 from bot.store import migrate
-from bot.teamfile.dump import dump_team_file
-from bot.teamfile.loader import TeamFileError, load_team_file
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

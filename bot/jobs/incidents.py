@@ -13,13 +13,13 @@ from datetime import datetime
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.incidents.escalation import Level, Policy, is_due, next_level
-from bot.incidents.model import Incident
-from bot.services import incidents
-from bot.services.oncall import NoTeam, TeamView
+from bot.context import AppContext
+from bot.core.incidents.escalation import Level, Policy, is_due, next_level
+from bot.core.incidents.model import Incident
+from bot.delivery.incidents import deliver
+from bot.features.incidents import service as incidents
+from bot.features.oncall.views import NoTeam, TeamView
 from bot.settings import Settings
-from bot.slack.context import AppContext
-from bot.slack.incident_thread import deliver
 from bot.store import incidents as store
 
 log = logging.getLogger(__name__)

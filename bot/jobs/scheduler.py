@@ -26,18 +26,19 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.context import AppContext
+from bot.core.schedule.model import Rotation, Unit
+from bot.core.schedule.rotation import first_handoff_date
+from bot.delivery.email_lookups import EmailLookups
+from bot.delivery.post import Builder, Post
+from bot.delivery.roster import roster_posts, team_fingerprint
+from bot.delivery.scheduled import scheduled_parts, send_post
+from bot.delivery.swaps import expire_swap_requests
+from bot.delivery.user_groups import follow_once
+from bot.delivery.volunteers import close_expired_volunteer_calls
+from bot.features.handoff.user_groups import current_groups
+from bot.features.oncall.views import NoTeam, TeamView
 from bot.jobs.incidents import escalate_due
-from bot.jobs.model import Builder, Post
-from bot.jobs.posts import scheduled_parts, send_post
-from bot.jobs.roster import roster_posts, team_fingerprint
-from bot.jobs.user_groups import current_groups, follow_once
-from bot.schedule.model import Rotation, Unit
-from bot.schedule.rotation import first_handoff_date
-from bot.services.email_lookups import EmailLookups
-from bot.services.oncall import NoTeam, TeamView
-from bot.slack.context import AppContext
-from bot.slack.swap_messages import expire_swap_requests
-from bot.slack.volunteer_messages import close_expired_volunteer_calls
 from bot.store import ledger
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.context import AppContext
+from bot.messages.common import section
 from bot.slack import actions, commands, events, shortcuts, views
-from bot.slack.blocks.common import section
-from bot.slack.context import AppContext
 from bot.slack.reply import SORRY
 
 log = logging.getLogger(__name__)

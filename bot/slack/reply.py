@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.slack.blocks.common import section
+from bot.messages.common import section
 
 ACK_BUDGET_SECONDS = 2.0
 SORRY = ":warning: Something went wrong on our side; it has been logged. Please try again in a minute."

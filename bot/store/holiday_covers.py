@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.schedule.model import PastCover
+from bot.core.schedule.model import PastCover
 from bot.store.models import HolidayCoverRow
 
 

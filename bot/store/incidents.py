@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.incidents.model import Declaration, Event, EventKind, Incident, Status
+from bot.core.incidents.model import Declaration, Event, EventKind, Incident, Status
 from bot.store.models import IncidentEventRow, IncidentRow
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.schedule.model import Absence, Override, Reason, Role
+from bot.core.schedule.model import Absence, Override, Reason, Role
 from bot.store.models import AbsenceRow, OverrideRow, RotationRow
 from bot.store.team import bump_revision
 

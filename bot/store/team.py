@@ -7,6 +7,9 @@ from collections import defaultdict
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.team import WEEKDAYS, Handoff, HolidaySettings, Person, Pipeline, RotationConfig, TeamFile
+from bot.core.team import BackupPair as BackupPairModel
+from bot.core.team import CompanyHoliday as CompanyHolidayModel
 from bot.store.models import (
     BackupPair,
     CompanyHoliday,
@@ -16,21 +19,6 @@ from bot.store.models import (
     RotationMember,
     RotationRow,
     TeamSettings,
-)
-from bot.teamfile.schema import (
-    WEEKDAYS,
-    Handoff,
-    HolidaySettings,
-    Person,
-    Pipeline,
-    RotationConfig,
-    TeamFile,
-)
-from bot.teamfile.schema import (
-    BackupPair as BackupPairModel,
-)
-from bot.teamfile.schema import (
-    CompanyHoliday as CompanyHolidayModel,
 )
 
 

@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli.main import main
-from bot.services import absences, incidents, volunteer_calls
-from bot.services.oncall import load_view, on_call
+from bot.features.absences import service as absences
+from bot.features.absences import volunteers as volunteer_calls
+from bot.features.incidents import service as incidents
+from bot.features.oncall.views import load_view, on_call
 from bot.store import swaps as swaps_store
 from bot.store.db import create_engine, session_factory
 from tests.incidents.fixtures import KAFKA_DOWN

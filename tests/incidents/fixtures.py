@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.incidents.model import Declaration, Incident, Status
-from bot.teamfile.loader import load_team_file
+from bot.core.incidents.model import Declaration, Incident, Status
+from bot.features.teamfile.loader import load_team_file
 
 NY = ZoneInfo("America/New_York")
 DECLARED = datetime(2026, 12, 8, 12, tzinfo=NY)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.incidents.audience import OnCallPair, Reach, audience, mentioned
+from bot.core.incidents.audience import OnCallPair, Reach, audience, mentioned
 
 
 def reach(

@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from slack_sdk.models.views import View
 
-from bot.incidents.audience import Reach
-from bot.incidents.escalation import levels
-from bot.incidents.model import Event, EventKind, Status
-from bot.services.incidents import HandoffIncidents
-from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal, resolve_modal, submitted
-from bot.slack.blocks.incident_timeline import event_blocks, event_text, timeline_blocks
-from bot.slack.blocks.incidents import (
+from bot.core.incidents.audience import Reach
+from bot.core.incidents.escalation import levels
+from bot.core.incidents.model import Event, EventKind, Status
+from bot.features.incidents.service import HandoffIncidents
+from bot.messages.incident_modals import DeclareMeta, declare_modal, resolve_modal, submitted
+from bot.messages.incident_timeline import event_blocks, event_text, timeline_blocks
+from bot.messages.incidents import (
     IncidentButton,
     duration,
     handoff_incident_blocks,

@@ -6,9 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from bot.incidents.escalation import Policy, TargetKind, due_at, is_due, levels, next_level, why_automatic
-from bot.incidents.model import Status
-from bot.teamfile.schema import EscalationContact, Pipeline
+from bot.core.incidents.escalation import (
+    Policy,
+    TargetKind,
+    due_at,
+    is_due,
+    levels,
+    next_level,
+    why_automatic,
+)
+from bot.core.incidents.model import Status
+from bot.core.team import EscalationContact, Pipeline
 from tests.incidents.fixtures import DECLARED, PIPELINES, WEEK6, incident
 
 POLICY = Policy.from_minutes(sev1=5, sev2=15, sev3=60)

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.jobs.handoff import handoffs_between
-from bot.services import incidents
-from bot.services.oncall import load_view
-from bot.services.teamfile import import_team
-from bot.slack.blocks.handoff import handoff_blocks
+from bot.features.handoff.handoff import handoffs_between
+from bot.features.incidents import service as incidents
+from bot.features.oncall.views import load_view
+from bot.features.teamfile.service import import_team
+from bot.messages.handoff import handoff_blocks
 from tests.incidents.fixtures import KAFKA_DOWN, NY, PEOPLE, WEEK6, lines
 from tests.slack.blocks_check import assert_valid_blocks
 

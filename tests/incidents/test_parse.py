@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.pipelines import typed_names
-from bot.slack.commands.incident_parse import (
-    Declare,
-    Help,
-    ListOpen,
-    OpenForm,
-    Resolve,
-    Status,
-    parse,
-)
-from bot.teamfile.schema import Pipeline
+from bot.core.team import Pipeline
+from bot.features.oncall.pipelines import typed_names
+from bot.slack.commands.incident_parse import Declare, Help, ListOpen, OpenForm, Resolve, Status, parse
 from tests.incidents.fixtures import WEEK6
 
 NAMES = typed_names(WEEK6.pipelines)

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.incidents.escalation import Policy
-from bot.incidents.model import EventKind, Incident, Status
-from bot.services import incidents
-from bot.services.incidents import IncidentRefused
-from bot.services.oncall import TeamView, load_view
-from bot.services.teamfile import import_team
+from bot.core.incidents.escalation import Policy
+from bot.core.incidents.model import EventKind, Incident, Status
+from bot.features.incidents import service as incidents
+from bot.features.incidents.service import IncidentRefused
+from bot.features.oncall.views import TeamView, load_view
+from bot.features.teamfile.service import import_team
 from bot.store import checklists
 from bot.store import incidents as store
 from bot.store.audit import recent

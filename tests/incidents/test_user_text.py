@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.blocks.common import as_typed, literal
+from bot.messages.common import as_typed, literal
 from tests.slack.blocks_check import assert_valid_blocks
 
 NAMES = {"U0ALICE01": "Alice"}

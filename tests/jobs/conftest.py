@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.context import AppContext
+from bot.delivery.slack_api import make_client
+from bot.features.oncall.views import TeamViews
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
 from bot.jobs.scheduler import Rituals
-from bot.services.oncall import TeamViews
-from bot.services.teamfile import import_team
 from bot.settings import Settings
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.teamfile.loader import load_team_file
 from tests.slack.fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]

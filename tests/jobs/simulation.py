@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.jobs.scheduler import Rituals
-from bot.slack.render import render_blocks
+from bot.shell.terminal import render_blocks
 from tests.jobs.conftest import WEEK6, Clock
 from tests.slack.fakeslack import FakeSlack
 

@@ -12,17 +12,18 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.jobs.handoff import Handoff, handoffs_between, send_once
-from bot.schedule.model import Override, Reason, Role
-from bot.services.oncall import load_view
-from bot.services.teamfile import import_team
+from bot.core.schedule.model import Override, Reason, Role
+from bot.delivery.outbox import send_once
+from bot.delivery.slack_api import make_client
+from bot.features.handoff.handoff import Handoff, handoffs_between
+from bot.features.oncall.views import load_view
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
+from bot.messages.handoff import handoff_blocks
 from bot.settings import Settings
-from bot.slack.blocks.handoff import handoff_blocks
-from bot.slack.client import make_client
-from bot.slack.render import render_blocks
+from bot.shell.terminal import render_blocks
 from bot.store.schedule import add_absence, add_override
 from bot.store.swaps import add_request, transition
-from bot.teamfile.loader import load_team_file
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.fakeslack import DROP, FakeSlack, record_rate_limit_waits
 

@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.jobs.holders import incoming, outgoing, turns
-from bot.jobs.user_groups import pairs
-from bot.schedule.model import Reason, Role, Segment
+from bot.core.holders import incoming, outgoing, pairs, turns
+from bot.core.schedule.model import Reason, Role, Segment
 
 P, B = Role.PRIMARY, Role.BACKUP
 R, H, S = Reason.ROTATION, Reason.HOLIDAY, Reason.SWAP

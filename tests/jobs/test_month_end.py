@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from bot.features.oncall.runbooks import load_runbook
 
-from bot.jobs.month_end import checklist_items, month_end_window
-from bot.runbooks.parse import load_runbook, parse_runbook
-from bot.schedule import CountryCalendar
-from bot.slack.blocks.checklist import OPTION_TEXT_LIMIT
+from bot.core.month_end import checklist_items, month_end_window
+from bot.core.runbooks.parse import parse_runbook
+from bot.core.schedule import CountryCalendar
+from bot.messages.checklist import OPTION_TEXT_LIMIT
 
 RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
 US = CountryCalendar("US")

@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.jobs.holders import Turn
-from bot.jobs.posts import reminder_posts
-from bot.jobs.reminders import ShiftReminder, working_day_before
-from bot.schedule.model import PastCover, Role, Rotation
-from bot.services.oncall import load_view
-from bot.services.teamfile import import_team
-from bot.slack.blocks.reminders import shift_reminder_blocks
-from bot.slack.render import render_blocks
+from bot.core.holders import Turn
+from bot.core.schedule.model import PastCover, Role, Rotation
+from bot.core.team import HolidaySettings, RotationConfig
+from bot.delivery.scheduled import reminder_posts
+from bot.features.handoff.reminders import ShiftReminder, working_day_before
+from bot.features.oncall.views import load_view
+from bot.features.teamfile.service import import_team
+from bot.messages.reminders import shift_reminder_blocks
+from bot.shell.terminal import render_blocks
 from bot.store.holiday_covers import holiday_covers
-from bot.teamfile.schema import HolidaySettings, RotationConfig
 from tests.jobs.conftest import WEEK6, Sessions
 from tests.slack.blocks_check import assert_valid_blocks
 

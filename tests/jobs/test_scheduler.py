@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.jobstores.memory import MemoryJobStore
 
+from bot.core.schedule.model import Rotation
+from bot.core.team import Person, TeamFile
+from bot.features.incidents import service as incidents
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
 from bot.jobs.scheduler import handoff_trigger
-from bot.schedule.model import Rotation
-from bot.services import incidents
-from bot.services.teamfile import import_team
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
-from bot.teamfile.loader import load_team_file
-from bot.teamfile.schema import Person, TeamFile
 from tests.incidents.fixtures import KAFKA_DOWN
 from tests.jobs.conftest import ROOT, WEEK6, Clock, RitualsFor, Sessions
 from tests.jobs.simulation import simulate
@@ -175,7 +175,7 @@ async def test_a_part_that_fails_leaves_the_others_to_run(
     async def broken(*args: object, **kwargs: object) -> list[object]:
         raise RuntimeError("reminders are broken")
 
-    monkeypatch.setattr("bot.jobs.posts.reminder_posts", broken)
+    monkeypatch.setattr("bot.delivery.scheduled.reminder_posts", broken)
     rituals = rituals_for(Clock(datetime(2026, 11, 23, 9, 0, 30, tzinfo=NY)))
     with caplog.at_level(logging.ERROR, logger="bot.jobs.scheduler"):
         assert await rituals.run_due() == ["sent"] * 5  # the handoff and four checklists
@@ -238,7 +238,7 @@ async def test_a_refused_post_is_logged_once_and_tried_again_every_quarter_hour(
     handoff = datetime(2026, 12, 7, 9, tzinfo=NY)
     clock = Clock(handoff)
     rituals = rituals_for(clock)
-    with caplog.at_level(logging.INFO, logger="bot.jobs.handoff"):
+    with caplog.at_level(logging.INFO, logger="bot.features.handoff.handoff"):
         assert await rituals.run_due() == ["failed: not_in_channel"]
         for minutes in range(1, 15):
             clock.now = handoff + timedelta(minutes=minutes)

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.teamfile import import_team
+from bot.features.teamfile.service import import_team
+from bot.serve import start_service
 from bot.settings import Settings
-from bot.slack.server import start_service
 from tests.jobs.conftest import WEEK6, Clock, Sessions
 from tests.jobs.simulation import Sent, simulate
 from tests.slack.fakeslack import FakeSlack

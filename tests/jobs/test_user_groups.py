@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.teamfile import import_team
+from bot.features.teamfile.service import import_team
 from tests.jobs.conftest import WEEK6, Clock, RitualsFor, Sessions
 from tests.slack.fakeslack import FakeSlack
 

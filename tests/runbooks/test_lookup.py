@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.runbooks.lookup import Named, find
-from bot.teamfile.loader import load_team_file
+from bot.core.runbooks.lookup import Named, find
+from bot.features.teamfile.loader import load_team_file
 
 ROOT = Path(__file__).resolve().parents[2]
 TEAM = load_team_file(ROOT / "examples" / "week6-team.yaml")

@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from bot.features.oncall.runbooks import load_all, load_runbook
 
-from bot.runbooks.parse import RunbookError, Section, load_all, load_runbook, parse_runbook
+from bot.core.runbooks.parse import RunbookError, Section, parse_runbook
 
 RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
 

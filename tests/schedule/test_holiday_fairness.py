@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.schedule import CountryCalendar
-from bot.schedule.holidays import holiday_key, holiday_years, tally
-from bot.schedule.model import HolidayDuty, PastCover, Rotation, ScheduleInputs, Unit
-from bot.schedule.rotation import shift_at, wall_to_instant, zone
+from bot.core.schedule import CountryCalendar
+from bot.core.schedule.holidays import holiday_key, holiday_years, tally
+from bot.core.schedule.model import HolidayDuty, PastCover, Rotation, ScheduleInputs, Unit
+from bot.core.schedule.rotation import shift_at, wall_to_instant, zone
 
 US = CountryCalendar("US")
 DE_BY = CountryCalendar("DE", "BY")

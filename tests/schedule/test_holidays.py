@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.schedule import CountryCalendar, holiday_duties
-from bot.schedule.model import Absence, Holiday, Rotation, ScheduleInputs, Unit
+from bot.core.schedule import CountryCalendar, holiday_duties
+from bot.core.schedule.model import Absence, Holiday, Rotation, ScheduleInputs, Unit
 
 US = CountryCalendar("US")
 WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New_York", date(2026, 1, 5))

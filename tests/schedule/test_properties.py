@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.schedule import CountryCalendar, holiday_duties, resolve
-from bot.schedule.model import Absence, Override, Reason, Role, Rotation, ScheduleInputs, Segment, Unit
+from bot.core.schedule import CountryCalendar, holiday_duties, resolve
+from bot.core.schedule.model import Absence, Override, Reason, Role, Rotation, ScheduleInputs, Segment, Unit
 
 ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]
 US = CountryCalendar("US")

@@ -5,13 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import bot.schedule
+import bot.core.schedule
 
-PACKAGE = Path(bot.schedule.__file__).parent
+PACKAGE = Path(bot.core.schedule.__file__).parent
 
 
 def test_importing_every_engine_module_loads_no_slack_or_database() -> None:
-    modules = sorted(f"bot.schedule.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem != "__init__")
+    modules = sorted(f"bot.core.schedule.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem != "__init__")
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
@@ -38,6 +38,6 @@ def test_only_the_holiday_adapter_imports_a_third_party_package() -> None:
         outside = {
             name
             for name in imported_roots(path)
-            if name.split(".")[0] not in sys.stdlib_module_names and not name.startswith("bot.schedule")
+            if name.split(".")[0] not in sys.stdlib_module_names and not name.startswith("bot.core.schedule")
         }
         assert outside == ({"holidays"} if path.name == "holiday_calendar.py" else set()), path.name

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.schedule import CountryCalendar, resolve, who
-from bot.schedule.model import Override, Reason, Role, Rotation, ScheduleInputs
+from bot.core.schedule import CountryCalendar, resolve, who
+from bot.core.schedule.model import Override, Reason, Role, Rotation, ScheduleInputs
 
 NY = ZoneInfo("America/New_York")
 WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New_York", date(2026, 1, 5))

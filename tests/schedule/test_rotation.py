@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import handoff_instant, shift_at, shifts
-from bot.schedule.model import Rotation, Unit
-from bot.schedule.rotation import wall_to_instant
+from bot.core.schedule import handoff_instant, shift_at, shifts
+from bot.core.schedule.model import Rotation, Unit
+from bot.core.schedule.rotation import wall_to_instant
 
 NY = ZoneInfo("America/New_York")
 WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New_York", date(2026, 1, 5))

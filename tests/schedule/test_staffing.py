@@ -12,8 +12,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import CountryCalendar, resolve
-from bot.schedule.model import Absence, Holiday, Override, Reason, Role, Rotation, ScheduleInputs, Segment
+from bot.core.schedule import CountryCalendar, resolve
+from bot.core.schedule.model import (
+    Absence,
+    Holiday,
+    Override,
+    Reason,
+    Role,
+    Rotation,
+    ScheduleInputs,
+    Segment,
+)
 
 NY = ZoneInfo("America/New_York")
 US = CountryCalendar("US")

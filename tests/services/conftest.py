@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.oncall import TeamView, load_view
-from bot.services.teamfile import import_team
-from bot.teamfile.loader import load_team_file
+from bot.features.oncall.views import TeamView, load_view
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
 
 ROOT = Path(__file__).resolve().parents[2]
 

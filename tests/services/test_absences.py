@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.schedule.model import Reason, Role, Segment
-from bot.services.absences import AbsenceRecorded, Cover
-from bot.services.volunteer_calls import volunteer_offers
-from bot.teamfile.schema import Person
+from bot.core.schedule.model import Reason, Role, Segment
+from bot.core.team import Person
+from bot.features.absences.service import AbsenceRecorded, Cover
+from bot.features.absences.volunteers import volunteer_offers
 
 NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 BOB = Person(id="bob", name="Bob")

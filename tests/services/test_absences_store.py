@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.schedule.model import Reason
-from bot.services import absences, volunteer_calls
-from bot.services.oncall import TeamView
-from bot.services.volunteer_calls import VolunteerOffer, volunteer_offers
+from bot.core.schedule.model import Reason
+from bot.features.absences import service as absences
+from bot.features.absences import volunteers as volunteer_calls
+from bot.features.absences.volunteers import VolunteerOffer, volunteer_offers
+from bot.features.oncall.views import TeamView
 from bot.store.schedule import absences_overlapping, volunteers_for
 
 NY = ZoneInfo("America/New_York")

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.email_lookups import EmailLookups
-from bot.services.oncall import TeamViews, load_view
-from bot.services.teamfile import export_team, import_team
+from bot.core.team import Person, TeamFile
+from bot.delivery.email_lookups import EmailLookups
+from bot.delivery.slack_api import make_client
+from bot.features.oncall.views import TeamViews, load_view
+from bot.features.teamfile.dump import dump_team_file
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import export_team, import_team
 from bot.settings import Settings
-from bot.slack.client import make_client
 from bot.store.team import team_revision
-from bot.teamfile.dump import dump_team_file
-from bot.teamfile.loader import load_team_file
-from bot.teamfile.schema import Person, TeamFile
 from tests.slack.fakeslack import WEEK5_USERS, FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,7 +132,7 @@ async def test_slack_failing_is_logged_and_asked_again_next_time(
 ) -> None:
     fake_slack.users_by_email = dict(WEEK5_USERS)
     fake_slack.fail("users.lookupByEmail", status, times=3)  # the first ask and both retries
-    with caplog.at_level(logging.WARNING, logger="bot.services.email_lookups"):
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.email_lookups"):
         await lookups.look_up_missing(now=NOW)
     assert len(asked(fake_slack)) == 3  # the rest were not asked into a failing Slack
     assert f"could not find people in Slack by email ({reason})" in caplog.text
@@ -145,7 +145,7 @@ async def test_a_missing_scope_is_logged_once_with_what_to_do(
     lookups: EmailLookups, session_maker: Sessions, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake_slack.refusals["users.lookupByEmail"] = "missing_scope"
-    with caplog.at_level(logging.WARNING, logger="bot.services.email_lookups"):
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.email_lookups"):
         await lookups.look_up_missing(now=NOW)
         await lookups.look_up_missing(now=NOW + timedelta(minutes=1))
     [warning] = caplog.records

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.schedule.model import Reason, Role, Segment
-from bot.services.handovers import Handover, handovers
+from bot.core.handovers import Handover, handovers
+from bot.core.schedule.model import Reason, Role, Segment
 
 T0 = datetime(2027, 3, 1, tzinfo=UTC)
 

@@ -10,12 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.schedule.model import Reason, Role, Segment
-from bot.services.oncall import load_view
-from bot.services.roster import moved_shifts, roster_changes
-from bot.services.teamfile import import_team
-from bot.slack.blocks.roster import roster_change_blocks
-from bot.teamfile.loader import load_team_file
+from bot.core.schedule.model import Reason, Role, Segment
+from bot.features.oncall.roster import moved_shifts, roster_changes
+from bot.features.oncall.views import load_view
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
+from bot.messages.roster import roster_change_blocks
 from tests.slack.blocks_check import assert_valid_blocks
 
 NY = ZoneInfo("America/New_York")

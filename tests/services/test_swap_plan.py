@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.schedule.model import Absence, Reason, Role, Segment
-from bot.services.swap_plan import Change, Span, describe, duties, plan, problems
+from bot.core.schedule.model import Absence, Reason, Role, Segment
+from bot.core.swap_plan import Change, Span, describe, duties, plan, problems
 
 P, B = Role.PRIMARY, Role.BACKUP
 MONDAY = datetime(2027, 3, 1, 14, tzinfo=UTC)

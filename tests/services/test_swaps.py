@@ -12,11 +12,18 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.schedule.model import Override, Reason, Role
-from bot.services import swap_decisions as decide
-from bot.services.oncall import TeamView, on_call
-from bot.services.swap_plan import Span
-from bot.services.swaps import Proposal, SwapRefused, duty_during, next_duty, request_swap, requests_of
+from bot.core.schedule.model import Override, Reason, Role
+from bot.core.swap_plan import Span
+from bot.features.oncall.views import TeamView, on_call
+from bot.features.swaps import decisions as decide
+from bot.features.swaps.requests import (
+    Proposal,
+    SwapRefused,
+    duty_during,
+    next_duty,
+    request_swap,
+    requests_of,
+)
 from bot.store import audit
 from bot.store.models import OverrideRow
 from bot.store.schedule import add_absence, add_override

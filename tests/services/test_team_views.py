@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.schedule.model import Override, Reason, Role
-from bot.services import oncall as oncall_service
-from bot.services.oncall import NoTeam, TeamViews
-from bot.services.teamfile import import_team
+from bot.core.schedule.model import Override, Reason, Role
+from bot.features.oncall import views as oncall_service
+from bot.features.oncall.views import NoTeam, TeamViews
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
 from bot.store.schedule import add_override
-from bot.teamfile.loader import load_team_file
 
 NY = ZoneInfo("America/New_York")
 AT = datetime(2026, 12, 8, 12, tzinfo=NY)  # Alice primary, Bob backup until Monday 14 Dec 09:00

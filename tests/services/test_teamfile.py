@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.schedule.model import Override, Reason, Role
-from bot.services.teamfile import export_team, import_team
+from bot.core.schedule.model import Override, Reason, Role
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import export_team, import_team
 from bot.store.audit import recent
 from bot.store.models import AuditRow, PersonRow
 from bot.store.schedule import absences_overlapping, add_absence, add_override
-from bot.teamfile.loader import load_team_file
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK6 = load_team_file(ROOT / "examples" / "week6-team.yaml")

@@ -16,14 +16,14 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.teamfile import import_team
+from bot.context import AppContext
+from bot.delivery.slack_api import make_client
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
+from bot.serve import create_web_app
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.slack.server import create_web_app
 from bot.store.db import create_engine, session_factory
-from bot.teamfile.loader import load_team_file
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.signing import SECRET, action_body, command_body, event_body, signed_headers
 

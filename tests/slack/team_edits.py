@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 
-from bot.services.teamfile import import_team
-from bot.slack.context import AppContext
-from bot.teamfile.loader import load_team_file
+from bot.context import AppContext
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
 
 ROOT = Path(__file__).resolve().parents[2]
 

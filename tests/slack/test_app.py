@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.context import AppContext
+from bot.delivery.slack_api import make_client
+from bot.serve import create_web_app
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
 from bot.slack.reply import SORRY
-from bot.slack.server import create_web_app
 from tests.slack.conftest import ALICE, SlackDriver
 from tests.slack.fakeslack import FakeSlack
 

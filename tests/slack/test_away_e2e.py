@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.schedule.model import Reason
-from bot.services.oncall import on_call
+from bot.context import AppContext
+from bot.core.schedule.model import Reason
+from bot.delivery.slack_api import make_client
+from bot.delivery.volunteers import close_expired_volunteer_calls
+from bot.features.oncall.views import on_call
 from bot.settings import Settings
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.slack.volunteer_messages import close_expired_volunteer_calls
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver, wait_for
 from tests.slack.team_edits import living_in

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.blocks.common import actions, button, context, escape, header, section, split_text
+from bot.messages.common import actions, button, context, escape, header, section, split_text
 from tests.slack.blocks_check import assert_valid_blocks
 
 

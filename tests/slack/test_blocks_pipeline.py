@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.runbooks.parse import Runbook, Section
-from bot.services.pipelines import PipelineCard
-from bot.slack.blocks.pipeline import full_runbook_messages, markdown_to_mrkdwn, pipeline_blocks
-from bot.teamfile.schema import Person, Pipeline
+from bot.core.runbooks.parse import Runbook, Section
+from bot.core.team import Person, Pipeline
+from bot.features.oncall.pipelines import PipelineCard
+from bot.messages.pipeline import full_runbook_messages, markdown_to_mrkdwn, pipeline_blocks
 from tests.slack.blocks_check import assert_valid_blocks
 
 PEOPLE = {p: Person(id=p, name=p.title(), slack_id=f"U0{p.upper()}1") for p in ("ann", "ben")}

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from slack_sdk.models.views import View
 
-from bot.schedule.model import Role
-from bot.services.swap_plan import Duty, Span
-from bot.slack.blocks.swap_modal import SwapForm, read_form, swap_modal
-from bot.teamfile.schema import Person
+from bot.core.schedule.model import Role
+from bot.core.swap_plan import Duty, Span
+from bot.core.team import Person
+from bot.messages.swap_form import SwapForm, read_form, swap_modal
 from tests.slack.blocks_check import assert_valid_blocks
 
 START = datetime(2027, 3, 1, 14, tzinfo=UTC)

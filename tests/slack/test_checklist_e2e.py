@@ -14,12 +14,12 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.jobs.checklist_posts import investor_pipelines, month_end_posts
-from bot.jobs.model import Post
-from bot.jobs.posts import send_post
+from bot.context import AppContext
+from bot.delivery.checklists import investor_pipelines, month_end_posts
+from bot.delivery.post import Post
+from bot.delivery.scheduled import send_post
+from bot.delivery.slack_api import make_client
 from bot.slack.actions.checklist import tick
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
 from bot.store import checklists, ledger
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, NY, SlackDriver, wait_for

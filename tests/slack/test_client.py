@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from slack_sdk.errors import SlackApiError
 
+from bot.context import AppContext
+from bot.delivery.slack_api import Backoff, ServerErrorRetryHandler, make_client, refusal_hint
+from bot.serve import identify
 from bot.settings import MissingSetting, Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
-from bot.slack.client import Backoff, ServerErrorRetryHandler, make_client, refusal_hint
-from bot.slack.context import AppContext
-from bot.slack.server import identify
 from tests.slack.fakeslack import DROP, FakeSlack, record_rate_limit_waits
 
 
@@ -120,7 +120,7 @@ def test_missing_signing_secret_is_named_in_http_mode(ctx: AppContext) -> None:
 
 
 async def test_unreachable_slack_is_a_clear_start_up_failure(settings: Settings) -> None:
-    from bot.slack.server import SlackUnreachable
+    from bot.serve import SlackUnreachable
 
     offline = settings.model_copy(update={"slack_api_url": "http://127.0.0.1:9/api/"})
     with pytest.raises(SlackUnreachable, match=r"cannot reach http://127\.0\.0\.1:9/api/"):

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from bot.jobs.handoff import handoffs_between
-from bot.jobs.posts import handoff_post, send_post
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
+from bot.context import AppContext
+from bot.delivery.scheduled import handoff_post, send_post
+from bot.delivery.slack_api import make_client
+from bot.features.handoff.handoff import handoffs_between
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, NY, SlackDriver
 

@@ -10,8 +10,8 @@ import pytest
 from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.slack.context import AppContext
-from bot.slack.server import create_web_app, make_runner, report_runbooks
+from bot.context import AppContext
+from bot.serve import create_web_app, make_runner, report_runbooks
 from bot.store.db import create_engine, session_factory
 from tests.slack.conftest import SlackDriver
 from tests.slack.signing import command_body, signed_headers
@@ -103,6 +103,6 @@ async def test_calendar_feed_and_its_secret_stays_out_of_the_access_log(
 
 def test_broken_runbooks_are_reported_at_start_up(ctx: AppContext, caplog: pytest.LogCaptureFixture) -> None:
     (ctx.runbooks_dir / "broken.md").write_text("## no front matter")
-    with caplog.at_level(logging.ERROR, logger="bot.slack.server"):
+    with caplog.at_level(logging.ERROR, logger="bot.serve"):
         report_runbooks(ctx)
     assert any("broken.md" in r.getMessage() and "front matter" in r.getMessage() for r in caplog.records)

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from bot.context import AppContext
+from bot.delivery.slack_api import make_client
+from bot.features.incidents import service as incidents
 from bot.jobs.incidents import escalate_due
-from bot.services import incidents
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
 from bot.store import incidents as store
 from bot.store import ledger
 from tests.incidents.fixtures import lines

@@ -14,18 +14,18 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.context import AppContext
+from bot.delivery.incidents import incidents_channel
+from bot.delivery.slack_api import make_client
+from bot.features.incidents import service as incidents
+from bot.features.oncall.views import TeamViews, load_view
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
 from bot.jobs.incidents import escalate_due
-from bot.services import incidents
-from bot.services.oncall import TeamViews, load_view
-from bot.services.teamfile import import_team
 from bot.settings import Settings
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.slack.incident_thread import incidents_channel
-from bot.slack.shell import run_shell
+from bot.shell import run_shell
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
-from bot.teamfile.loader import load_team_file
 from tests.incidents.fixtures import KAFKA_DOWN, lines, mrkdwn_texts, plain_texts
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, ROOT, SlackDriver, wait_for

@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 import yaml
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.context import AppContext
+from bot.delivery.slack_api import make_client
 from bot.slack.app import LOCAL_IDENTITY, create_app
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
 
@@ -43,7 +43,7 @@ def test_events_interactivity_and_socket_mode() -> None:
 
 
 def test_every_declared_shortcut_has_a_listener() -> None:
-    from bot.slack.ids import ActionId
+    from bot.messages.ids import ActionId
 
     shortcuts = MANIFEST["features"]["shortcuts"]
     assert [(s["type"], s["callback_id"]) for s in shortcuts] == [

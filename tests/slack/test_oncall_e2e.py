@@ -7,11 +7,11 @@ from datetime import datetime
 import pytest
 from icalendar import Calendar
 
-from bot.services.email_lookups import EmailLookups
-from bot.services.teamfile import import_team
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.teamfile.loader import load_team_file
+from bot.context import AppContext
+from bot.delivery.email_lookups import EmailLookups
+from bot.delivery.slack_api import make_client
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, PLAIN_DAY, ROOT, SlackDriver
 from tests.slack.team_edits import daily_in_munich

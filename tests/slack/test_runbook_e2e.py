@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.slack.context import AppContext
+from bot.context import AppContext
 from bot.store.schedule import add_absence
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, SlackDriver

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from bot.slack.context import AppContext
-from bot.slack.shell import run_shell
+from bot.context import AppContext
+from bot.shell import run_shell
 from tests.slack.conftest import NY
 
 

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from bot.schedule.model import Role
-from bot.services.swap_plan import Duty, Span
-from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
-from bot.slack.blocks.swap_modal import SwapForm, read_form, swap_modal
-from bot.slack.shell.forms import (
+from bot.core.schedule.model import Role
+from bot.core.swap_plan import Duty, Span
+from bot.features.teamfile.loader import load_team_file
+from bot.messages.incident_modals import DeclareMeta, declare_modal
+from bot.messages.swap_form import SwapForm, read_form, swap_modal
+from bot.shell.forms import (
     Field,
     Filler,
     fields_of,
@@ -23,7 +24,6 @@ from bot.slack.shell.forms import (
     unsupported,
 )
 from bot.slack.views.incident_modal import declaration_errors
-from bot.teamfile.loader import load_team_file
 from tests.slack.conftest import BOB, NY, ROOT
 
 TEAM = load_team_file(ROOT / "examples" / "week6-team.yaml")

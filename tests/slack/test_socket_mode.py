@@ -10,10 +10,10 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.teamfile import import_team
+from bot.features.teamfile.loader import load_team_file
+from bot.features.teamfile.service import import_team
+from bot.serve import Service, open_socket_mode, start_service
 from bot.settings import Settings
-from bot.slack.server import Service, open_socket_mode, start_service
-from bot.teamfile.loader import load_team_file
 from tests.slack.conftest import ALICE, ROOT
 from tests.slack.fakeslack import Call, FakeSlack
 

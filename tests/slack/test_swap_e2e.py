@@ -13,14 +13,14 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.models.views import View
 
+from bot.context import AppContext
+from bot.core.schedule.model import Reason
+from bot.delivery.slack_api import make_client
+from bot.delivery.swaps import expire_swap_requests
+from bot.features.oncall.views import on_call
 from bot.jobs.scheduler import Rituals
-from bot.schedule.model import Reason
-from bot.services.oncall import on_call
 from bot.settings import Settings
-from bot.slack.client import make_client
-from bot.slack.context import AppContext
-from bot.slack.shell import run_shell
-from bot.slack.swap_messages import expire_swap_requests
+from bot.shell import run_shell
 from bot.store.swaps import get_request
 from tests.slack.blocks_check import assert_valid_blocks
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, SlackDriver, wait_for

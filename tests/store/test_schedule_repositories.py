@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.schedule.model import Override, Reason, Role
-from bot.services.teamfile import import_team
+from bot.core.schedule.model import Override, Reason, Role
+from bot.core.team import Person, RotationConfig, TeamFile
+from bot.features.teamfile.service import import_team
 from bot.store.schedule import absences_overlapping, add_absence, add_override, overrides_overlapping
-from bot.teamfile.schema import Person, RotationConfig, TeamFile
 
 T0 = datetime(2026, 12, 14, 9, tzinfo=ZoneInfo("America/New_York"))
 TEAM = TeamFile(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.teamfile.loader import Problem, TeamFileError, parse_team_file
+from bot.features.teamfile.loader import Problem, TeamFileError, parse_team_file
 
 # Line numbers matter: the tables that edit this text name the line each problem must point at.
 BASE = """\

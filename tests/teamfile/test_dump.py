@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.schedule.holiday_calendar import CountryCalendar
-from bot.teamfile.dump import dump_team_file
-from bot.teamfile.loader import parse_team_file
-from bot.teamfile.schema import WEEKDAYS, TeamFile
-from bot.teamfile.validate import cross_check
+from bot.core.schedule.holiday_calendar import CountryCalendar
+from bot.core.team import WEEKDAYS, TeamFile
+from bot.features.teamfile.dump import dump_team_file
+from bot.features.teamfile.loader import parse_team_file
+from bot.features.teamfile.validate import cross_check
 from tests.teamfile.sample import BASE, edited
 
 ROOT = Path(__file__).resolve().parents[2]

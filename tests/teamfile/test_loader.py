@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.teamfile.loader import load_team_file, parse_team_file
+from bot.features.teamfile.loader import load_team_file, parse_team_file
 from tests.teamfile.sample import BASE, edited, refusal
 
 ROOT = Path(__file__).resolve().parents[2]

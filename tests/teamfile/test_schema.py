@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from bot.teamfile.schema import CompanyHoliday, Handoff, HolidaySettings, Pipeline, RotationConfig
+from bot.core.team import CompanyHoliday, Handoff, HolidaySettings, Pipeline, RotationConfig
 
 
 @pytest.mark.parametrize("value", [dt.time(9, 0, 30), dt.time(9, 0, tzinfo=dt.UTC), "9.30", 930])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.teamfile.loader import parse_team_file
+from bot.features.teamfile.loader import parse_team_file
 from tests.teamfile.sample import edited, refusal
 
 PAIRS = "backup: [{primary: ann, backup: ben}, {primary: ben, backup: cat}, {primary: cat, backup: ann}]"

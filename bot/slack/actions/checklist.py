@@ -11,15 +11,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.jobs.posts import tell_all_done
-from bot.services import people
-from bot.services.oncall import TeamView
-from bot.slack.blocks.checklist import checklist_blocks
-from bot.slack.client import CALL_ERRORS
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId
+from bot.context import AppContext
+from bot.core.team import Pipeline
+from bot.delivery.scheduled import tell_all_done
+from bot.delivery.slack_api import CALL_ERRORS
+from bot.features.oncall import people
+from bot.features.oncall.views import TeamView
+from bot.messages.checklist import checklist_blocks
+from bot.messages.ids import ActionId
 from bot.store import checklists
-from bot.teamfile.schema import Pipeline
 
 log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"  # who claims the "all done" reply in the post ledger

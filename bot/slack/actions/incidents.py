@@ -13,16 +13,17 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.incidents.model import Incident
-from bot.services import incidents, people
-from bot.services.oncall import TeamView
-from bot.slack.blocks.common import escape
-from bot.slack.blocks.incident_modals import resolve_modal
-from bot.slack.blocks.incidents import DeclareAnyway, IncidentButton, JoinButton
+from bot.context import AppContext
+from bot.core.incidents.model import Incident
+from bot.delivery.incidents import deliver, permalink
+from bot.features.incidents import service as incidents
+from bot.features.oncall import people
+from bot.features.oncall.views import TeamView
+from bot.messages.common import escape
+from bot.messages.ids import ActionId, matching
+from bot.messages.incident_modals import resolve_modal
+from bot.messages.incidents import DeclareAnyway, IncidentButton, JoinButton
 from bot.slack.commands.incident import declare_and_answer
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId, matching
-from bot.slack.incident_thread import deliver, permalink
 
 VERBS = {
     ActionId.ACK_INCIDENT: "acknowledge",

@@ -6,12 +6,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.services.oncall import NoTeam
-from bot.services.pipelines import pipeline_card
-from bot.slack.blocks.oncall import usage_blocks
-from bot.slack.blocks.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId, matching
+from bot.context import AppContext
+from bot.features.oncall.pipelines import pipeline_card
+from bot.features.oncall.views import NoTeam
+from bot.messages.ids import ActionId, matching
+from bot.messages.oncall import usage_blocks
+from bot.messages.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
 
 
 async def show_runbook(ctx: AppContext, key: str) -> list[list[dict[str, Any]]]:

@@ -9,15 +9,16 @@ from pydantic import ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import people, swap_decisions
-from bot.services.oncall import TeamView
-from bot.services.swap_decisions import Decided, NotYours, SwapClosed
-from bot.services.swaps import SwapRefused
-from bot.slack import swap_messages
-from bot.slack.blocks.common import escape
-from bot.slack.blocks.swaps import SwapButton
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId, matching
+from bot.context import AppContext
+from bot.delivery import swaps as swap_messages
+from bot.features.oncall import people
+from bot.features.oncall.views import TeamView
+from bot.features.swaps import decisions as swap_decisions
+from bot.features.swaps.decisions import Decided, NotYours, SwapClosed
+from bot.features.swaps.requests import SwapRefused
+from bot.messages.common import escape
+from bot.messages.ids import ActionId, matching
+from bot.messages.swaps import SwapButton
 from bot.store.swaps import SwapRequest
 
 NOT_YOURS = "This request isn't yours: only the teammate it names can approve or decline it."

@@ -8,13 +8,14 @@ from pydantic import ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import people, volunteer_calls
-from bot.services.absences import AbsenceRefused
-from bot.services.volunteer_calls import VolunteerOffer
-from bot.slack import volunteer_messages
-from bot.slack.blocks.common import escape
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId, matching
+from bot.context import AppContext
+from bot.delivery import volunteers as volunteer_messages
+from bot.features.absences import volunteers as volunteer_calls
+from bot.features.absences.service import AbsenceRefused
+from bot.features.absences.volunteers import VolunteerOffer
+from bot.features.oncall import people
+from bot.messages.common import escape
+from bot.messages.ids import ActionId, matching
 
 
 async def _say(respond: AsyncRespond, text: str) -> None:

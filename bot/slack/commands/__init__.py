@@ -2,8 +2,8 @@
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.context import AppContext
 from bot.slack.commands import incident, oncall, runbook, swap
-from bot.slack.context import AppContext
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:

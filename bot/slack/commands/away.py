@@ -11,12 +11,16 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import absences, volunteer_calls
-from bot.services.absences import AbsenceCancelled, AbsenceRecorded, Cover
-from bot.services.oncall import TeamView
-from bot.services.volunteer_calls import VolunteerOffer, volunteer_offers
-from bot.slack import volunteer_messages
-from bot.slack.blocks.absences import (
+from bot.context import AppContext
+from bot.core.team import Person
+from bot.delivery import volunteers as volunteer_messages
+from bot.delivery.slack_api import CALL_ERRORS
+from bot.features.absences import service as absences
+from bot.features.absences import volunteers as volunteer_calls
+from bot.features.absences.service import AbsenceCancelled, AbsenceRecorded, Cover
+from bot.features.absences.volunteers import VolunteerOffer, volunteer_offers
+from bot.features.oncall.views import TeamView
+from bot.messages.absences import (
     absences_list_blocks,
     call_cancelled_blocks,
     cancelled_blocks,
@@ -28,13 +32,10 @@ from bot.slack.blocks.absences import (
     recorded_for_you_blocks,
     volunteer_call_blocks,
 )
-from bot.slack.blocks.common import escape
-from bot.slack.blocks.oncall import usage_blocks
-from bot.slack.client import CALL_ERRORS
+from bot.messages.common import escape
+from bot.messages.oncall import usage_blocks
 from bot.slack.commands import teammates
 from bot.slack.commands.oncall_parse import OncallRequest
-from bot.slack.context import AppContext
-from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
 log = logging.getLogger(__name__)

@@ -12,14 +12,16 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.incidents.model import Declaration, Incident
-from bot.services import incidents
-from bot.services.oncall import NoTeam, TeamView
-from bot.services.pipelines import typed_names
-from bot.slack.blocks.common import as_typed, escape, section
-from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
-from bot.slack.blocks.incident_timeline import timeline_blocks
-from bot.slack.blocks.incidents import (
+from bot.context import AppContext
+from bot.core.incidents.model import Declaration, Incident
+from bot.delivery.incidents import Delivery, deliver, incidents_channel, permalink
+from bot.features.incidents import service as incidents
+from bot.features.oncall.pipelines import typed_names
+from bot.features.oncall.views import NoTeam, TeamView
+from bot.messages.common import as_typed, escape, section
+from bot.messages.incident_modals import DeclareMeta, declare_modal
+from bot.messages.incident_timeline import timeline_blocks
+from bot.messages.incidents import (
     DeclareAnyway,
     already_open_lines,
     help_blocks,
@@ -30,8 +32,6 @@ from bot.slack.blocks.incidents import (
     usage_blocks,
 )
 from bot.slack.commands import incident_parse as parse
-from bot.slack.context import AppContext
-from bot.slack.incident_thread import Delivery, deliver, incidents_channel, permalink
 
 log = logging.getLogger(__name__)
 Blocks = list[dict[str, Any]]

@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.incidents.model import DEFAULT_SEVERITY, RESOLUTION_LIMIT, SEVERITIES, SUMMARY_LIMIT
-from bot.runbooks.lookup import Named, find, leading_name
+from bot.core.incidents.model import DEFAULT_SEVERITY, RESOLUTION_LIMIT, SEVERITIES, SUMMARY_LIMIT
+from bot.core.runbooks.lookup import Named, find, leading_name
 
 USAGE = (
     "Usage: `/incident <pipeline> [sev1|sev2|sev3] <summary>` with the pipeline's key or name (the "

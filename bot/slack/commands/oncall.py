@@ -11,25 +11,26 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.jobs.month_end import month_end_window
-from bot.services import calendar, people
-from bot.services.oncall import NoTeam, TeamView, holiday_records, on_call, schedule
-from bot.services.pipelines import lookup
-from bot.slack.blocks import oncall as render
-from bot.slack.blocks.calendar import calendar_blocks
-from bot.slack.blocks.checklist import checklist_state_blocks
-from bot.slack.blocks.common import escape, section
-from bot.slack.blocks.history import history_blocks
-from bot.slack.blocks.pipeline import candidates_blocks, pipeline_blocks
-from bot.slack.blocks.timefmt import slack_time
+from bot.context import AppContext
+from bot.core.month_end import month_end_window
+from bot.core.team import Person
+from bot.features.calendar import feeds as calendar
+from bot.features.oncall import people
+from bot.features.oncall.pipelines import lookup
+from bot.features.oncall.views import NoTeam, TeamView, holiday_records, on_call, schedule
+from bot.messages import oncall as render
+from bot.messages.calendar import calendar_blocks
+from bot.messages.checklist import checklist_state_blocks
+from bot.messages.common import escape, section
+from bot.messages.history import history_blocks
+from bot.messages.pipeline import candidates_blocks, pipeline_blocks
+from bot.messages.timefmt import slack_time
 from bot.slack.commands import away, teammates
 from bot.slack.commands.away import Notice
 from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
-from bot.slack.context import AppContext
 from bot.slack.reply import Reply, answer_in_ack
 from bot.store import audit, checklists
 from bot.store.handoff_notes import add_note
-from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
 

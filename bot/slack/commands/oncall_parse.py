@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, get_args
 
-from bot.slack.blocks.common import escape
+from bot.messages.common import escape
 
 Kind = Literal[
     "now",

@@ -6,12 +6,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.services.oncall import NoTeam
-from bot.services.pipelines import lookup
-from bot.slack.blocks.common import escape
-from bot.slack.blocks.oncall import RUNBOOK_HINT, usage_blocks
-from bot.slack.blocks.pipeline import candidates_blocks, list_blocks, pipeline_blocks
-from bot.slack.context import AppContext
+from bot.context import AppContext
+from bot.features.oncall.pipelines import lookup
+from bot.features.oncall.views import NoTeam
+from bot.messages.common import escape
+from bot.messages.oncall import RUNBOOK_HINT, usage_blocks
+from bot.messages.pipeline import candidates_blocks, list_blocks, pipeline_blocks
 from bot.slack.reply import Reply, answer_in_ack
 
 MAX_QUERY = 200

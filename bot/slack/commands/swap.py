@@ -11,10 +11,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import people, swap_decisions
-from bot.services.oncall import NoTeam, TeamView
-from bot.services.swap_plan import Span
-from bot.services.swaps import (
+from bot.context import AppContext
+from bot.core.swap_plan import Span
+from bot.core.team import Person
+from bot.delivery import swaps as swap_messages
+from bot.features.oncall import people
+from bot.features.oncall.views import NoTeam, TeamView
+from bot.features.swaps import decisions as swap_decisions
+from bot.features.swaps.requests import (
     HORIZON,
     Proposal,
     SwapRefused,
@@ -26,16 +30,13 @@ from bot.services.swaps import (
     requests_of,
     zone_of,
 )
-from bot.slack import swap_messages
-from bot.slack.blocks import swaps as render
-from bot.slack.blocks.common import escape, section
-from bot.slack.blocks.swap_modal import swap_modal
+from bot.messages import swaps as render
+from bot.messages.common import escape, section
+from bot.messages.swap_form import swap_modal
 from bot.slack.commands import teammates
 from bot.slack.commands.oncall_parse import BadRequest
 from bot.slack.commands.swap_parse import SwapCommand, parse_swap
-from bot.slack.context import AppContext
 from bot.slack.reply import Reply, answer_in_ack
-from bot.teamfile.schema import Person
 
 Blocks = list[dict[str, Any]]
 FollowUp = Callable[[], Awaitable[None]]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from bot.slack.blocks.common import escape
+from bot.messages.common import escape
 from bot.slack.commands.oncall_parse import (
     MAX_REASON,
     MAX_YEAR,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 
-from bot.services.oncall import TeamView
-from bot.slack.blocks.common import escape
+from bot.core.team import Person
+from bot.features.oncall.views import TeamView
+from bot.messages.common import escape
 from bot.slack.commands.oncall_parse import MENTION
-from bot.teamfile.schema import Person
 
 
 def teammate(view: TeamView, word: str) -> Person | None:

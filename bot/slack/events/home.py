@@ -7,12 +7,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import people
-from bot.services.oncall import NoTeam, on_call
-from bot.services.swaps import requests_of
-from bot.slack.blocks.home import home_view
-from bot.slack.blocks.swaps import waiting_line
-from bot.slack.context import AppContext
+from bot.context import AppContext
+from bot.features.oncall import people
+from bot.features.oncall.views import NoTeam, on_call
+from bot.features.swaps.requests import requests_of
+from bot.messages.home import home_view
+from bot.messages.swaps import waiting_line
 
 
 async def build_home(ctx: AppContext, user_id: str) -> dict[str, Any] | None:

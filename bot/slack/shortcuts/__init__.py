@@ -2,7 +2,7 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.context import AppContext
+from bot.context import AppContext
 from bot.slack.shortcuts import incident
 
 

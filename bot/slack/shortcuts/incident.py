@@ -9,10 +9,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.blocks.incident_modals import DeclareMeta, declare_modal
+from bot.context import AppContext
+from bot.messages.ids import ActionId
+from bot.messages.incident_modals import DeclareMeta, declare_modal
 from bot.slack.commands.incident import typed_text
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId
 
 log = logging.getLogger(__name__)
 

@@ -10,15 +10,16 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.incidents.model import SEVERITIES
-from bot.services import incidents, people
-from bot.slack.blocks.common import escape
-from bot.slack.blocks.incident_modals import DeclareMeta, ResolveMeta, submitted
-from bot.slack.blocks.incidents import SAFE_URL
+from bot.context import AppContext
+from bot.core.incidents.model import SEVERITIES
+from bot.delivery.incidents import deliver
+from bot.features.incidents import service as incidents
+from bot.features.oncall import people
+from bot.messages.common import escape
+from bot.messages.ids import ActionId
+from bot.messages.incident_modals import DeclareMeta, ResolveMeta, submitted
+from bot.messages.incidents import SAFE_URL
 from bot.slack.commands.incident import declare, post_and_link
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId
-from bot.slack.incident_thread import deliver
 
 log = logging.getLogger(__name__)
 

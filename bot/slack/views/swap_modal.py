@@ -8,15 +8,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import people
-from bot.services.swap_plan import Span
-from bot.services.swaps import Proposal, SwapRefused, request_swap
-from bot.slack import swap_messages
-from bot.slack.blocks.swap_modal import SwapForm, read_form
-from bot.slack.client import CALL_ERRORS
+from bot.context import AppContext
+from bot.core.swap_plan import Span
+from bot.delivery import swaps as swap_messages
+from bot.delivery.slack_api import CALL_ERRORS
+from bot.features.oncall import people
+from bot.features.swaps.requests import Proposal, SwapRefused, request_swap
+from bot.messages.ids import ActionId
+from bot.messages.swap_form import SwapForm, read_form
 from bot.slack.commands.swap import swap_form_view
-from bot.slack.context import AppContext
-from bot.slack.ids import ActionId
 
 log = logging.getLogger(__name__)
 ERROR_LIMIT = 150  # Slack shows an input's error in one short line
