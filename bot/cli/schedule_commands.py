@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,11 +18,12 @@ from bot.features.oncall.views import (
     OnCall,
     UnknownRotation,
     explain,
-    holidays_of_year,
+    holiday_records,
     load_view,
     on_call,
     schedule,
 )
+from bot.messages.holiday_words import counts_text, duty_why
 from bot.settings import Settings
 
 
@@ -159,21 +159,15 @@ async def run_holidays(args: argparse.Namespace, settings: Settings) -> None:
         try:
             view = await load_view(session)
             year = args.year or datetime.now(ZoneInfo(view.file.timezone)).year
-            result = await holidays_of_year(session, year=year, rotation=args.rotation, view=view)
+            records = await holiday_records(session, year=year, rotation=args.rotation, view=view)
         except (NoTeam, UnknownRotation) as error:
             raise UsageError(str(error)) from None
-    for rotation, duties in result:
-        print(f"{rotation.name}: holiday duty in {year}")
+    for record in records:
+        print(f"{record.rotation.name}: holiday duty in {year}")
         rows = [
-            [
-                f"{d.holiday.day:%a %Y-%m-%d}",
-                d.holiday.name,
-                d.person or "(nobody: gap)",
-                "pinned" if d.pinned else "",
-            ]
-            for d in duties
+            [f"{d.holiday.day:%a %Y-%m-%d}", d.holiday.name, d.person or "(nobody: gap)", duty_why(d)]
+            for d in record.duties
         ]
-        print(format_table(["DATE", "HOLIDAY", "COVERS", ""], rows))
-        counts = Counter({member: 0 for member in rotation.members})
-        counts.update(d.person for d in duties if d.person)
-        print("Count: " + ", ".join(f"{person} {n}" for person, n in counts.items()) + "\n")
+        print(format_table(["DATE", "HOLIDAY", "COVERS", "WHY"], rows))
+        print(f"Count {year}: {counts_text(record.this_year)}")
+        print(f"Count {record.since}-{year}: {counts_text(record.all_years)}\n")

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from bot.core.runbooks.parse import is_runbook_name
+from bot.core.schedule.model import DEFAULT_BIG_DAYS
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
@@ -107,11 +108,17 @@ class CompanyHoliday(Strict):
     name: Annotated[str, Field(min_length=1, max_length=100)]
 
 
+BigDayName = Annotated[str, Field(min_length=1, max_length=100)]
+BigDayWeight = Annotated[int, Field(ge=1, le=10)]
+
+
 class HolidaySettings(Strict):
     country: Annotated[str, Field(min_length=2, max_length=3)] = "US"
     subdivision: str | None = None
     extra: list[CompanyHoliday] = []
     pinned: dict[Day, PersonId] = {}
+    # The holidays spread evenly over the years, by name, with their weight in that spread.
+    big_days: dict[BigDayName, BigDayWeight] = dict(DEFAULT_BIG_DAYS)
 
     @field_validator("country", mode="before")
     @classmethod

@@ -28,7 +28,14 @@ from bot.features.oncall.pipelines import PipelineCard, pipeline_card
 from bot.features.oncall.views import TeamView
 from bot.messages.common import Blocks, escape
 from bot.messages.incident_timeline import NOBODY, event_blocks, event_text
-from bot.messages.incidents import direct_blocks, key_sections_blocks, reach_blocks, root_blocks, title
+from bot.messages.incidents import (
+    direct_blocks,
+    key_sections_blocks,
+    reach_blocks,
+    rest_of_runbook,
+    root_blocks,
+    title,
+)
 from bot.messages.pipeline import full_runbook_messages, owners_blocks, pipeline_blocks
 from bot.store import incidents as store
 from bot.store import ledger
@@ -99,11 +106,13 @@ async def _thread_messages(
     card = await _card(ctx, view, incident, now)
     if card is None:
         return alert
-    reach = reach_blocks(incidents.reaches(card), view.people)
+    reach = reach_blocks(incidents.reaches(card), view.people, actor=incident.declared_by)
     if card.runbook is None:
         return [*alert, reach, pipeline_blocks(card, view.people, with_runbook=False, notify=False)]
     cards = [*owners_blocks(card, view.people, notify=False), *key_sections_blocks(card.runbook)]
-    return [*alert, reach, cards[:50], *full_runbook_messages(card.runbook)]
+    # The on-call sections first, then the rest of the runbook: each section once.
+    rest = rest_of_runbook(card.runbook)
+    return [*alert, reach, cards[:50], *(full_runbook_messages(rest) if rest else [])]
 
 
 async def _root(ctx: AppContext, view: TeamView, incident: Incident) -> Blocks:
@@ -164,6 +173,12 @@ async def _event(
         called = await incidents.unreachable_called(session, view=view, incident=incident, events=[event])
     blocks = event_blocks(event, ladder, view.people, called.get(event.id, NOBODY))
     text = event_text(event, ladder, view.people, called.get(event.id, NOBODY))
+    if event.kind is EventKind.REOPENED and (card := await _card(ctx, view, incident, now)):
+        # Whoever owns it and is on call now hears of it again, as on the declaration.
+        blocks = [
+            *blocks,
+            *reach_blocks(incidents.reaches(card), view.people, actor=event.actor, did="reopened it"),
+        ]
     return await _send(ctx, client, incident, f"event:{event.id}", blocks, text, now)
 
 

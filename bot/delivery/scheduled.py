@@ -25,6 +25,7 @@ from bot.messages.handoff import handoff_blocks
 from bot.messages.reminders import holiday_notice_blocks, shift_reminder_blocks
 from bot.settings import Settings
 from bot.store.checklists import Entry
+from bot.store.holiday_covers import record_holiday_cover
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,11 @@ async def reminder_posts(
         rotation = reminder.rotation.name
         posts.append(Post(reminder.key, "reminder", rotation, slack_id, blocks, text, reminder.send_at))
     for notice in await holiday_notices(session, view=view, since=since, until=until):
+        if notice.duty.person:  # kept with the post, so the years after are planned from it
+            day = notice.duty.holiday.day
+            await record_holiday_cover(
+                session, rotation=notice.rotation.name, day=day, person=notice.duty.person
+            )
         text = f"Tomorrow: {notice.duty.holiday.name}"
         blocks = holiday_notice_blocks(notice, people)
         rotation = notice.rotation.name

@@ -56,13 +56,18 @@ def _away(recorded: AbsenceRecorded, people: People, zone: str, written: datetim
 def recorded_blocks(recorded: AbsenceRecorded, people: People, zone: str, written: datetime) -> Blocks:
     """The answer to whoever recorded it; `written` is now, so an absence under way reads "from now"."""
     absent = who(recorded.person.id, people)
-    told = "Those who now cover" if recorded.actor == recorded.person.id else f"{absent}, those who now cover"
+    for_self = recorded.actor == recorded.person.id
+    if recorded.covers:
+        told = "Those who now cover" if for_self else f"{absent}, those who now cover"
+        told += " and the rotation channel are told."
+    else:  # nobody's shift changes: nothing to tell anyone but the person away
+        told = "It changes nobody's shift, so nobody else is told." if for_self else f"{absent} is told."
     return [
         section(
             f":palm_tree: Recorded absence #{recorded.id}: {absent} "
             + _away(recorded, people, zone, written, whose="theirs")
         ),
-        context(f"{told} and the rotation channel are told. `/oncall away cancel <id>` undoes it."),
+        context(f"{told} `/oncall away cancel {recorded.id}` undoes it."),
     ]
 
 
@@ -150,13 +155,41 @@ def volunteer_call_blocks(
         blocks.append(section(swapped))
     if offers:
         deadline = slack_time(offers[0].deadline, zone)
-        blocks += [
-            section(
+        gaps = {(c.segment.start, c.segment.end) for c in covers if c.segment.person is None}
+        if all((o.start, o.end) in gaps for o in offers):
+            asked = (
+                ":warning: Nobody is left to be backup then: the rotation has a gap. Can you take it? "
+                f"Until {deadline}:"
+            )
+        elif any((o.start, o.end) in gaps for o in offers):
+            asked = (
+                "The backup went to whoever was on call least recently, and for part of the time nobody "
+                f"is left (a gap). Rather take it, or fill the gap? Until {deadline}:"
+            )
+        else:
+            asked = (
                 f"The backup went to whoever was on call least recently. Rather take it? Until {deadline}:"
-            ),
-            actions(*(_offer_button(o, zone, written) for o in offers[:5])),
-        ]
+            )
+        blocks += [section(asked), actions(*(_offer_button(o, zone, written) for o in offers[:5]))]
     return blocks
+
+
+def gap_notice_blocks(absent: str, gaps: Sequence[Cover], channel: str, people: People, zone: str) -> Blocks:
+    """To an admin, once: the stretches an absence left with nobody to hold a role, and what helps."""
+    lines = "\n".join(
+        f"• {escape(c.rotation)}: nobody is {c.segment.role.value} "
+        + _span(c.segment.start, c.segment.end, zone, None)
+        for c in gaps[:30]
+    )
+    return [
+        section(
+            f":warning: While {who(absent, people, notify=False)} is away, the schedule has a gap:\n{lines}"
+        ),
+        context(
+            f"What you can do: ask a teammate to take it with `/swap` (approved, it holds for exactly that "
+            f'time), or ask for a volunteer: {escape(channel)} has the call with its "I\'ll cover" buttons.'
+        ),
+    ]
 
 
 def _for(person: str, pairs: Iterable[tuple[Segment, Segment]], zone: str) -> str:

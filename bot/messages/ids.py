@@ -14,12 +14,15 @@ class ActionId(StrEnum):
     ESCALATE_INCIDENT = "incident.escalate"
     RESOLVE_INCIDENT = "incident.resolve"
     REOPEN_INCIDENT = "incident.reopen"
+    JOIN_INCIDENT = "incident.join"  # a second declarer joins the incident already open
+    DECLARE_ANYWAY = "incident.declare_anyway"  # ... or declares a new one after all
     DECLARE_INCIDENT_VIEW = "incident.declare_view"  # callback id of the declaration modal
     RESOLVE_INCIDENT_VIEW = "incident.resolve_view"  # callback id of the resolution modal
     INCIDENT_FROM_MESSAGE = "incident.from_message"  # callback id of the message shortcut
     APPROVE_SWAP = "swap.approve"
     DECLINE_SWAP = "swap.decline"
     SWAP_VIEW = "swap.request_view"  # callback id of the /swap modal
+    SWAP_TEAMMATE = "teammate"  # the /swap modal's teammate select: its block id is read back too
 
 
 def matching(action: ActionId) -> re.Pattern[str]:

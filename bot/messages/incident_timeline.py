@@ -49,7 +49,7 @@ def target_text(target: Target, people: People) -> str:
 
 def written(event: Event) -> str | None:
     """What a person wrote with the event (the summary declared, the resolution), to show as written."""
-    by_person = event.kind in (EventKind.DECLARED, EventKind.RESOLVED)
+    by_person = event.kind in (EventKind.DECLARED, EventKind.RESOLVED, EventKind.JOINED)
     return event.detail if by_person and event.detail else None
 
 
@@ -83,6 +83,8 @@ def event_text(
         return f":repeat: Still firing: {escape(event.detail)}."
     if event.kind is EventKind.SOURCE_RESOLVED:
         return f":large_green_circle: The source reports resolved; {escape(event.detail)}."
+    if event.kind is EventKind.JOINED:
+        return f":raising_hand: {named(event.actor or '?', people)} joined: they see the same outage."
     level = ladder[event.level - 1] if event.level and event.level <= len(ladder) else None
     whom = _called(level, people, unreachable) if level else "_nobody on file_"
     why = f" automatically: {escape(event.detail)}" if not event.actor and event.detail else by

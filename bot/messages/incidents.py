@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -60,6 +61,55 @@ class IncidentButton(BaseModel):
             return cls.model_validate_json(value)
         except ValidationError:
             return None
+
+
+class JoinButton(BaseModel):
+    """`Join #N`: the open incident, and what the second declarer typed, to add to its thread."""
+
+    model_config = ConfigDict(extra="forbid")
+    incident: int
+    note: str
+
+
+class DeclareAnyway(BaseModel):
+    """`Declare a new one`: the declaration as typed, and its command's key so it happens once."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    pipeline: str
+    severity: str
+    summary: str
+
+
+def join_offer_blocks(
+    others: Sequence[Incident], pipeline: str, anyway: DeclareAnyway, people: People, now: datetime
+) -> Blocks:
+    """Before a second incident on a pipeline: the ones open on it, each to join, or a new one."""
+    lines = []
+    for other in others[:3]:
+        span = now - other.declared_at
+        ago = "just now" if span < timedelta(minutes=1) else f"{duration(span)} ago"
+        lines.append(
+            written_line(
+                f"*#{other.id}* on {escape(pipeline)} is open (declared {ago} by "
+                f"{named(other.declared_by, people)}):",
+                truncate(other.summary, 200),
+            )
+        )
+    joins = [
+        button(
+            f"Join #{o.id}",
+            ActionId.JOIN_INCIDENT,
+            JoinButton(incident=o.id, note=anyway.summary).model_dump_json(),
+        )
+        for o in others[:3]
+    ]
+    new = button("Declare a new one", ActionId.DECLARE_ANYWAY, anyway.model_dump_json())
+    return [
+        section("Is it the same outage? Join it, and what you saw is added to its thread."),
+        *lines,
+        actions(*joins, new),
+    ]
 
 
 def link_text(url: str, label: str = "link") -> str:
@@ -174,8 +224,18 @@ def already_open_lines(
     return notes
 
 
-def reach_blocks(reaches: Sequence[Reach], people: People) -> Blocks:
-    reached = [f"{who(r.person, people)} ({r.role})" for r in reaches if r.reached]
+def reach_blocks(
+    reaches: Sequence[Reach], people: People, *, actor: str | None = None, did: str = "declared it"
+) -> Blocks:
+    """Who the incident reaches; the `actor` who declared (or reopened) it knows already, and is
+    named rather than mentioned."""
+
+    def reached_line(r: Reach) -> str:
+        if r.person == actor:
+            return f"{who(r.person, people, notify=False)} ({r.role}, {did})"
+        return f"{who(r.person, people)} ({r.role})"
+
+    reached = [reached_line(r) for r in reaches if r.reached]
     stand_ins = mentioned(reaches)[len(reached) :]  # those reached come first
     reached += [f"{who(p, people)} (on-call backup, standing in)" for p in stand_ins]
     lines = ["*Reaching:* " + (", ".join(reached) or "_nobody available_")]
@@ -187,8 +247,15 @@ def reach_blocks(reaches: Sequence[Reach], people: People) -> Blocks:
     return [section("\n".join(lines))]
 
 
+def rest_of_runbook(runbook: Runbook) -> Runbook | None:
+    """The runbook without the sections `key_sections_blocks` shows, or None when nothing is left."""
+    key = [runbook.section(name) for name in KEY_SECTIONS]
+    rest = tuple(s for s in runbook.sections if s not in key)
+    return replace(runbook, title=f"{runbook.title}: the rest", sections=rest) if rest else None
+
+
 def key_sections_blocks(runbook: Runbook) -> Blocks:
-    """The sections that say what to do now; the full runbook follows in the thread."""
+    """The sections that say what to do now; the rest of the runbook follows in the thread."""
     parts = [runbook.section(name) for name in KEY_SECTIONS]
     blocks: Blocks = [header(f"Runbook: {runbook.title}")]
     for part in (p for p in parts if p is not None):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import partial
+from zoneinfo import ZoneInfo
 
-from bot.core.schedule.model import HolidayDuty, Reason, Rotation, Segment
+from bot.core.schedule.model import HolidayDuty, Reason, Role, Segment
 from bot.core.team import Person
 from bot.features.oncall.people import Availability, PersonSummary
-from bot.features.oncall.views import OnCall, RotationSchedule, explain
+from bot.features.oncall.views import HolidayRecord, OnCall, RotationSchedule, explain
 from bot.messages.common import Blocks, context, escape, header, mention, section, usage
+from bot.messages.holiday_words import counts_text, duty_why
 from bot.messages.timefmt import day, slack_time
 
 People = Mapping[str, Person]
@@ -89,6 +90,27 @@ def _segment_line(segment: Segment, people: People, zone: str) -> str:
     return f"{span} · {segment.role.value} {who(segment.person, people)}{marker} _{why(segment)}_"
 
 
+# Up to this many shifts are listed one a line; beyond it (a daily rotation's eight weeks), the regular
+# ones are summed up a line per role, so that the eight weeks fit, and only the others keep a line.
+LISTED_SHIFTS = 12
+
+
+def _shift_lines(shifts: Sequence[Segment], people: People, zone: str) -> list[str]:
+    if len(shifts) <= LISTED_SHIFTS:
+        return [_segment_line(s, people, zone) for s in shifts]
+    tz = ZoneInfo(zone)
+    lines = []
+    for role in (Role.PRIMARY, Role.BACKUP):
+        regular = [s for s in shifts if s.role is role and s.reason is Reason.ROTATION]
+        if regular:
+            times = ", ".join(
+                f"{s.start.astimezone(tz):%a %d %b %H:%M}→{s.end.astimezone(tz):%H:%M}" for s in regular
+            )
+            lines.append(f"{role.value} · _regular rotation_, {len(regular)} times ({escape(zone)}): {times}")
+    others = [s for s in shifts if s.reason is not Reason.ROTATION]
+    return lines + [_segment_line(s, people, zone) for s in others[:LISTED_SHIFTS]]
+
+
 def _duty_line(duty: HolidayDuty, people: People) -> str:
     pin = " (pinned)" if duty.pinned else ""
     return f":palm_tree: {day(duty.holiday.day)} {escape(duty.holiday.name)}: {who(duty.person, people)}{pin}"
@@ -118,8 +140,10 @@ def person_blocks(summary: PersonSummary, people: People, *, zone: str, is_self:
         header(title),
         section(f"{who(person.id, people)} · {reach_text(summary.availability)}"),
     ]
-    shifts = [_segment_line(s, people, zone) for s in summary.shifts[:20]]
+    shifts = _shift_lines(summary.shifts, people, zone)
     blocks.append(section("*Next shifts (8 weeks)*\n" + ("\n".join(shifts) if shifts else "_none_")))
+    if len(summary.shifts) > LISTED_SHIFTS:
+        blocks.append(context("Every shift, in your own calendar: `/oncall calendar` gives its feed."))
     duties = [_duty_line(d, people) for d in summary.duties[:20]]
     blocks.append(section("*Holiday duty*\n" + ("\n".join(duties) if duties else "_none this year_")))
     owned = [f"• *{escape(p.name)}* (`{p.key}`), {role} owner" for p, role in summary.owns]
@@ -127,17 +151,19 @@ def person_blocks(summary: PersonSummary, people: People, *, zone: str, is_self:
     return blocks
 
 
-def holidays_blocks(
-    result: Sequence[tuple[Rotation, list[HolidayDuty]]], people: People, *, year: int
-) -> Blocks:
+def holidays_blocks(records: Sequence[HolidayRecord], people: People, *, year: int) -> Blocks:
     blocks: Blocks = [header(f"Holiday duty {year}")]
-    for rotation, duties in result:
-        lines = [_duty_line(d, people) for d in duties] or ["_No holidays._"]
-        blocks.append(section(f"*{escape(rotation.name)}*"))
-        blocks.extend(section(chunk) for chunk in _chunks(lines))
-        counts = Counter({m: 0 for m in rotation.members})
-        counts.update(d.person for d in duties if d.person)
-        blocks.append(context("Count: " + ", ".join(f"{who(p, people)} {n}" for p, n in counts.items())))
+    name = partial(who, people=people, notify=False)
+    for record in records:
+        lines = [f"{_duty_line(d, people)} _{escape(duty_why(d))}_" for d in record.duties]
+        blocks.append(section(f"*{escape(record.rotation.name)}*"))
+        blocks.extend(section(chunk) for chunk in _chunks(lines or ["_No holidays._"]))
+        blocks.append(
+            context(
+                f"Count {year}: {counts_text(record.this_year, name)}",
+                f"Count {record.since}–{year}: {counts_text(record.all_years, name)}",
+            )
+        )
     return blocks
 
 

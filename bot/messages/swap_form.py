@@ -73,11 +73,22 @@ def _select(options: list[dict[str, Any]], placeholder: str, block_id: str) -> d
 
 
 def swap_modal(
-    *, mine: Sequence[Duty], theirs: Sequence[Duty], teammates: Sequence[Person], zone: str
+    *,
+    mine: Sequence[Duty],
+    theirs: Sequence[Duty],
+    teammates: Sequence[Person],
+    zone: str,
+    chosen: str | None = None,
 ) -> dict[str, Any]:
-    """The form; `theirs` holds every teammate's upcoming shifts, checked against the teammate chosen."""
+    """The form; `theirs` holds the upcoming shifts of the teammate `chosen`, or of every teammate
+    until one is picked (picking one sends an action, and the form comes back with only theirs)."""
     names = {p.id: p.name for p in teammates}
     people = [_option(p.name, p.id) for p in teammates]
+    teammate = _select(people, "Who takes it", "teammate")
+    if chosen is not None:
+        teammate["initial_option"] = next((o for o in people if o["value"] == chosen), None)
+        if teammate["initial_option"] is None:
+            del teammate["initial_option"]
     my_shifts = [_option(_label(d, zone), _encode(d)) for d in mine]
     their_shifts = [_option("Cover only: they take my shift", COVER)] + [
         _option(f"{names.get(d.person, d.person)} · {_label(d, zone)}", _encode(d)) for d in theirs
@@ -91,7 +102,7 @@ def swap_modal(
         "close": plain("Cancel", 24),
         "blocks": [
             section(f"Times are in your time zone ({zone}). They get Approve / Decline buttons."),
-            _input("teammate", "Teammate", _select(people, "Who takes it", "teammate")),
+            {**_input("teammate", "Teammate", teammate), "dispatch_action": True},
             _input("mine", "My shift", _select(my_shifts, "One of my upcoming shifts", "mine")),
             _input(
                 "theirs", "In exchange", _select(their_shifts, "One of their shifts, or cover only", "theirs")

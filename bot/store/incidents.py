@@ -162,7 +162,7 @@ async def resolve(
 
 
 async def reopen(session: AsyncSession, *, incident_id: int, at: datetime) -> bool:
-    """Open again, unacknowledged, with the escalation timer starting over from now."""
+    """Open again, unacknowledged, with escalation starting over from level 0 now."""
     return await _change(
         session,
         incident_id,
@@ -173,6 +173,7 @@ async def reopen(session: AsyncSession, *, incident_id: int, at: datetime) -> bo
         resolved_by=None,
         resolved_at=None,
         resolution=None,
+        level=0,
         level_at=at,
     )
 

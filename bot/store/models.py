@@ -49,6 +49,8 @@ class TeamSettings(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     holiday_country: Mapped[str] = mapped_column(String(3))
     holiday_subdivision: Mapped[str | None] = mapped_column(String(10))
+    # Holiday name -> weight; None until a team file names its own (the defaults apply).
+    holiday_big_days: Mapped[dict[str, int] | None] = mapped_column(JSON)
     # Bumped by every import that changes something, so readers can keep the team cached until then.
     revision: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -63,6 +65,18 @@ class PinnedHoliday(Base):
     __tablename__ = "pinned_holidays"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     person_id: Mapped[str] = mapped_column(String(64), person_fk())
+
+
+class HolidayCoverRow(Base):
+    """Who covered a rotation's holiday, recorded when the bot announced it: later years plan from it.
+
+    No foreign keys: the record outlives a rotation or a person leaving the team file.
+    """
+
+    __tablename__ = "holiday_covers"
+    rotation: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(64))
 
 
 class PersonRow(Base):

@@ -50,6 +50,8 @@ async def load_team(session: AsyncSession) -> TeamFile | None:
             subdivision=settings.holiday_subdivision,
             extra=[CompanyHolidayModel(date=h.day, name=h.name) for h in extra],
             pinned={p.day: p.person_id for p in pins},
+            # Stored before big days were configurable: the defaults.
+            **({} if settings.holiday_big_days is None else {"big_days": settings.holiday_big_days}),
         ),
         people=[
             Person(

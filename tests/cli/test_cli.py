@@ -124,8 +124,19 @@ def test_holidays_lists_each_with_counts(capsys: pytest.CaptureFixture[str]) -> 
     code, out, _ = run(capsys, "holidays", "--year", "2026")
     assert code == 0
     assert "Thanksgiving Day" in out and "Christmas Day" in out
-    counts = [int(part.split()[-1]) for part in out.split("Count: ")[1].strip().split(", ")]
+    counts = [int(part.split()[1]) for part in out.split("Count 2026: ")[1].splitlines()[0].split(", ")]
     assert max(counts) - min(counts) <= 1
+
+
+def test_holidays_say_why_and_count_across_years(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, out, _ = run(capsys, "holidays", "--year", "2028")
+    assert code == 0
+    thanksgiving = next(line for line in out.splitlines() if "Thanksgiving Day" in line)
+    assert "big day: had no big holiday since " in thanksgiving
+    observed = next(line for line in out.splitlines() if "Veterans Day (observed)" in line)
+    assert "observed, with Sat 11 Nov: counts once" in observed
+    assert "Count 2026-2028: alice " in out and "(big " in out
 
 
 @pytest.mark.parametrize(

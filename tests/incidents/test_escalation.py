@@ -125,9 +125,28 @@ def test_the_reason_counts_from_the_declaration_and_the_last_level(
     state: dict[str, object], reopened_after: timedelta | None, says: str
 ) -> None:
     reopened_at = DECLARED + reopened_after if reopened_after else None
-    assert why_automatic(incident(**state), POLICY, reopened_at=reopened_at) == says
+    case = incident(**state)
+    on_time = case.level_at + POLICY.wait(case.severity)  # the sweep runs as soon as it is due
+    assert why_automatic(case, POLICY, now=on_time, reopened_at=reopened_at) == says
+
+
+@pytest.mark.parametrize(
+    ("state", "says"),
+    [
+        ({}, "sev1 not acknowledged 26 minutes after it was declared (the limit is 5 minutes)"),
+        (
+            {"level": 1, "level_at": DECLARED + timedelta(minutes=5)},
+            "sev1 not acknowledged 26 minutes after it was declared (21 minutes after level 1 was called)",
+        ),
+    ],
+)
+def test_a_late_escalation_says_the_time_it_really_waited(state: dict[str, object], says: str) -> None:
+    # The sweep was down: declared at 14:04, escalated at 14:30.
+    late = DECLARED + timedelta(minutes=26)
+    assert why_automatic(incident(**state), POLICY, now=late) == says
 
 
 def test_one_minute_is_singular() -> None:
     one = Policy.from_minutes(sev1=1, sev2=15, sev3=60)
-    assert why_automatic(incident(severity="sev1"), one) == "sev1 not acknowledged within 1 minute"
+    said = why_automatic(incident(severity="sev1"), one, now=DECLARED + timedelta(minutes=1))
+    assert said == "sev1 not acknowledged within 1 minute"

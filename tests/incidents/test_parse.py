@@ -79,11 +79,17 @@ def test_a_pipeline_not_named_exactly_declares_nothing(text: str, says: str) -> 
     assert isinstance(answer, str) and says in answer
 
 
-def test_a_long_summary_is_cut_to_what_is_stored() -> None:
+def test_a_long_summary_is_refused_with_the_limit_not_cut() -> None:
+    assert parse("growth " + "x" * 500, NAMES) == Declare("growth", "sev2", "x" * 500)
     answer = parse("growth " + "x" * 900, NAMES)
-    assert isinstance(answer, Declare) and len(answer.summary) == 500
+    assert isinstance(answer, str) and "at most 500 characters (this one has 900)" in answer
 
 
 def test_a_long_text_still_starts_with_its_pipeline() -> None:
     answer = parse("Daily Growth Pipeline " + "late " * 2000, NAMES)
-    assert isinstance(answer, Declare) and answer.pipeline == "growth-daily"
+    assert isinstance(answer, str) and "this one has 9999" in answer
+
+
+def test_the_severity_may_come_first() -> None:
+    assert parse("sev1 growth broken", NAMES) == Declare("growth", "sev1", "broken")
+    assert parse("sev1 Daily Growth Pipeline late", NAMES) == Declare("growth-daily", "sev1", "late")

@@ -9,12 +9,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.holders import Turn
-from bot.core.schedule.model import Role, Rotation
+from bot.core.schedule.model import PastCover, Role, Rotation
+from bot.core.team import HolidaySettings, RotationConfig
 from bot.delivery.scheduled import reminder_posts
 from bot.features.handoff.reminders import ShiftReminder, working_day_before
 from bot.features.oncall.views import load_view
+from bot.features.teamfile.service import import_team
 from bot.messages.reminders import shift_reminder_blocks
 from bot.shell.terminal import render_blocks
+from bot.store.holiday_covers import holiday_covers
 from tests.jobs.conftest import WEEK6, Sessions
 from tests.slack.blocks_check import assert_valid_blocks, text_of
 
@@ -62,24 +65,27 @@ async def reminders_at(sessions: Sessions, at: datetime) -> dict[str, str]:
 async def test_a_holiday_on_the_first_day_leaves_it_out_of_the_weeks_reminders(team: Sessions) -> None:
     # The Week 6 plan by hand: shift k (weekly from Monday 5 January 2026) has member k mod 4 as
     # primary, the next as backup. Labor Day, Monday 7 September, starts shift 35: David and Alice.
-    # The day goes to the holiday's cover, balanced over the year (Alice, see test_serve_month), and
-    # its backup (Bob) stands in; the pair takes over when it ends.
+    # The day goes to the holiday's cover (Bob, who has the fewest holidays of the year by then; see
+    # tests/schedule/test_holidays.py); the week's backup stays backup, the primary starts after it.
     members = ["alice", "bob", "carol", "david"]
     k = (date(2026, 9, 7) - date(2026, 1, 5)).days // 7
     primary, backup = members[k % 4], members[(k + 1) % 4]
     assert (primary, backup) == ("david", "alice")
     friday = await reminders_at(team, datetime(2026, 9, 4, 9, tzinfo=NY))
     assert sorted(friday) == sorted(SLACK_IDS[p] for p in (primary, backup))
-    week = "from Tue 08 Sep 00:00 EDT to Mon 14 Sep 09:00 EDT."
-    assert f"you are primary on call for data-oncall {week}" in friday[SLACK_IDS[primary]]
-    assert f"you are backup on call for data-oncall {week}" in friday[SLACK_IDS[backup]]
-    # The cover hears of the holiday the day before, in the channel, and so does the stand-in: the
-    # week's backup (Alice) covers, so the next member in rotation order (Bob) is backup that day.
-    stand_in = members[(members.index(backup) + 1) % 4]
+    assert (
+        "you are primary on call for data-oncall from Tue 08 Sep 00:00 EDT to Mon 14 Sep 09:00 EDT."
+        in (friday[SLACK_IDS[primary]])
+    )
+    assert (
+        "you are backup on call for data-oncall from Mon 07 Sep 09:00 EDT to Mon 14 Sep 09:00 EDT."
+        in (friday[SLACK_IDS[backup]])
+    )
+    # The cover hears of the holiday the day before, in the channel, with the day's backup.
     sunday = await reminders_at(team, datetime(2026, 9, 6, 9, tzinfo=NY))
     assert sunday == {
-        "#data-oncall": "🌴 Tomorrow, Mon 07 Sep 2026, is Labor Day. @Alice covers data-oncall for the day. "
-        f"@{stand_in.title()} is backup."
+        "#data-oncall": "🌴 Tomorrow, Mon 07 Sep 2026, is Labor Day. @Bob covers data-oncall for the day. "
+        "@Alice is backup."
     }
 
 
@@ -93,3 +99,49 @@ async def test_a_holiday_inside_the_shift_splits_each_reminder_around_it(team: S
     assert f"you are primary on call for data-oncall {around}" in friday[SLACK_IDS["carol"]]
     assert f"you are backup on call for data-oncall {around}" in friday[SLACK_IDS["david"]]
     assert len(friday) == 2
+
+
+async def test_the_announced_holiday_cover_is_kept_for_the_years_after(team: Sessions) -> None:
+    async with team() as session:
+        view = await load_view(session)
+        at = datetime(2026, 9, 6, 9, tzinfo=NY)
+        posts = await reminder_posts(session, view=view, since=at - timedelta(days=1), until=at)
+        await session.commit()
+    assert [p.job for p in posts] == ["holiday"]
+    async with team() as session:
+        assert await holiday_covers(session, rotation="data-oncall") == [PastCover(date(2026, 9, 7), "bob")]
+
+
+# A team in Munich: three people, a daily rotation handed over at 08:00, Bavarian holidays.
+MUNICH = WEEK6.model_copy(
+    update={
+        "timezone": "Europe/Berlin",
+        "holidays": HolidaySettings(country="DE", subdivision="BY"),
+        "rotations": [
+            RotationConfig.model_validate(
+                {
+                    "name": "data-oncall",
+                    "channel": "#data-oncall",
+                    "members": ["alice", "bob", "carol"],
+                    "unit": "daily",
+                    "handoff": {"time": "08:00"},
+                    "start": "2026-12-01",
+                }
+            )
+        ],
+    }
+)
+
+
+async def test_a_daily_rotations_holidays_take_whole_shifts(session_maker: Sessions) -> None:
+    async with session_maker() as session:
+        await import_team(session, team=MUNICH, actor="t", source="cli")
+    berlin = ZoneInfo("Europe/Berlin")
+    texts = []
+    for day in range(18, 30):  # Christmas and the Second Day of Christmas, a Friday and a Saturday
+        texts += (await reminders_at(session_maker, datetime(2026, 12, day, 8, tzinfo=berlin))).values()
+    reminders = [t for t in texts if "on call for data-oncall" in t]
+    assert reminders and not [t for t in reminders if "00:00" in t]
+    assert all(t.count("08:00 CET") == 2 for t in reminders)  # from one handoff to the next
+    # The holiday's shift is the cover's: nobody is reminded of Friday 25 December 08:00.
+    assert not [t for t in reminders if "from Fri 25 Dec 08:00" in t]

@@ -36,18 +36,18 @@ CHECKLISTS = [
     "Month-end checklist: Growth Pipeline",
     "Month-end checklist: Profit Pipeline",
 ]
-# Who covers each holiday: the backup on duty, balanced over the year (fewest holidays first, the
-# backup among equals, else the next in rotation order after the primary). 2026 by the rule:
-# 19 Jan david, 16 Feb alice, 25 May bob, 19 Jun carol, 3 Jul carol, 4 Jul david (then carol, to
-# even the counts), 7 Sep alice, 12 Oct bob, 11 Nov bob, 26 Nov david, 24 Dec alice (david has 3,
-# alice 2), 25 Dec david (everyone at 3, the backup). 2027 starts from zero: the backup covers.
+# Who covers each holiday (see tests/schedule/test_holidays.py): the big days first (Thanksgiving
+# david, Christmas alice: nobody had one yet, the week's backup), then the fewest of the year, the
+# backup among equals. 2026: 19 Jan bob, 16 Feb david, 25 May carol, 19 Jun alice, 3 and 4 Jul carol
+# (one holiday), 7 Sep bob, 12 Oct bob, 11 Nov carol, 26 Nov david, 24 Dec david, 25 Dec alice. 2027
+# starts with New Year's Day for carol, who had no big day yet.
 COVERS = {
-    date(2026, 9, 7): "alice",
-    date(2026, 11, 11): "bob",
+    date(2026, 9, 7): "bob",
+    date(2026, 11, 11): "carol",
     date(2026, 11, 26): "david",
-    date(2026, 12, 24): "alice",
-    date(2026, 12, 25): "david",
-    date(2027, 1, 1): "alice",
+    date(2026, 12, 24): "david",
+    date(2026, 12, 25): "alice",
+    date(2027, 1, 1): "carol",
 }
 
 
@@ -226,9 +226,7 @@ async def test_labor_day_on_the_handoff_names_the_weeks_pair_and_the_group_follo
     labor_day = date(2026, 9, 7)
     outgoing, incoming = on_call(date(2026, 8, 31)), on_call(labor_day)
     cover = COVERS[labor_day]
-    # On the day the cover holds the primary's time; being the incoming backup, the next member
-    # stands in as backup after the handoff.
-    stand_in = MEMBERS[(MEMBERS.index(cover) + 1) % 4]
+    # On the day the cover holds the primary's time; the week's backup stays backup.
 
     [handoff] = [p for p in week if p.text == "Handoff: data-oncall"]
     assert handoff.at == at(labor_day)
@@ -237,20 +235,21 @@ async def test_labor_day_on_the_handoff_names_the_weeks_pair_and_the_group_follo
     assert f"Incoming backup: @{incoming[1].title()} (regular rotation)" in handoff.said
     assert f"Mon 07 Sep 2026 Labor Day: @{cover.title()} covers" in handoff.said
 
-    # The Friday before: the week's pair, each for the shift once the holiday is over.
+    # The Friday before: the week's pair, the primary for the shift once the holiday is over, the
+    # backup from the handoff.
     assert reminders_of(week) == [(at(date(2026, 9, 4)), SLACK_IDS[p]) for p in incoming]
-    hours = "from Tue 08 Sep 00:00 EDT to Mon 14 Sep 09:00 EDT"
-    for person, role in zip(incoming, ("primary", "backup"), strict=True):
+    hours = ("from Tue 08 Sep 00:00 EDT", "from Mon 07 Sep 09:00 EDT")
+    for person, role, since in zip(incoming, ("primary", "backup"), hours, strict=True):
         [dm] = [p for p in week if p.channel == SLACK_IDS[person]]
-        assert f"{role} on call for data-oncall {hours}" in dm.said
+        assert f"{role} on call for data-oncall {since} to Mon 14 Sep 09:00 EDT" in dm.said
     [notice] = [p for p in week if p.text == "Tomorrow: Labor Day"]
     assert notice.at == at(date(2026, 9, 6)) and f"@{cover.title()} covers data-oncall" in notice.said
     assert len(week) == 4
 
     # The group: the outgoing pair at start-up, the cover from the holiday's midnight, the cover
-    # and the stand-in from the handoff, the week's pair once the holiday is over; each once.
+    # and the week's backup from the handoff, the week's pair once the holiday is over; each once.
     groups = [c.args["users"] for c in fake_slack.of("usergroups.users.update")]
     assert groups == [
         ",".join(SLACK_IDS[p] for p in pair)
-        for pair in (outgoing, (cover, outgoing[1]), (cover, stand_in), incoming)
+        for pair in (outgoing, (cover, outgoing[1]), (cover, incoming[1]), incoming)
     ]

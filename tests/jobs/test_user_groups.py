@@ -49,10 +49,9 @@ async def grouped(team: Sessions) -> None:
 async def test_the_group_holds_the_holiday_cover_on_the_day_and_the_pair_after(
     rituals_for: RitualsFor, fake_slack: FakeSlack
 ) -> None:
-    # Labor Day, Monday 7 September, is handoff day. Its cover, balanced over the year, is Alice
-    # (see test_serve_month): before the handoff she covers Carol's time next to backup David; after
-    # it, David's, and since she is his backup, the next member, Bob, stands in as backup. Once the
-    # holiday is over, the week's pair is on call.
+    # Labor Day, Monday 7 September, is handoff day. Its cover, balanced over the year, is Bob (see
+    # test_serve_month): before the handoff he covers Carol's time next to backup David; after it,
+    # David's, next to the week's backup Alice. Once the holiday is over, the week's pair is on call.
     outgoing, incoming = week_pair(date(2026, 8, 31)), week_pair(date(2026, 9, 7))
     assert (outgoing, incoming) == (["carol", "david"], ["david", "alice"])
     clock = Clock(datetime(2026, 9, 7, 8, tzinfo=NY))
@@ -64,9 +63,9 @@ async def test_the_group_holds_the_holiday_cover_on_the_day_and_the_pair_after(
         await rituals.follow_groups()
         seen.append(group_calls(fake_slack)[-1])
     assert seen == [
-        users("alice", "david"),
-        users("alice", "bob"),
-        users("alice", "bob"),
+        users("bob", "david"),
+        users("bob", "alice"),
+        users("bob", "alice"),
         users(*incoming),
         users(*incoming),
     ]

@@ -229,17 +229,18 @@ def test_a_holiday_nobody_can_cover_is_a_reported_gap() -> None:
 
 
 def test_a_monday_holiday_with_the_handoff_in_it() -> None:
-    # MLK Day 2026-01-19: bob/carol until 09:00, then carol/david; david covers (the incoming backup).
+    # MLK Day 2026-01-19: bob/carol until 09:00, then carol/david. Bob covers (the big days went to
+    # david and alice first): the outgoing primary keeps the morning, then covers for carol.
     day = datetime(2026, 1, 19, tzinfo=NY)
     handoff = day.replace(hour=9)
     segments = resolve(WEEK6, day, day + timedelta(days=1), ScheduleInputs(calendar=US)).segments
     assert [explained(s) for s in segments if s.role is Role.PRIMARY] == [
-        ("david", Reason.HOLIDAY, "covers Martin Luther King Jr. Day for bob", "bob"),
-        ("david", Reason.HOLIDAY, "covers Martin Luther King Jr. Day for carol", "carol"),
+        ("bob", Reason.HOLIDAY, "covers Martin Luther King Jr. Day", None),
+        ("bob", Reason.HOLIDAY, "covers Martin Luther King Jr. Day for carol", "carol"),
     ]
     assert [(s.person, s.start, s.end) for s in segments if s.role is Role.BACKUP] == [
         ("carol", day, handoff),
-        ("alice", handoff, day + timedelta(days=1)),
+        ("david", handoff, day + timedelta(days=1)),
     ]
 
 

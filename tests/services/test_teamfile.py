@@ -116,3 +116,18 @@ async def test_every_change_is_audited(session_maker: Sessions) -> None:
     assert len(entries) == len(changes)
     assert {(e.actor, e.source) for e in entries} == {("admin", "import")}
     assert any(e.action == "person.add" and e.subject == "alice" for e in entries)
+
+
+async def test_big_days_are_kept_and_their_changes_reported(session_maker: Sessions) -> None:
+    await apply(session_maker)
+    holidays = WEEK6.holidays.model_copy(update={"big_days": {"Christmas Day": 2, "Easter Monday": 1}})
+    changes = await apply(session_maker, WEEK6.model_copy(update={"holidays": holidays}))
+    assert sorted(str(c) for c in changes) == [
+        "+ big day Easter Monday: weight 1",
+        "- big day New Year's Day: weight 1",
+        "- big day Thanksgiving Day: weight 1",
+        "~ big day Christmas Day: weight 1 -> weight 2",
+    ]
+    async with session_maker() as session:
+        exported = await export_team(session)
+    assert exported is not None and exported.holidays.big_days == {"Christmas Day": 2, "Easter Monday": 1}

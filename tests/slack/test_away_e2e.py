@@ -53,14 +53,39 @@ async def test_primary_away_moves_the_shift_and_tells_those_affected(
     assert len(sent) == 3  # the channel, the new primary and the new backup: nobody else
 
 
+async def test_a_gap_is_said_plainly_and_the_admins_are_told_once(slack: SlackDriver) -> None:
+    for someone in (CAROL, DAVID):
+        await slack.command("/oncall", "away 2026-12-08 2026-12-11", user=someone)
+    before = len(slack.fake.of("chat.postMessage"))
+    await slack.command("/oncall", "away 2026-12-09 2026-12-10 dentist", user=ALICE)
+    # Bob takes Alice's time; nobody is left to be his backup.
+    for _ in range(200):
+        if any(c.args["text"] == "A gap in the on-call schedule" for c in slack.fake.of("chat.postMessage")):
+            break
+        await asyncio.sleep(0.01)
+    sent = slack.fake.of("chat.postMessage")[before:]
+    [call] = [c for c in sent if c.args["channel"] == "#data-oncall"]
+    said = text_of(call.args)
+    assert "Nobody is left to be backup then: the rotation has a gap. Can you take it?" in said
+    assert "least recently" not in said
+    [gap] = [c for c in sent if c.args["text"] == "A gap in the on-call schedule"]
+    assert gap.args["channel"] == DAVID  # the other admin; Alice is the one away
+    shown = text_of(gap.args)
+    assert "While *Alice* is away, the schedule has a gap:" in shown and "nobody is backup" in shown
+    assert "`/swap`" in shown and "#data-oncall" in shown
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [
         ("away 2026-12-10 2026-12-09", "is before the start"),
         ("away 2026-01-01 2026-01-02", "already over"),
         ("away 2026-12-01 2027-06-01", "at most 90 days"),
-        ("away tomorrow", "Usage: `/oncall away"),
-        ("away 2026-12-40 2026-12-41", "Usage: `/oncall away"),
+        ("away tomorrow", "Give the first and the last day away."),
+        ("away 2026-12-40 2026-12-41", "`2026-12-40` is not a day of the calendar."),
+        ("away 2027-02-10 2027-02-30", "`2027-02-30` is not a day of the calendar."),
+        ("away 2027-02-10 soon", "`soon` is not a date: give it as YYYY-MM-DD"),
+        ("away @nobody 2026-12-28 2026-12-29", "There is no teammate called `@nobody` in the team file."),
         ("away 9999-12-30 9999-12-31", "in the years 1970 to 2200"),
         ("away cancel 3000000000", "Usage: `/oncall away cancel &lt;id&gt;`"),
         ("away cancel 100000000000000000000", "Usage: `/oncall away cancel &lt;id&gt;`"),
@@ -84,6 +109,19 @@ async def test_list_overlap_and_cancel(slack: SlackDriver, ctx: AppContext) -> N
     assert "Cancelled absence #1" in text_of(await slack.command("/oncall", "away cancel #1", user=CAROL))
     assert "no absence recorded" in text_of(await slack.command("/oncall", "away list", user=CAROL))
     assert "there is no absence #7" in text_of(await slack.command("/oncall", "away cancel 7", user=CAROL))
+
+
+async def test_an_absence_that_moves_no_shift_says_nobody_else_is_told(slack: SlackDriver) -> None:
+    # Bob's shifts of 2027 start in the week of 4 January: a day before it changes nobody's shift.
+    recorded = await slack.command("/oncall", "away 2026-12-30 2026-12-30", user=BOB)
+    assert "No shift of theirs falls in that time." in text_of(recorded)
+    assert "It changes nobody's shift, so nobody else is told." in text_of(recorded)
+    assert "those who now cover" not in text_of(recorded).lower()
+
+
+async def test_an_admin_names_someone_typed_as_text(slack: SlackDriver) -> None:
+    recorded = await slack.command("/oncall", "away @Bob 2026-12-21 2026-12-22", user=DAVID)
+    assert "Recorded absence" in text_of(recorded) and f"<@{BOB}> away" in text_of(recorded)
 
 
 async def test_only_admins_record_for_others(slack: SlackDriver) -> None:

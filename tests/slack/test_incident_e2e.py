@@ -26,7 +26,7 @@ from bot.settings import Settings
 from bot.shell import run_shell
 from bot.store.db import create_engine, session_factory
 from bot.store.schedule import add_absence
-from tests.incidents.fixtures import KAFKA_DOWN, mrkdwn_texts, plain_texts
+from tests.incidents.fixtures import KAFKA_DOWN, lines, mrkdwn_texts, plain_texts
 from tests.slack.blocks_check import assert_valid_blocks, text_of
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, ROOT, SlackDriver, wait_for
 from tests.slack.incident_calls import (
@@ -126,7 +126,7 @@ async def away(ctx: AppContext, person: str) -> None:
 
 @pytest.mark.parametrize("pipeline", WEEK6.pipelines, ids=lambda p: p.key)
 async def test_declare_by_command_for_each_pipeline(slack: SlackDriver, pipeline: Any) -> None:
-    await declared(slack, f"{pipeline.key} sev1 numbers look wrong")
+    await declared(slack, f"{pipeline.key} sev1 numbers look wrong", user=STRANGER)
     [root] = roots(slack)
     assert_valid_blocks(root.args["blocks"])
     assert root.args["channel"] == "#data-oncall"
@@ -159,6 +159,8 @@ async def test_declare_by_command_for_each_pipeline(slack: SlackDriver, pipeline
         ("daily growth sev1 numbers late", "Daily Growth Pipeline (sev1)", "numbers late"),
         ("unit-level profit sev3 slow", "Unit-level Profit Pipeline (sev3)", "slow"),
         ("Profit Pipeline totals are off", "Profit Pipeline (sev2)", "totals are off"),
+        ("sev1 growth broken", "Growth Pipeline (sev1)", "broken"),  # the severity first
+        ("SEV3 Daily Growth Pipeline late", "Daily Growth Pipeline (sev3)", "late"),
     ],
 )
 async def test_declare_by_a_pipeline_name_of_several_words(
@@ -230,26 +232,43 @@ async def test_form_says_what_is_missing(slack: SlackDriver) -> None:
 
 
 async def test_plain_day_mentions(slack: SlackDriver) -> None:
-    await declared(slack, "growth late data from Kafka")
+    await declared(slack, "growth late data from Kafka", user=STRANGER)
     text = thread(slack)[0].args["blocks"][0]["text"]["text"]
     assert text == f"*Reaching:* <@{BOB}> (primary owner), <@{CAROL}> (secondary owner), <@{ALICE}> (on call)"
+
+
+async def test_the_declarer_is_named_not_mentioned(slack: SlackDriver) -> None:
+    await declared(slack, "growth late data from Kafka", user=CAROL)  # Carol owns growth too
+    text = thread(slack)[0].args["blocks"][0]["text"]["text"]
+    carol = "*Carol* (secondary owner, declared it)"
+    assert text == f"*Reaching:* <@{BOB}> (primary owner), {carol}, <@{ALICE}> (on call)"
+
+
+async def test_the_thread_shows_each_runbook_section_once(slack: SlackDriver) -> None:
+    await declared(slack, "growth late data from Kafka")
+    shown = thread_shown(slack)
+    for heading in ("Potential issues", "On-call actions", "Escalation", "Description", "SLAs"):
+        assert shown.count(f"*{heading}*") == 1, heading
+    # The on-call sections come first, the rest after them.
+    assert shown.index("*On-call actions*") < shown.index("*Description*")
 
 
 @pytest.mark.parametrize("now", [CHRISTMAS])
 async def test_holiday_mentions(slack: SlackDriver) -> None:
     await declared(slack, "growth nothing loads")
     text = thread(slack)[0].args["blocks"][0]["text"]["text"]
+    # Alice covers Christmas (see tests/schedule/test_holidays.py), David is the week's backup.
     assert text.split("\n")[0] == (
-        f"*Reaching:* <@{DAVID}> (on call), <@{ALICE}> (on-call backup, standing in)"
+        f"*Reaching:* <@{ALICE}> (on call), <@{DAVID}> (on-call backup, standing in)"
     )
-    assert f"Bob (primary owner) is off for Christmas Day, so <@{ALICE}> stands in." in text
-    assert f"Carol (secondary owner) is off for Christmas Day, so <@{ALICE}> stands in." in text
+    assert f"Bob (primary owner) is off for Christmas Day, so <@{DAVID}> stands in." in text
+    assert f"Carol (secondary owner) is off for Christmas Day, so <@{DAVID}> stands in." in text
     assert f"<@{BOB}>" not in thread_text(slack) and f"<@{CAROL}>" not in thread_text(slack)
 
 
 async def test_absence_mentions(slack: SlackDriver, ctx: AppContext) -> None:
     await away(ctx, "carol")
-    await declared(slack, "engagement duplicates", user=ALICE)
+    await declared(slack, "engagement duplicates", user=STRANGER)
     text = thread(slack)[0].args["blocks"][0]["text"]["text"]
     reaching = text.split("\n")[0]
     assert f"<@{CAROL}>" not in reaching
@@ -312,32 +331,71 @@ async def test_escalate_resolve_reopen(slack: SlackDriver) -> None:
 
     await press(slack, "Reopen", user=CAROL)
     await wait_for(lambda: len(slack.fake.of("chat.update")) == 4)
-    assert "Reopened by *Carol*; every escalation level was already called." in thread_text(slack)
+    # Escalation starts over from level 0, and the owners and the on-call primary hear of it again;
+    # Carol, who reopened it, is named.
+    reopened = thread(slack)[-1].args["blocks"]
+    said = " ".join(lines(reopened))
+    assert "Reopened by *Carol*; it escalates again if nobody acknowledges it." in said
+    assert (
+        f"*Reaching:* *Carol* (primary owner, reopened it), <@{DAVID}> (secondary owner), <@{ALICE}>" in said
+    )
     assert "Acknowledge" in str(latest_root(slack)) and "Status: *open*" in str(latest_root(slack))
+    await press(slack, "Escalate", user=DAVID)
+    await wait_for(lambda: len(slack.fake.of("chat.update")) == 5)
+    assert thread_text(slack).count("Escalated to level 1 (escalation contacts)") == 2
     status = await slack.command("/incident", "status 1")
     timeline = text_of(status)
     for said in ("Declared by", "Escalated to level 1", "Escalated to level 2", "Resolved by", "Reopened by"):
         assert said in timeline
 
 
-async def test_a_second_incident_on_a_pipeline_tells_its_declarer_of_the_open_one(
+async def test_a_second_declarer_is_offered_to_join_the_open_incident(
     slack: SlackDriver, clock: Clock
 ) -> None:
     await declared(slack, "growth sev2 numbers late", user=CAROL)
     clock.at += timedelta(minutes=3)
-    await declared(slack, "growth sev1 dashboard empty", user=BOB)  # the same outage, maybe: not blocked
-    link, note = slack.fake.of("response:cmd")[-1].args["text"].split("\n")
-    assert link.startswith("Incident #2: <https://") and len(roots(slack)) == 2
-    first = "<https://example.slack.com/archives/#data-oncall/p1700000000000001|#1>"
-    assert note == f"Note: {first} on Growth Pipeline is already open (declared 3 min ago by *Carol*)."
+    offer = await slack.command("/incident", "growth sev1 dashboard empty", user=BOB)
+    assert_valid_blocks(offer["blocks"])
+    said = str(offer["blocks"])
+    assert "Is it the same outage?" in said
+    assert "*#1* on Growth Pipeline is open (declared 3 min ago by *Carol*):" in said
+    assert len(roots(slack)) == 1  # nothing opened before Bob says which
+    join = button(offer["blocks"], "Join #1")
+    assert await slack.press(join["action_id"], join["value"], user=BOB) == 200
+    await wait_for(lambda: bool(slack.fake.of("response:action")))
+    assert (
+        "You joined incident #1: what you saw is in its thread."
+        in slack.fake.of("response:action")[-1].args["text"]
+    )
+    await wait_for(lambda: "joined: they see the same outage" in thread_text(slack))
+    assert "*Bob* joined" in thread_text(slack) and "dashboard empty" in thread_text(slack)
+    assert len(roots(slack)) == 1
+    status = str((await slack.command("/incident", "status 1"))["blocks"])
+    assert "joined: they see the same outage" in status
 
-    await declared(slack, "profit sev3 totals off", user=BOB)  # another pipeline
+
+async def test_a_second_declarer_may_declare_a_new_one_after_all(slack: SlackDriver) -> None:
+    await declared(slack, "growth sev2 numbers late", user=CAROL)
+    offer = await slack.command("/incident", "growth sev1 dashboard empty", user=BOB)
+    new = button(offer["blocks"], "Declare a new one")
+    for _ in range(2):  # pressed twice: declared once
+        assert await slack.press(new["action_id"], new["value"], user=BOB) == 200
+    await wait_for(lambda: len(roots(slack)) == 2)
+    await wait_for(
+        lambda: any("Incident #2: <" in str(c.args.get("text")) for c in slack.fake.of("response:action"))
+    )
+    note = next(
+        c.args["text"]
+        for c in slack.fake.of("response:action")
+        if "Incident #2: <" in str(c.args.get("text"))
+    )
+    assert "#1> on Growth Pipeline is already open" in note
+    assert len(roots(slack)) == 2 and "Incident #2: Growth Pipeline (sev1)" in str(
+        roots(slack)[1].args["blocks"]
+    )
+
+    await declared(slack, "profit sev3 totals off", user=BOB)  # another pipeline: no offer
     assert "Note" not in slack.fake.of("response:cmd")[-1].args["text"]
-    await slack.command("/incident", "resolve 1 reran the job", user=CAROL)
-    await declared(slack, "growth sev2 still empty", user=DAVID)
-    [note] = slack.fake.of("response:cmd")[-1].args["text"].split("\n")[1:]  # the resolved one not named
-    assert note.startswith("Note: <https://")
-    assert note.endswith("|#2> on Growth Pipeline is already open (declared just now by *Bob*).")
 
 
 async def test_automatic_escalation_on_an_injected_clock(slack: SlackDriver, ctx: AppContext) -> None:
@@ -373,6 +431,16 @@ async def test_each_automatic_escalation_says_how_long_it_went_unacknowledged(
     ) in second
     status = text_of(await slack.command("/incident", "status 1"))
     assert "10 minutes after it was declared (5 minutes after level 1 was called)" in status
+
+
+async def test_a_late_escalation_says_how_long_it_really_went_unacknowledged(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    await declared(slack, "engagement sev1 Kafka down")
+    late = ctx.clock() + timedelta(minutes=26)  # the sweep was down for a while
+    assert await escalate_due(ctx, make_client(ctx.settings), now=late) == [1]
+    [line] = [line for line in thread_shown(slack).split("\n") if "Escalated" in line]
+    assert "sev1 not acknowledged 26 minutes after it was declared (the limit is 5 minutes)." in line
 
 
 async def sweep_after_a_restart(ctx: AppContext, *, now: datetime) -> list[int]:
@@ -548,6 +616,8 @@ async def test_slack_down_for_the_root_keeps_the_incident(slack: SlackDriver, ct
         ("growth", "Usage: `/incident &lt;pipeline&gt;"),
         ("growth sev1", "Say what is wrong"),
         ("growth sev5 broken", "not `sev5`"),
+        ("sev5 growth broken", "not `sev5`"),
+        ("growth " + "x" * 501, "The summary is at most 500 characters (this one has 501)"),
         ("xyzzy it broke", "No pipeline is called `xyzzy`. The pipelines are `profit`, "),
         ("status 42", "There is no incident #42. Usage: `/incident status &lt;id&gt;`"),
         ("status three", "Usage: `/incident status &lt;id&gt;`"),

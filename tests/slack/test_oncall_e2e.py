@@ -14,6 +14,7 @@ from bot.features.teamfile.loader import load_team_file
 from bot.features.teamfile.service import import_team
 from tests.slack.blocks_check import assert_valid_blocks, text_of
 from tests.slack.conftest import ALICE, BOB, CAROL, DAVID, NY, PLAIN_DAY, ROOT, SlackDriver
+from tests.slack.team_edits import daily_in_munich
 
 
 async def test_now_names_primary_and_backup_with_why_and_until(slack: SlackDriver) -> None:
@@ -60,7 +61,25 @@ async def test_me(slack: SlackDriver) -> None:
     assert_valid_blocks(answer["blocks"])
     text = text_of(answer)
     assert "Your on-call" in text and "Profit Pipeline" in text and "primary owner" in text
-    assert "Christmas Eve" in text  # the company day Alice covers this year
+    assert "Christmas Day" in text  # the big day Alice covers this year
+
+
+async def test_a_daily_rotation_shows_eight_weeks_summed_up(slack: SlackDriver, ctx: AppContext) -> None:
+    await daily_in_munich(ctx)
+    for answer in (
+        await slack.command("/oncall", "me", user=ALICE),
+        await slack.command("/oncall", f"<@{BOB}|bob>"),
+    ):
+        assert_valid_blocks(answer["blocks"])  # every section within Slack's limits, nothing cut
+        text = text_of(answer)
+        assert "primary · _regular rotation_, " in text and "backup · _regular rotation_, " in text
+        assert "08:00→08:00" in text and "(Europe/Berlin)" in text
+        # The promised eight weeks: a shift in the last of them is there.
+        assert " Jan " in text and " Feb " in text
+        assert "`/oncall calendar` gives its feed" in text
+    home = await slack.app_home(ALICE)
+    assert_valid_blocks(home, surface="home")
+    assert "primary · _regular rotation_, " in text_of({"blocks": home})
 
 
 async def test_someone_else(slack: SlackDriver) -> None:
@@ -107,7 +126,21 @@ async def test_holidays(slack: SlackDriver) -> None:
     answer = await slack.command("/oncall", "holidays 2027")
     assert_valid_blocks(answer["blocks"])
     text = text_of(answer)
-    assert "Holiday duty 2027" in text and "Thanksgiving Day" in text and "Count:" in text
+    assert "Holiday duty 2027" in text and "Thanksgiving Day" in text
+    # Why each cover, and the counts of the year and since the rotation started.
+    thanksgiving = next(line for line in text.splitlines() if "Thanksgiving Day" in line)
+    assert "big day: had no big holiday yet; not david, who covered it in 2026" in thanksgiving
+    christmas = next(line for line in text.splitlines() if "Christmas Day (observed)" in line)
+    assert "observed, with Sat 25 Dec: counts once" in christmas
+    assert "Count 2027: *Alice* " in text  # named, not mentioned
+    assert "Count 2026–2027: *Alice* 5 (big 1), *Bob* 6 (big 1), *Carol* 6 (big 1), *David* 5 (big 2)" in text
+
+
+@pytest.mark.parametrize("typed", ["bob", "@Bob", "Bob"])
+async def test_a_teammate_typed_as_text_shows_their_on_call(slack: SlackDriver, typed: str) -> None:
+    answer = await slack.command("/oncall", typed)
+    assert_valid_blocks(answer["blocks"])
+    assert "On-call of Bob" in text_of(answer)
 
 
 async def test_help(slack: SlackDriver) -> None:
@@ -121,6 +154,9 @@ async def test_help(slack: SlackDriver) -> None:
         ("schedule 99", "weeks from 1 to 26"),
         ("holidays next", "/oncall holidays [year]"),
         ("xyzzy", "neither an `/oncall` sub-command nor a pipeline"),
+        ("@nobody", "There is no teammate called `@nobody` in the team file."),
+        ("@Carl", "Did you mean Carol (`carol`)?"),
+        ("carl", "There is no teammate of that name either; did you mean Carol (`/oncall carol`)?"),
     ],
 )
 async def test_bad_input_gets_usage(slack: SlackDriver, text: str, says: str) -> None:

@@ -58,6 +58,7 @@ async def test_unknown_or_hostile_names(slack: SlackDriver, name: str) -> None:
     assert_valid_blocks(answer["blocks"])
     text = text_of(answer["blocks"])
     assert "No pipeline is called" in text and "`growth`" in text
+    assert "Type `/runbook help`" in text and "/oncall help" not in text
     assert "root:" not in text
 
 

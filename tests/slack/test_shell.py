@@ -138,9 +138,10 @@ async def test_cancel_a_form(ctx: AppContext) -> None:
     assert out.count("Closed the form; nothing was sent.") == 2  # the input ended in the second one
 
 
-async def test_the_same_command_twice_declares_two_incidents(ctx: AppContext) -> None:
-    out = await drive(ctx, "/incident growth late data\n/incident growth late data\n")
-    assert "Incident #1 declared" in out and "Incident #2 declared" in out
+async def test_the_same_command_twice_offers_to_join_or_declares_a_second(ctx: AppContext) -> None:
+    out = await drive(ctx, "/incident growth late data\n/incident growth late data\n2\n")
+    assert "Incident #1 declared" in out and "[1] Join #1  [2] Declare a new one" in out
+    assert "Incident #2 declared" in after(out, "[1] Join #1  [2] Declare a new one")
 
 
 async def test_typed_markup_shows_as_typed(ctx: AppContext) -> None:
@@ -158,13 +159,15 @@ def test_a_message_of_text_alone_shows_as_slack_shows_it() -> None:
 
 
 # The /swap form: teammate (Bob, Carol, David), one of my shifts, in exchange, part from, until, reason.
-SWAP_TO_BOB = "/swap\n1\n1\n1\n\n\nmy vacation\n"  # my first shift, Christmas Eve and Day: Bob covers
+SWAP_TO_BOB = (
+    "/swap\n1\n1\n1\n\n\nmy vacation\n"  # my first shift, Christmas Eve (backup) and Day: Bob covers
+)
 
 
 async def test_swap_by_the_form_approved_as_the_teammate(ctx: AppContext) -> None:
     out = await drive(ctx, SWAP_TO_BOB + "1\nas bob\n1\n/oncall schedule\n")
     form = after(out, "[form: Swap a shift]")
-    assert "My shift\n  1. Thu 24 Dec 00:00 → Sat 26 Dec 00:00 · primary/backup" in form
+    assert "My shift\n  1. Thu 24 Dec 00:00 → Sat 26 Dec 00:00 · backup/primary" in form
     asked = after(form, "(sending the form: Ask them)")
     assert "→ DM to Bob:\n🔄 @Alice asks you to cover for them (request #1)" in asked
     assert "Reason: my vacation" in asked and "[1] Approve  [2] Decline" in asked
@@ -174,7 +177,7 @@ async def test_swap_by_the_form_approved_as_the_teammate(ctx: AppContext) -> Non
     assert "↻ DM to you (updated):" in approved and "→ DM to Alice:" in approved
     assert "→ #data-oncall:" in approved
     schedule = after(approved, "Schedule, next 4 weeks")
-    assert "Thu 24 Dec 00:00 EST → Fri 25 Dec 00:00 EST · primary @Bob" in schedule
+    assert "Fri 25 Dec 00:00 EST → Sat 26 Dec 00:00 EST · primary @Bob" in schedule, schedule
 
 
 async def test_earlier_buttons_stay_pressable_by_others(ctx: AppContext) -> None:
@@ -232,9 +235,9 @@ async def test_run_job_expires_requests_and_closes_calls_once_the_clock_passes_t
     ctx: AppContext,
 ) -> None:
     script = (
-        "/swap @carol 2026-12-28 cover\nrun-job swaps\n/oncall away 2026-12-09 2026-12-10\n"
+        "/swap @carol 2027-01-04 cover\nrun-job swaps\n/oncall away 2026-12-09 2026-12-10\n"
         "run-job volunteers\nclock 2026-12-09T00:00\nrun-job volunteers\nrun-job volunteers\n"
-        "clock 2026-12-28T09:00\nrun-job swaps\nrun-job swaps\nrun-job sweep\n"
+        "clock 2027-01-04T09:00\nrun-job swaps\nrun-job swaps\nrun-job sweep\n"
     )
     out = await drive(ctx, script)
     assert "No swap request to expire now." in after(out, "[1] Approve  [2] Decline")
@@ -244,7 +247,7 @@ async def test_run_job_expires_requests_and_closes_calls_once_the_clock_passes_t
     assert "→ #data-oncall:\n🌴 Nobody volunteered while @Alice is away" in closed
     assert "• @Carol backup Wed 09 Dec 00:00 EST → Fri 11 Dec 00:00 EST" in closed
     assert "(closed calls for a volunteer: #1, the bot's pick stands)\nNo call for a volunteer" in closed
-    expired = after(closed, "The shell's clock: Mon 28 Dec 2026 09:00 EST")
+    expired = after(closed, "The shell's clock: Mon 04 Jan 2027 09:00 EST")
     assert "↻ DM to Carol (updated):\n⌛ Swap request #1 from @Alice expired" in expired
     assert "→ DM to you:\n⌛ Your swap request #1 to @Carol expired" in expired
     assert "(expired swap requests: #1)\nNo swap request to expire now." in expired

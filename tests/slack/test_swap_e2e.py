@@ -217,7 +217,9 @@ async def test_approve_racing_decline_ends_one_way(slack: SlackDriver, ctx: AppC
         (f"<@{CAROL}|carol> 9999-12-31", "in the years 1970 to 2200"),
         ("cancel 3000000000", "Usage: `/swap cancel &lt;id&gt;`"),
         ("cancel 100000000000000000000", "Usage: `/swap cancel &lt;id&gt;`"),
-        ("carol 2027-03-01", "Start with the teammate"),
+        ("2027-03-01", "Start with the teammate"),
+        ("@nobody 2027-03-01", "There is no teammate called `@nobody` in the team file."),
+        ("@Carl 2027-03-01", "Did you mean Carol (`carol`)?"),
         (f"<@{CAROL}|carol> soon", "is not a date"),
     ],
 )
@@ -226,6 +228,14 @@ async def test_bad_requests_are_refused_with_the_reason(slack: SlackDriver, text
     assert_valid_blocks(answer["blocks"])
     assert says in text_of(answer)
     assert slack.fake.of("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("typed", ["@Carol", "carol"])
+async def test_a_teammate_typed_as_text_is_found_by_name(
+    slack: SlackDriver, ctx: AppContext, typed: str
+) -> None:
+    # Slack sends `@Carol` as plain text when it was typed rather than picked from the list.
+    await requested(slack, ctx, f"{typed} 2027-03-01 cover")
 
 
 async def test_a_pending_request_blocks_another_over_the_same_time(
@@ -351,6 +361,50 @@ async def test_the_form_asks_then_the_teammate_gets_the_buttons(slack: SlackDriv
     await press(slack, dm, "Approve")
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
     assert await holders(ctx, ALICE_WEEK) == ("carol", "bob", Reason.SWAP)
+
+
+def teammate_picked(view: dict[str, Any], teammate: str, *, user: str) -> str:
+    """The block action Slack sends when a teammate is picked in the open form."""
+    state = {"values": {"teammate": {"teammate": chosen(teammate)}}}
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0TEST", "domain": "example"},
+        "api_app_id": "A0TEST",
+        "token": "legacy",
+        "user": {"id": user},
+        "trigger_id": "1.2.4",
+        "container": {"type": "view", "view_id": "V1"},
+        "view": {**view, "id": "V1", "state": state, "hash": "1.abc"},
+        "actions": [
+            {
+                "type": "static_select",
+                "block_id": "teammate",
+                "action_id": "teammate",
+                "selected_option": {"value": teammate, "text": {"type": "plain_text", "text": teammate}},
+                "action_ts": "1.5",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+async def test_picking_a_teammate_offers_only_their_shifts_in_exchange(slack: SlackDriver) -> None:
+    view = await opened_form(slack)
+    assert any(k.startswith("Bob ·") for k in options(view, "theirs"))  # everyone's, until one is picked
+    assert await submit(slack, teammate_picked(view, "carol", user=ALICE)) == {}
+    await wait_for(lambda: bool(slack.fake.of("views.update")))
+    [update] = slack.fake.of("views.update")
+    assert update.args["view_id"] == "V1" and update.args["hash"] == "1.abc"
+    updated = update.args["view"]
+    if isinstance(updated, str):
+        updated = json.loads(updated)
+    assert_valid_blocks(updated["blocks"], surface="modal")
+    theirs = list(options(updated, "theirs"))
+    assert theirs[0] == "Cover only: they take my shift" and len(theirs) > 1
+    assert all(k.startswith("Carol · ") for k in theirs[1:])
+    teammate = next(b for b in updated["blocks"] if b.get("block_id") == "teammate")
+    assert teammate["element"]["initial_option"]["value"] == "carol"
+    assert options(updated, "mine") == options(view, "mine")
 
 
 async def test_the_form_puts_each_problem_next_to_its_input(slack: SlackDriver) -> None:

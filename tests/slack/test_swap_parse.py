@@ -80,7 +80,7 @@ def test_reads(text: str, expected: SwapCommand) -> None:
         ("cancel 100000000000000000000", "Usage: `/swap cancel <id>`"),
         ("cancel ²", "Usage: `/swap cancel <id>`"),
         ("cancel -1", "Usage: `/swap cancel <id>`"),
-        ("bob 2026-12-14", "Start with the teammate"),
+        ("2026-12-14 @bob", "Start with the teammate"),
         (BOB, "Give the date of your shift"),
         (f"{BOB} 14/12/2026", "`14/12/2026` is not a date"),
         (f"{BOB} 9999-12-31", "in the years 1970 to 2200"),
@@ -96,6 +96,12 @@ def test_reads(text: str, expected: SwapCommand) -> None:
 def test_refuses_with_the_reason(text: str, says: str) -> None:
     answer = parse_swap(text)
     assert isinstance(answer, BadRequest) and says in answer.message
+
+
+@pytest.mark.parametrize("typed", ["@Bob", "bob"])
+def test_a_teammate_typed_as_text_is_left_to_the_handler_to_find(typed: str) -> None:
+    answer = parse_swap(f"{typed} 2026-12-14")
+    assert isinstance(answer, SwapCommand) and answer.name == typed and answer.slack_id is None
 
 
 @given(st.lists(st.sampled_from(["cancel", BOB, "cover", "..", "T", "#", "-", "9", "0", "2026-12-14", "x"])))

@@ -55,3 +55,13 @@ def test_union_fields_take_either_shape() -> None:
 
 def test_country_codes_are_read_in_any_case() -> None:
     assert HolidaySettings(country=" gb ").country == "GB"
+
+
+@pytest.mark.parametrize("weight", [0, -1, 11, "heavy"])
+def test_a_big_days_weight_is_a_small_positive_number(weight: object) -> None:
+    with pytest.raises(ValidationError):
+        HolidaySettings(big_days={"Christmas Day": weight})  # type: ignore[dict-item]
+
+
+def test_the_big_days_default_to_new_year_thanksgiving_and_christmas() -> None:
+    assert HolidaySettings().big_days == {"New Year's Day": 1, "Thanksgiving Day": 1, "Christmas Day": 1}

@@ -96,16 +96,23 @@ def _minutes(span: timedelta) -> str:
     return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
 
 
-def why_automatic(incident: Incident, policy: Policy, *, reopened_at: datetime | None = None) -> str:
-    """Why the sweep escalates: counted from the declaration, or from the last reopen (`reopened_at`),
-    and also from the level called last when one was called since."""
+def why_automatic(
+    incident: Incident, policy: Policy, *, now: datetime, reopened_at: datetime | None = None
+) -> str:
+    """Why the sweep escalates at `now`: the time it really went unacknowledged, counted from the
+    declaration or from the last reopen (`reopened_at`), and from the level called last if any."""
     wait = policy.wait(incident.severity)
     start, what = (reopened_at, "reopened") if reopened_at else (incident.declared_at, "declared")
+    waited = now - start
     if incident.level_at <= start:  # no level called since: the wait counts from the start itself
-        of = f" of being {what}" if reopened_at else ""
-        return f"{incident.severity} not acknowledged within {_minutes(wait)}{of}"
-    after = _minutes(incident.level_at + wait - start)
+        if waited < wait + timedelta(minutes=1):  # on time: the limit is the time
+            of = f" of being {what}" if reopened_at else ""
+            return f"{incident.severity} not acknowledged within {_minutes(wait)}{of}"
+        return (
+            f"{incident.severity} not acknowledged {_minutes(waited)} after it was {what} "
+            f"(the limit is {_minutes(wait)})"
+        )
     return (
-        f"{incident.severity} not acknowledged {after} after it was {what} "
-        f"({_minutes(wait)} after level {incident.level} was called)"
+        f"{incident.severity} not acknowledged {_minutes(waited)} after it was {what} "
+        f"({_minutes(now - incident.level_at)} after level {incident.level} was called)"
     )

@@ -26,6 +26,7 @@ class EventKind(StrEnum):
     REOPENED = "reopened"
     STILL_FIRING = "still_firing"  # its alert keeps firing: told at most every few minutes
     SOURCE_RESOLVED = "source_resolved"  # its alert's source says it cleared
+    JOINED = "joined"  # someone who saw the same outage joined instead of declaring another
 
 
 @dataclass(frozen=True, kw_only=True)

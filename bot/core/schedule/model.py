@@ -116,17 +116,37 @@ class HolidayDuty:
     holiday: Holiday
     person: str | None  # None: nobody was available
     pinned: bool = False
+    why: str = ""  # why this person, in words: "big day: had no big holiday since Christmas Day 2026"
+    weight: int = 0  # the big-day weight of the holiday; 0 for an ordinary one
+    # A weekend holiday and its observed weekday are one duty: the observed day names the holiday's
+    # own date, and only the holiday itself counts.
+    same_as: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PastCover:
+    """Who covered a rotation's holiday, as it happened: it wins over what the rules would plan."""
+
+    day: date
+    person: str
+
+
+# The days a team would call the big ones, with how much each weighs in their spread over the years.
+DEFAULT_BIG_DAYS: Mapping[str, int] = {"New Year's Day": 1, "Thanksgiving Day": 1, "Christmas Day": 1}
 
 
 @dataclass(frozen=True, slots=True)
 class ScheduleInputs:
     """What the engine needs beyond the rotation itself.
 
-    Absences must cover every calendar year the asked interval touches, because holiday duty is
-    balanced over whole years.
+    Holiday duty is balanced over whole years and across years since the rotation started, so
+    absences should reach back to the rotation's start; `history` (the rotation's recorded covers)
+    wins over what the rules would plan for those days.
     """
 
     calendar: HolidayCalendar
     pinned: Mapping[date, str] = field(default_factory=dict)
     absences: Sequence[Absence] = ()
     overrides: Sequence[Override] = ()
+    big_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_BIG_DAYS))
+    history: Sequence[PastCover] = ()

@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.core.schedule.holidays import holiday_duties
+from bot.core.schedule.holidays import holiday_window, holiday_years
 from bot.core.schedule.model import (
     Absence,
     HolidayDuty,
@@ -22,7 +22,7 @@ from bot.core.schedule.model import (
     Segment,
     Shift,
 )
-from bot.core.schedule.rotation import handoff_instant, local_midnight, shift_at, shifts, zone
+from bot.core.schedule.rotation import handoff_instant, shift_at, shifts, zone
 from bot.core.schedule.staffing import Hold, Staffing
 
 ROLES = (Role.PRIMARY, Role.BACKUP)
@@ -70,15 +70,18 @@ class _Resolver:
 
     def _holiday_days(self, start: datetime, end: datetime, inputs: ScheduleInputs) -> list[_HolidayDay]:
         tz = zone(self.rotation.timezone)
-        first, last = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
+        # A daily rotation's holiday may start the evening before: look a day either side.
+        first = start.astimezone(tz).date() - timedelta(days=1)
+        last = (end - timedelta(microseconds=1)).astimezone(tz).date() + timedelta(days=1)
+        years = range(first.year, last.year + 1)
+        # Balancing needs whole years and the years before, so plan only when a holiday is in range.
+        if not any(first <= h.day <= last for year in years for h in inputs.calendar.holidays_in(year)):
+            return []
+        planned = holiday_years(self.rotation, last.year, inputs)
         days = []
-        for year in range(first.year, last.year + 1):
-            # Balancing needs the whole year, so only compute it for years with a holiday in range.
-            if not any(first <= h.day <= last for h in inputs.calendar.holidays_in(year)):
-                continue
-            for duty in holiday_duties(self.rotation, year, inputs):
-                day_start = local_midnight(duty.holiday.day, self.rotation.timezone)
-                day_end = local_midnight(duty.holiday.day + timedelta(days=1), self.rotation.timezone)
+        for year in years:
+            for duty in planned.get(year, []):
+                day_start, day_end = holiday_window(self.rotation, duty.holiday.day)
                 if day_start < end and day_end > start:
                     days.append(_HolidayDay(duty, day_start, day_end))
         return days

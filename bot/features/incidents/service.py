@@ -197,8 +197,8 @@ async def resolve(
 async def reopen(
     session: AsyncSession, *, incident_id: int, person: str, at: datetime, source: str = "slack"
 ) -> Incident:
-    """Open a resolved incident again, unacknowledged; its escalation timer starts over at the level
-    it had reached, which its timeline entry keeps so the thread can say whether any level is left."""
+    """Open a resolved incident again, unacknowledged; escalation starts over from level 0, as its
+    timeline entry keeps, so the thread can say the levels will be called again."""
     if not await store.reopen(session, incident_id=incident_id, at=at):
         await session.rollback()
         await _current(session, incident_id)
@@ -250,7 +250,8 @@ async def escalate_due(
     for incident in await store.open_incidents(session):
         if not escalation.is_due(incident, ladder_of(view, incident), policy, now):
             continue
-        why = escalation.why_automatic(incident, policy, reopened_at=await _reopened_at(session, incident))
+        reopened_at = await _reopened_at(session, incident)
+        why = escalation.why_automatic(incident, policy, now=now, reopened_at=reopened_at)
         try:
             escalated.append(
                 await escalate(
@@ -311,6 +312,24 @@ def reaches(card: PipelineCard) -> list[Reach]:
         on_call=pairs,
         unavailable=unavailable,
     )
+
+
+async def join(
+    session: AsyncSession, *, incident_id: int, person: str, note: str, at: datetime, source: str = "slack"
+) -> Incident:
+    """Someone who saw the same outage joins the open incident, with what they saw, instead of
+    declaring a second one."""
+    incident = await _current(session, incident_id)
+    if not incident.is_open:
+        raise IncidentRefused(f"Incident #{incident_id} is resolved; declare a new one if it broke again.")
+    await _record(session, incident, EventKind.JOINED, actor=person, source=source, at=at, detail=note)
+    await session.commit()
+    return incident
+
+
+async def declared_with(session: AsyncSession, key: str) -> Incident | None:
+    """The incident a declaration's key already stored, e.g. when Slack delivers a command again."""
+    return await store.by_key(session, key)
 
 
 async def find(session: AsyncSession, incident_id: int) -> Incident | None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.schedule import CountryCalendar, Resolution, handoff_instant, resolve, shift_at
-from bot.core.schedule.holidays import holiday_duties
+from bot.core.schedule.holidays import Tally, holiday_years, tally
 from bot.core.schedule.model import (
     Holiday,
     HolidayDuty,
@@ -24,6 +24,7 @@ from bot.core.schedule.model import (
 )
 from bot.core.team import Person, RotationConfig, TeamFile
 from bot.store.email_lookups import EmailLookup, email_lookups
+from bot.store.holiday_covers import holiday_covers
 from bot.store.schedule import absences_overlapping, overrides_overlapping
 from bot.store.team import load_team, team_revision
 
@@ -208,17 +209,21 @@ async def load_view(session: AsyncSession) -> TeamView:
 async def schedule_inputs(
     session: AsyncSession, *, view: TeamView, rotation: Rotation, start: datetime, end: datetime
 ) -> ScheduleInputs:
-    """Holidays, absences and overrides the engine needs to resolve `rotation` over [start, end)."""
-    # Holiday duty is balanced over whole calendar years, so absences of the years touched are needed.
-    year_start = datetime(start.year - 1, 12, 31, tzinfo=UTC)
-    year_end = datetime(end.year + 1, 1, 2, tzinfo=UTC)
-    absences = await absences_overlapping(session, start=year_start, end=year_end, people=rotation.members)
+    """Holidays, absences, overrides and the holiday history the engine needs for `rotation` over
+    [start, end)."""
+    # Holiday duty is planned year by year from the rotation's start to the end of the year after the
+    # interval, so the absences of all those years are needed.
+    since = datetime(rotation.start.year - 1, 12, 31, tzinfo=UTC)
+    year_end = datetime(end.year + 2, 1, 2, tzinfo=UTC)
+    absences = await absences_overlapping(session, start=since, end=year_end, people=rotation.members)
     overrides = await overrides_overlapping(session, start=start, end=end, rotation=rotation.name)
     return ScheduleInputs(
         calendar=view.calendar,
         pinned=dict(view.file.holidays.pinned),
         absences=absences,
         overrides=overrides,
+        big_days=dict(view.file.holidays.big_days),
+        history=await holiday_covers(session, rotation=rotation.name),
     )
 
 
@@ -271,15 +276,36 @@ async def holidays_of_year(
     session: AsyncSession, *, year: int, rotation: str | None = None, view: TeamView | None = None
 ) -> list[tuple[Rotation, list[HolidayDuty]]]:
     """Each rotation's holiday duties over a calendar year."""
+    return [
+        (r.rotation, r.duties)
+        for r in await holiday_records(session, year=year, rotation=rotation, view=view)
+    ]
+
+
+@dataclass(frozen=True)
+class HolidayRecord:
+    """A rotation's holiday duty of a year, with each member's counts of that year and since the start."""
+
+    rotation: Rotation
+    year: int
+    duties: list[HolidayDuty]
+    this_year: dict[str, Tally]
+    since: int  # the first year of the multi-year counts: the rotation's first
+    all_years: dict[str, Tally]
+
+
+async def holiday_records(
+    session: AsyncSession, *, year: int, rotation: str | None = None, view: TeamView | None = None
+) -> list[HolidayRecord]:
+    """Each rotation's holiday duties over a calendar year, with the counts that explain them."""
     view = view or await load_view(session)
     start = datetime(year, 1, 1, tzinfo=UTC)
     end = datetime(year + 1, 1, 1, tzinfo=UTC)
-    return [
-        (
-            rot,
-            holiday_duties(
-                rot, year, await schedule_inputs(session, view=view, rotation=rot, start=start, end=end)
-            ),
-        )
-        for rot in view.select(rotation)
-    ]
+    records = []
+    for rot in view.select(rotation):
+        inputs = await schedule_inputs(session, view=view, rotation=rot, start=start, end=end)
+        years = holiday_years(rot, year, inputs)
+        duties = years.get(year, [])
+        since = min(years, default=year)
+        records.append(HolidayRecord(rot, year, duties, tally(rot, {year: duties}), since, tally(rot, years)))
+    return records

@@ -87,6 +87,11 @@ def diff_teams(old: TeamFile | None, new: TeamFile) -> list[Change]:
         {str(d): p for d, p in base.holidays.pinned.items()},
         {str(d): p for d, p in new.holidays.pinned.items()},
     )
+    changes += _simple(
+        "big day",
+        {name: f"weight {w}" for name, w in base.holidays.big_days.items()},
+        {name: f"weight {w}" for name, w in new.holidays.big_days.items()},
+    )
     return changes
 
 
@@ -153,6 +158,7 @@ async def _write(session: AsyncSession, team: TeamFile, old: TeamFile | None, re
             timezone=team.timezone,
             holiday_country=team.holidays.country,
             holiday_subdivision=team.holidays.subdivision,
+            holiday_big_days=team.holidays.big_days,
         )
     )
     for position, person in enumerate(team.people):

@@ -18,7 +18,6 @@ from bot.features.absences import away
 from bot.features.absences import service as absences
 from bot.features.absences.service import AbsenceCancelled, AbsenceRecorded, Cover
 from bot.features.absences.volunteers import VolunteerOffer
-from bot.features.oncall import people
 from bot.features.oncall.views import TeamView
 from bot.messages.absences import (
     absences_list_blocks,
@@ -27,12 +26,14 @@ from bot.messages.absences import (
     cancelled_dm_blocks,
     cancelled_notice_blocks,
     covers_notice_blocks,
+    gap_notice_blocks,
     recorded_blocks,
     recorded_for_you_blocks,
     volunteer_call_blocks,
 )
 from bot.messages.common import Blocks, escape
 from bot.messages.oncall import usage_blocks
+from bot.slack.commands import teammates
 from bot.slack.commands.oncall_parse import OncallRequest
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,9 @@ async def answer(
             return await _list(session, view, me, request, at)
         if request.away == "cancel":
             return await _cancel(session, ctx, view, me, request.absence_id or 0, at, notices)
-        target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
+        target = _target(view, me, request)
+        if target is None:
+            return usage_blocks(teammates.unknown_teammate(view, _typed(request)))
         assert request.first is not None and request.last is not None
         done = await away.record(
             session,
@@ -85,14 +88,24 @@ async def answer(
     return recorded_blocks(recorded, view.people, zone, at)
 
 
+def _typed(request: OncallRequest) -> str:
+    return f"<@{request.slack_id}>" if request.slack_id else request.name
+
+
+def _target(view: TeamView, me: Person, request: OncallRequest) -> Person | None:
+    """Whose absence: mine, or the teammate named (None when nobody in the team is)."""
+    typed = _typed(request)
+    return teammates.teammate(view, typed) if typed else me
+
+
 async def _list(
     session: AsyncSession, view: TeamView, me: Person, request: OncallRequest, at: datetime
 ) -> Blocks:
     """Mine; admins also someone else's, or everyone's."""
     zone = view.zone_of(me)
-    target = me if request.slack_id is None else people.person_by_slack_id(view, request.slack_id)
+    target = _target(view, me, request)
     if target is None and not request.everyone:
-        return usage_blocks(f"<@{request.slack_id}> is not in the team file, so has no absences.")
+        return usage_blocks(teammates.unknown_teammate(view, _typed(request)))
     found = await away.listing(session, actor=me, person=target, everyone=request.everyone, at=at)
     whose = None if request.everyone or target is None else target.id
     return absences_list_blocks(found, zone, view.people, reader=me.id, whose=whose)
@@ -159,6 +172,21 @@ def _recorded_notices(
                     absent, mine, view.people, view.zone_of(person_id, fallback=zone), at
                 )
                 found.append(Notice(person.slack_id, blocks, "You now cover a shift"))
+    return found + _gap_notices(recorded, view)
+
+
+def _gap_notices(recorded: AbsenceRecorded, view: TeamView) -> list[Notice]:
+    """One direct message to each admin (but the person away) naming the stretches left with nobody."""
+    gaps = [c for c in recorded.covers if c.segment.person is None]
+    if not gaps:
+        return []
+    channel = view.config(gaps[0].rotation).channel
+    found = []
+    for admin in view.file.people:
+        if admin.admin and admin.slack_id and admin.id != recorded.person.id:
+            zone = view.zone_of(admin)
+            blocks = gap_notice_blocks(recorded.person.id, gaps, channel, view.people, zone)
+            found.append(Notice(admin.slack_id, blocks, "A gap in the on-call schedule"))
     return found
 
 

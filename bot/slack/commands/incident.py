@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +22,10 @@ from bot.messages.common import as_typed, escape, notification_text, section
 from bot.messages.incident_modals import DeclareMeta, declare_modal
 from bot.messages.incident_timeline import timeline_blocks
 from bot.messages.incidents import (
+    DeclareAnyway,
     already_open_lines,
     help_blocks,
+    join_offer_blocks,
     list_blocks,
     refused_text,
     root_blocks,
@@ -131,22 +134,52 @@ async def _declare_command(
     ask: parse.Declare,
 ) -> None:
     key = command_key(command)
+    anyway = DeclareAnyway(key=key, pipeline=ask.pipeline, severity=ask.severity, summary=ask.summary)
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+        again = await incidents.declared_with(session, key) is not None  # Slack delivered it again
+        others = [i for i in await incidents.open_incidents(session) if i.pipeline == ask.pipeline]
+    if others and not again:  # maybe the same outage: offer to join it before a second one is opened
+        name = next((p.name for p in view.file.pipelines if p.key == ask.pipeline), ask.pipeline)
+        blocks = join_offer_blocks(others, name, anyway, view.people, ctx.clock())
+        await ack(blocks=blocks, text=f"Incident #{others[0].id} is already open on {name}")
+        return
+
+    async def say(blocks: list[dict[str, Any]], text: str) -> None:
+        await ack(blocks=blocks, text=text)
+
+    await declare_and_answer(ctx, say, respond, client, anyway=anyway, slack_user=command.get("user_id", ""))
+
+
+Say = Callable[[list[dict[str, Any]], str], Awaitable[None]]
+
+
+async def declare_and_answer(
+    ctx: AppContext,
+    say: Say,
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    *,
+    anyway: DeclareAnyway,
+    slack_user: str,
+) -> None:
+    """Declare as typed and `say` so at once, then post the thread and link it."""
     outcome = await declare(
         ctx,
-        key=key,
-        pipeline=ask.pipeline,
-        severity=ask.severity,
-        summary=ask.summary,
+        key=anyway.key,
+        pipeline=anyway.pipeline,
+        severity=anyway.severity,
+        summary=anyway.summary,
         link=None,
-        slack_user=command.get("user_id", ""),
+        slack_user=slack_user,
     )
     if isinstance(outcome, str):
-        await ack(blocks=usage_blocks(outcome), text="Unknown pipeline")
+        await say(usage_blocks(outcome), "Unknown pipeline")
         return
     where = escape(outcome.incident.channel)
     # A new incident's link follows once its thread is posted; the ack only says it is stored.
     said = "declared; posting its thread in" if outcome.created else "was already declared; its thread is in"
-    await ack(blocks=[section(f"Incident #{outcome.incident.id} {said} {where}.")], text="Incident")
+    await say([section(f"Incident #{outcome.incident.id} {said} {where}.")], "Incident")
     if outcome.created:
         line = await post_and_link(ctx, client, outcome)
         await respond(text=notification_text(line), response_type="ephemeral", replace_original=False)

@@ -10,7 +10,8 @@ from bot.core.incidents.model import DEFAULT_SEVERITY, RESOLUTION_LIMIT, SEVERIT
 from bot.core.runbooks.lookup import Named, find, leading_name
 
 USAGE = (
-    "Usage: `/incident <pipeline> [sev1|sev2|sev3] <summary>` with the pipeline's key or name, "
+    "Usage: `/incident <pipeline> [sev1|sev2|sev3] <summary>` with the pipeline's key or name (the "
+    "severity may come first), "
     "e.g. `/incident growth late data from Kafka` or `/incident Daily Growth Pipeline sev1 numbers late`."
 )
 STATUS_USAGE = "Usage: `/incident status <id>` with the number of an incident, e.g. `/incident status 3`."
@@ -87,10 +88,20 @@ def parse(text: str, pipelines: Sequence[Named]) -> Request | str:
 
 def _declaration(words: list[str], pipelines: Sequence[Named]) -> Declare | str:
     named = leading_name(words, pipelines)  # the longest run of words naming a pipeline exactly
+    if named is None and len(words) > 1 and SEVERITY_LIKE.match(words[0]):
+        # Severity first, `/incident sev1 growth broken`: the same when a pipeline follows it.
+        found = leading_name(words[1:], pipelines)
+        if found is not None:
+            pipeline, length = found
+            return _declared(pipeline.key, [words[0], *words[1 + length :]])
     if named is None:
         return _unknown(words, pipelines)
     pipeline, length = named
-    rest = words[length:]
+    return _declared(pipeline.key, words[length:])
+
+
+def _declared(pipeline: str, rest: list[str]) -> Declare | str:
+    """The declaration of `pipeline` from what follows its name: [severity] summary."""
     if not rest:
         return USAGE
     next_word = rest[0].lower()
@@ -100,7 +111,12 @@ def _declaration(words: list[str], pipelines: Sequence[Named]) -> Declare | str:
     summary = " ".join(rest[1:] if next_word in SEVERITIES else rest)
     if not summary:
         return "Say what is wrong after the severity, e.g. `/incident growth sev1 numbers are zero`."
-    return Declare(pipeline.key, severity, summary[:SUMMARY_LIMIT])
+    if len(summary) > SUMMARY_LIMIT:
+        return (
+            f"The summary is at most {SUMMARY_LIMIT} characters (this one has {len(summary)}): keep "
+            "it to what broke, and add the details in the incident's thread."
+        )
+    return Declare(pipeline, severity, summary)
 
 
 def _unknown(words: list[str], pipelines: Sequence[Named]) -> str:

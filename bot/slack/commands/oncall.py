@@ -18,7 +18,7 @@ from bot.features.checklists.service import state as checklist_state
 from bot.features.handoff.notes import NoteRefused, leave_note
 from bot.features.oncall import people
 from bot.features.oncall.pipelines import lookup
-from bot.features.oncall.views import NoTeam, TeamView, holidays_of_year, on_call, schedule
+from bot.features.oncall.views import NoTeam, TeamView, holiday_records, on_call, schedule
 from bot.messages import oncall as oncall_blocks
 from bot.messages.calendar import calendar_blocks
 from bot.messages.checklist import checklist_state_blocks
@@ -26,7 +26,7 @@ from bot.messages.common import Blocks, escape, notification_text, section
 from bot.messages.history import history_blocks
 from bot.messages.pipeline import candidates_blocks, pipeline_blocks
 from bot.messages.timefmt import slack_time
-from bot.slack.commands import away
+from bot.slack.commands import away, teammates
 from bot.slack.commands.away import Notice
 from bot.slack.commands.oncall_parse import BadRequest, OncallRequest, closest_subcommand, parse_oncall
 from bot.slack.reply import Reply, answer_in_ack
@@ -60,8 +60,8 @@ async def answer(
             return await _person(session, view, request, me, at, user_id)
         case "holidays":
             year = request.year or at.astimezone(ZoneInfo(view.file.timezone)).year
-            result = await holidays_of_year(session, year=year, view=view)
-            return oncall_blocks.holidays_blocks(result, everyone, year=year)
+            records = await holiday_records(session, year=year, view=view)
+            return oncall_blocks.holidays_blocks(records, everyone, year=year)
         case "calendar":
             return await _calendar(session, ctx, view, me, user_id, reset=request.reset)
         case "checklist":
@@ -74,7 +74,7 @@ async def answer(
         case "handoff":
             return await _handoff_note(session, view, me, user_id, request.query, at)
         case "pipeline":
-            return await _pipeline(session, ctx, view, request.query, at)
+            return await _pipeline(session, ctx, view, request.query, me, at)
         case _:
             return oncall_blocks.help_blocks()
 
@@ -107,13 +107,18 @@ async def _person(
     at: datetime,
     user_id: str,
 ) -> Blocks:
-    target = me if request.kind == "me" else people.person_by_slack_id(view, request.slack_id or "")
+    typed = f"<@{request.slack_id}>" if request.slack_id else request.name
+    target = me if request.kind == "me" else teammates.teammate(view, typed)
     if target is None:
         if request.kind == "me":
             return not_in_team(user_id)
-        return oncall_blocks.usage_blocks(
-            f"<@{request.slack_id}> is not in the team file, so they have no shifts."
-        )
+        return oncall_blocks.usage_blocks(teammates.unknown_teammate(view, typed))
+    return await _summary(session, view, target, me, at)
+
+
+async def _summary(
+    session: AsyncSession, view: TeamView, target: Person, me: Person | None, at: datetime
+) -> Blocks:
     summary = await people.summarize(session, view=view, person=target, at=at)
     zone = view.zone_of(target)
     return oncall_blocks.person_blocks(summary, view.people, zone=zone, is_self=target == me)
@@ -140,15 +145,26 @@ async def _calendar(
 
 
 async def _pipeline(
-    session: AsyncSession, ctx: AppContext, view: TeamView, query: str, at: datetime
+    session: AsyncSession, ctx: AppContext, view: TeamView, query: str, me: Person | None, at: datetime
 ) -> Blocks:
     found = await lookup(session, view=view, query=query, at=at, runbooks_dir=ctx.runbooks_dir)
     if found.card:
         return pipeline_blocks(found.card, view.people, with_runbook=False)
     if found.candidates:
         return candidates_blocks(query, found.candidates)
+    if named := teammates.teammate(view, query):  # `/oncall bob`: the teammate, as `/oncall @bob`
+        return await _summary(session, view, named, me, at)
     hint = closest_subcommand(query.split()[0]) if query else None
-    suggestion = f" Did you mean `/oncall {hint}`?" if hint else ""
+    close = teammates.closest_teammate(view, query)
+    if hint:
+        suggestion = f" Did you mean `/oncall {hint}`?"
+    elif close:
+        suggestion = (
+            " There is no teammate of that name either; did you mean "
+            f"{escape(close.name)} (`/oncall {close.id}`)?"
+        )
+    else:
+        suggestion = ""
     return oncall_blocks.usage_blocks(
         f"`{escape(query[:60])}` is neither an `/oncall` sub-command nor a pipeline.{suggestion}"
     )

@@ -39,6 +39,7 @@ MIN_YEAR, MAX_YEAR = 1970, 2200  # beyond these no schedule question makes sense
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the store
 MAX_REASON = 200
 _DIGITS = re.compile(r"[0-9]{1,12}", re.ASCII)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ class OncallRequest:
     weeks: int = 4
     count: int = 10  # for "history"
     year: int | None = None
-    slack_id: str | None = None  # for "person"
+    slack_id: str | None = None  # for "person" and "away": a mention
+    name: str = ""  # for "person" and "away": a teammate typed as plain text, `@bob`
     query: str = ""  # for "pipeline"
     reset: bool = False  # for "calendar reset"
     away: Literal["add", "list", "cancel"] = "add"
@@ -103,6 +105,8 @@ def parse_oncall(text: str) -> OncallRequest | BadRequest:
     head, rest = words[0].lower(), words[1:]
     if mention := MENTION.match(words[0]):
         return _no_more(rest, "@someone") or OncallRequest("person", share=share, slack_id=mention[1])
+    if head.startswith("@"):  # typed, not picked from Slack's list: the handler looks the name up
+        return _no_more(rest, "@someone") or OncallRequest("person", share=share, name=words[0])
     if head in ("now", "next", "me", "checklist", "help"):
         return _no_more(rest, head) or OncallRequest(head, share=share)  # type: ignore[arg-type]
     if head == "handoff":
@@ -177,15 +181,28 @@ def _away(rest: list[str]) -> OncallRequest | BadRequest:
         if absence_id is None:
             return BadRequest("Usage: `/oncall away cancel <id>`, the number `/oncall away list` shows.")
         return OncallRequest("away", away="cancel", absence_id=absence_id)
-    slack_id = None
+    slack_id, name = None, ""
     if rest and (mention := MENTION.match(rest[0])):
         slack_id, rest = mention[1], rest[1:]
-    if len(rest) < 2 or (first := day(rest[0])) is None or (last := day(rest[1])) is None:
-        return BadRequest(f"Dates are YYYY-MM-DD, in the years {MIN_YEAR} to {MAX_YEAR}. {AWAY_USAGE}")
+    elif rest and rest[0].startswith("@"):
+        name, rest = rest[0], rest[1:]
+    if len(rest) < 2:
+        return BadRequest(f"Give the first and the last day away. {AWAY_USAGE}")
+    first, last = day(rest[0]), day(rest[1])
+    if first is None or last is None:
+        return BadRequest(f"{not_a_date(rest[0] if first is None else rest[1])} {AWAY_USAGE}")
     reason = " ".join(rest[2:])
     if len(reason) > MAX_REASON:
         return BadRequest(f"The reason is at most {MAX_REASON} characters.")
-    return OncallRequest("away", slack_id=slack_id, first=first, last=last, query=reason)
+    return OncallRequest("away", slack_id=slack_id, name=name, first=first, last=last, query=reason)
+
+
+def not_a_date(word: str) -> str:
+    """Why `word` is not a date: a day the calendar lacks (2026-02-30), or not written YYYY-MM-DD."""
+    shown = escape(word[:30])
+    if _ISO_DAY.fullmatch(word) and MIN_YEAR <= int(word[:4]) <= MAX_YEAR:
+        return f"`{shown}` is not a day of the calendar."
+    return f"`{shown}` is not a date: give it as YYYY-MM-DD, in the years {MIN_YEAR} to {MAX_YEAR}."
 
 
 def _away_list(rest: list[str]) -> OncallRequest | BadRequest:

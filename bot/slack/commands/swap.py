@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ from bot.features.swaps.requests import (
 from bot.messages import swaps as swap_blocks
 from bot.messages.common import Blocks, escape, notification_text, section
 from bot.messages.swap_form import swap_modal
+from bot.slack.commands import teammates
 from bot.slack.commands.oncall_parse import BadRequest
 from bot.slack.commands.swap_parse import SwapCommand, parse_swap
 from bot.slack.reply import Reply, answer_in_ack
@@ -56,9 +58,10 @@ async def _request(
 ) -> Blocks:
     """The text form: my shift on a date (or part of it), for the teammate's next shift or as cover."""
     at = ctx.clock()
-    teammate = people.person_by_slack_id(view, ask.slack_id or "")
+    typed = f"<@{ask.slack_id}>" if ask.slack_id else ask.name
+    teammate = teammates.teammate(view, typed)
     if teammate is None:
-        return swap_blocks.usage_blocks(f"<@{ask.slack_id}> is not in the team file, so they have no shifts.")
+        return swap_blocks.usage_blocks(teammates.unknown_teammate(view, typed))
     assert ask.when is not None
     tz = ZoneInfo(view.zone_of(me))
     asked = Span(*(t.replace(tzinfo=tz) for t in ask.when))
@@ -160,7 +163,7 @@ async def answer(
 
 async def open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, command: dict[str, Any]) -> None:
     """The modal, with my upcoming shifts and my teammates'; opened within the trigger's few seconds."""
-    user_id, at = command.get("user_id", ""), ctx.clock()
+    user_id = command.get("user_id", "")
     async with ctx.sessions() as session:
         try:
             view = await ctx.views.load(session)
@@ -171,26 +174,33 @@ async def open_form(ctx: AppContext, ack: AsyncAck, client: AsyncWebClient, comm
         if me is None:
             await ack(blocks=not_in_team(user_id), text="You are not in the team file.")
             return
-        mine = [
-            d
-            for d in await duties_of(session, view=view, person=me.id, start=at, end=at + HORIZON)
-            if d.span.start > at
-        ]
-        teammates = _teammates(view, me)
-        theirs = []
-        for mate in teammates:
-            found = await duties_of(session, view=view, person=mate.id, start=at, end=at + HORIZON)
-            theirs += [d for d in found if d.span.start > at]
-    if not mine:
-        message = f"You have no shift in the next {HORIZON.days // 7} weeks to swap."
-        await ack(blocks=swap_blocks.usage_blocks(message), text=notification_text(message))
+        form = await swap_form_view(session, view, me, ctx.clock())
+    if isinstance(form, str):
+        await ack(blocks=swap_blocks.usage_blocks(form), text=notification_text(form))
         return
     await ack()
+    await client.views_open(trigger_id=command.get("trigger_id", ""), view=form)
+
+
+async def swap_form_view(
+    session: AsyncSession, view: TeamView, me: Person, at: datetime, *, chosen: str | None = None
+) -> dict[str, Any] | str:
+    """The form over my upcoming shifts and my teammates' (only `chosen`'s once picked), or why not."""
+    mine = [
+        d
+        for d in await duties_of(session, view=view, person=me.id, start=at, end=at + HORIZON)
+        if d.span.start > at
+    ]
+    if not mine:
+        return f"You have no shift in the next {HORIZON.days // 7} weeks to swap."
+    mates = _teammates(view, me)
+    theirs = []
+    for mate in mates:
+        if chosen in (None, mate.id):
+            found = await duties_of(session, view=view, person=mate.id, start=at, end=at + HORIZON)
+            theirs += [d for d in found if d.span.start > at]
     theirs.sort(key=lambda d: d.span.start)
-    await client.views_open(
-        trigger_id=command.get("trigger_id", ""),
-        view=swap_modal(mine=mine, theirs=theirs, teammates=teammates, zone=view.zone_of(me)),
-    )
+    return swap_modal(mine=mine, theirs=theirs, teammates=mates, zone=view.zone_of(me), chosen=chosen)
 
 
 def _teammates(view: TeamView, me: Person) -> list[Person]:

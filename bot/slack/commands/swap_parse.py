@@ -32,7 +32,8 @@ class SwapCommand:
     kind: Kind
     swap_id: int | None = None  # cancel
     everyone: bool = False  # list: everyone's requests (admins)
-    slack_id: str | None = None  # request: the teammate
+    slack_id: str | None = None  # request: the teammate, mentioned
+    name: str = ""  # request: the teammate typed as plain text (`@bob`, `bob`), looked up by the handler
     # request: a stretch of the requester's wall clock, [start, end); dates stand for whole days
     when: tuple[datetime, datetime] | None = None
     whole: bool = True  # request: the whole shift holding most of `when`, or only `when` of it
@@ -53,7 +54,7 @@ def parse_swap(text: str) -> SwapCommand | BadRequest:
         swap_id = record_id(rest[0]) if len(rest) == 1 else None
         return BadRequest(CANCEL_USAGE) if swap_id is None else SwapCommand("cancel", swap_id=swap_id)
     mention = MENTION.match(words[0])
-    if mention is None:
+    if mention is None and words[0][:4].isdigit():  # a date where the teammate should be
         return BadRequest(f"Start with the teammate, e.g. `/swap @bob 2026-12-14`. {USAGE}")
     when = _when(rest[0]) if rest else "Give the date of your shift as YYYY-MM-DD."
     if isinstance(when, str):
@@ -64,7 +65,10 @@ def parse_swap(text: str) -> SwapCommand | BadRequest:
     if len(reason) > MAX_REASON:
         return BadRequest(f"The reason is at most {MAX_REASON} characters.")
     span, whole = when
-    return SwapCommand("request", slack_id=mention[1], when=span, whole=whole, cover=cover, reason=reason)
+    slack_id, name = (mention[1], "") if mention else (None, words[0])
+    return SwapCommand(
+        "request", slack_id=slack_id, name=name, when=span, whole=whole, cover=cover, reason=reason
+    )
 
 
 def _list(rest: list[str]) -> SwapCommand | BadRequest:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -10,11 +11,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.context import AppContext
 from bot.core.swap_plan import Span
 from bot.delivery import swaps as swap_notices
+from bot.delivery.slack_api import CALL_ERRORS
 from bot.features.oncall import people
 from bot.features.swaps.requests import Proposal, SwapRefused, request_swap
 from bot.messages.ids import ActionId
 from bot.messages.swap_form import SwapForm, read_form
+from bot.slack.commands.swap import swap_form_view
 
+log = logging.getLogger(__name__)
 ERROR_LIMIT = 150  # Slack shows an input's error in one short line
 
 
@@ -67,7 +71,33 @@ async def submitted(ctx: AppContext, ack: AsyncAck, body: dict[str, Any], client
     await swap_notices.send_request(ctx, client, view, swap, changes)
 
 
+async def teammate_picked(
+    ctx: AppContext, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+) -> None:
+    """A teammate was picked: the form comes back offering only their shifts in exchange."""
+    await ack()
+    chosen = (body["actions"][0].get("selected_option") or {}).get("value")
+    form = body.get("view") or {}
+    async with ctx.sessions() as session:
+        view = await ctx.views.load(session)
+        me = people.person_by_slack_id(view, body["user"]["id"])
+        if me is None:
+            return
+        updated = await swap_form_view(session, view, me, ctx.clock(), chosen=chosen)
+    if isinstance(updated, str):
+        return
+    # The hash makes Slack refuse the update if the form changed meanwhile: the newer one stands.
+    try:
+        await client.views_update(view_id=form.get("id"), hash=form.get("hash"), view=updated)
+    except CALL_ERRORS as error:
+        log.info("the swap form was not updated for the teammate picked: %s", error)
+
+
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.view(ActionId.SWAP_VIEW.value)
     async def swap_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await submitted(ctx, ack, body, client)
+
+    @app.action(ActionId.SWAP_TEAMMATE.value)
+    async def swap_teammate(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await teammate_picked(ctx, ack, body, client)
