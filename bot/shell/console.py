@@ -42,7 +42,8 @@ Type what you would type in Slack: /oncall now, /oncall schedule, /runbook growt
   run-job JOB  what a scheduled job posts now ({"|".join(JOBS)}); only once, as the ledger says;
                or what the minute sweep does now: `run-job incidents` escalates the unacknowledged
                incidents that are due, `run-job swaps` expires the swap requests whose first shift
-               started, `run-job volunteers` closes the calls for a volunteer past their deadline
+               started, `run-job volunteers` closes the calls for a volunteer past their deadline,
+               `run-job heartbeats` opens incidents for pipelines late past their heartbeat's grace
   clock TIME   the shell's time: `clock 2026-12-24T08:55`, `clock +15m` (or h, d), `clock now`
   help         this text;  quit (or Ctrl-D) leaves
 Forms (/swap, /incident, Resolve) ask for each field in turn: type a line, or pick by number; an empty

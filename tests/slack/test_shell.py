@@ -67,6 +67,7 @@ async def test_help_lists_every_shell_command(ctx: AppContext) -> None:
         "run-job JOB",
         "`run-job swaps`",
         "`run-job volunteers`",
+        "`run-job heartbeats`",
         "`cancel` closes the form",
     ):
         assert command in out
@@ -264,3 +265,8 @@ async def test_admin_rules_hold_in_the_shell_as_in_slack(ctx: AppContext) -> Non
     assert "only admins" not in allowed
     assert "Recorded absence #1: @Bob away" in allowed
     assert "#1: @Bob Mon 21 Dec" in after(allowed, "Everyone's absences")
+
+
+async def test_run_job_heartbeats_in_the_shell(ctx: AppContext) -> None:
+    out = await drive(ctx, "run-job heartbeats\n")
+    assert "No heartbeat is late now." in out
