@@ -8,7 +8,6 @@ from pathlib import Path
 
 from bot.cli.args import Commands
 from bot.cli.errors import UsageError
-from bot.features.teamfile.loader import load_team_file
 from bot.settings import Settings
 from bot.shipped_files import EXAMPLE_TEAM_FILES, example_team_file, shipped
 
@@ -30,6 +29,8 @@ def add_commands(commands: Commands) -> None:
 
 
 async def run_init(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.features.teamfile.loader import load_team_file  # only here: other commands start faster
+
     source = example_team_file(args.example)
     runbooks = sorted({p.runbook for p in load_team_file(source, runbooks_dir=None).pipelines if p.runbook})
     team_file, folder = args.dir / TEAM_FILE, args.dir / "runbooks"

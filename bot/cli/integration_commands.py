@@ -1,22 +1,14 @@
-"""`integrations`: the doors alerts come in by. `add` and `rotate` print the URL, the only time it
-is shown (the store keeps its secret's fingerprint only)."""
+"""`integrations`: the doors alerts come in by, made, listed, rotated and removed from the command
+line. What each does is imported only when it runs, so that the other commands start fast."""
 
 from __future__ import annotations
 
 import argparse
-import json
-from datetime import UTC, datetime
 
 from bot.cli.args import Commands
-from bot.cli.errors import UsageError
-from bot.cli.store_access import open_store
-from bot.cli.table import format_table
+from bot.core.alerts import INTEGRATION_KINDS
 from bot.core.incidents.model import SEVERITIES
-from bot.features.alerts import integrations
-from bot.features.alerts.integrations import KINDS, IntegrationRefused, Issued
 from bot.settings import Settings
-
-ACTOR, SOURCE = "cli", "cli"
 
 
 def add_commands(commands: Commands) -> None:
@@ -26,93 +18,24 @@ def add_commands(commands: Commands) -> None:
     actions = cmd.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="make an integration and print its URL")
     add.add_argument("name", help="a short name, like prom or airflow")
-    add.add_argument("--kind", required=True, choices=KINDS, help="what sends to it")
+    add.add_argument("--kind", required=True, choices=INTEGRATION_KINDS, help="what sends to it")
     add.add_argument("--pipeline", help="pipeline key for alerts naming none (a heartbeat's pipeline)")
     add.add_argument("--severity", choices=SEVERITIES, help="severity of its incidents, whatever alerts say")
     add.add_argument("--format", choices=("text", "json"), default="text")
-    add.set_defaults(run=run_add)
+    add.set_defaults(run=run)
     listing = actions.add_parser("list", help="the integrations (their URLs are not kept, so not shown)")
     listing.add_argument("--format", choices=("text", "json"), default="text")
-    listing.set_defaults(run=run_list)
+    listing.set_defaults(run=run)
     rotate = actions.add_parser("rotate", help="a new URL; the old one is refused from then on")
     rotate.add_argument("name")
     rotate.add_argument("--format", choices=("text", "json"), default="text")
-    rotate.set_defaults(run=run_rotate)
+    rotate.set_defaults(run=run)
     remove = actions.add_parser("remove", help="delete one; its URL is refused from then on")
     remove.add_argument("name")
-    remove.set_defaults(run=run_remove)
+    remove.set_defaults(run=run)
 
 
-def _print_issued(issued: Issued, fmt: str, said: str) -> None:
-    made = issued.integration
-    if fmt == "json":
-        print(
-            json.dumps({"name": made.name, "kind": made.kind, "pipeline": made.pipeline, "url": issued.url})
-        )
-        return
-    print(f"{said} {made.name} ({made.kind}). Its URL, shown only now:\n{issued.url}")
+async def run(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.cli import integration_runs
 
-
-async def run_add(args: argparse.Namespace, settings: Settings) -> None:
-    async with open_store(settings) as sessions, sessions() as session:
-        try:
-            issued = await integrations.add(
-                session,
-                name=args.name,
-                kind=args.kind,
-                pipeline=args.pipeline,
-                severity=args.severity,
-                base_url=settings.public_url,
-                actor=ACTOR,
-                source=SOURCE,
-                at=datetime.now(UTC),
-            )
-        except IntegrationRefused as refused:
-            raise UsageError(str(refused)) from None
-    _print_issued(issued, args.format, "Added")
-
-
-async def run_rotate(args: argparse.Namespace, settings: Settings) -> None:
-    async with open_store(settings) as sessions, sessions() as session:
-        try:
-            issued = await integrations.rotate(
-                session,
-                name=args.name,
-                base_url=settings.public_url,
-                actor=ACTOR,
-                source=SOURCE,
-                at=datetime.now(UTC),
-            )
-        except IntegrationRefused as refused:
-            raise UsageError(str(refused)) from None
-    _print_issued(issued, args.format, "Rotated")
-
-
-async def run_remove(args: argparse.Namespace, settings: Settings) -> None:
-    async with open_store(settings) as sessions, sessions() as session:
-        try:
-            await integrations.remove(
-                session, name=args.name, actor=ACTOR, source=SOURCE, at=datetime.now(UTC)
-            )
-        except IntegrationRefused as refused:
-            raise UsageError(str(refused)) from None
-    print(f"Removed {args.name}: its URL is refused from now on.")
-
-
-async def run_list(args: argparse.Namespace, settings: Settings) -> None:
-    async with open_store(settings) as sessions, sessions() as session:
-        found = await integrations.listed(session)
-    if args.format == "json":
-        listed = [
-            {"name": i.name, "kind": i.kind, "pipeline": i.pipeline, "severity": i.severity} for i in found
-        ]
-        print(json.dumps(listed, indent=2))
-        return
-    if not found:
-        print("No integration yet: oncall-bot integrations add NAME --kind alertmanager")
-        return
-    rows = [
-        [i.name, i.kind, i.pipeline or "-", i.severity or "from the alert", i.created_at.date().isoformat()]
-        for i in found
-    ]
-    print(format_table(["name", "kind", "pipeline", "severity", "since"], rows))
+    await integration_runs.ACTIONS[args.action](args, settings)

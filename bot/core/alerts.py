@@ -24,6 +24,7 @@ TRIAGE = "triage"  # the pipeline key of an alert no pipeline claims: the on-cal
 SEVERITY_LABELS = {"critical": "sev1", "warning": "sev3"}  # Alertmanager's conventional labels
 PAGERDUTY_SEVERITIES = {"critical": "sev1", "error": "sev2", "warning": "sev3", "info": "sev3"}
 DEFAULT_SEVERITY = "sev2"
+INTEGRATION_KINDS = ("alertmanager", "generic", "heartbeat")  # what can send to the bot
 
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.alerts import INTEGRATION_KINDS
 from bot.core.incidents.model import SEVERITIES
 from bot.features.calendar.feeds import fingerprint
 from bot.features.oncall.views import NoTeam, load_view
@@ -18,7 +19,6 @@ from bot.store import audit
 from bot.store import integrations as store
 from bot.store.integrations import Integration
 
-KINDS = ("alertmanager", "generic", "heartbeat")
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -65,8 +65,8 @@ async def add(
     """Make an integration and its URL; refused for a bad name, kind, pipeline or severity."""
     if not NAME.match(name):
         raise IntegrationRefused(f"{name!r} is not a name: lowercase letters, digits, '-' or '_' (like prom)")
-    if kind not in KINDS:
-        raise IntegrationRefused(f"{kind!r} is not a kind: use {', '.join(KINDS)}")
+    if kind not in INTEGRATION_KINDS:
+        raise IntegrationRefused(f"{kind!r} is not a kind: use {', '.join(INTEGRATION_KINDS)}")
     if severity is not None and severity not in SEVERITIES:
         raise IntegrationRefused(f"{severity!r} is not a severity: use {', '.join(SEVERITIES)}")
     await _check_pipeline(session, kind, pipeline)
