@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import logs, metrics
 from bot.context import AppContext
 from bot.slack import actions, commands, events, shortcuts, views
-from bot.slack.failures import apology, apology_payload
+from bot.slack.failures import apology, apology_payload, tell
 
 log = logging.getLogger(__name__)
 
@@ -102,15 +102,9 @@ async def _on_error(
     first_action: dict[str, Any] = next(iter(body.get("actions") or []), {})
     what = body.get("command") or first_action.get("action_id") or body.get("type")
     request.context[FAILED] = True
-    metrics.LISTENER_FAILURES.labels(metrics.request_kind(body)).inc()
-    said = apology_payload(apology(f"listener failed for {what}", error))
+    text = apology(f"listener failed for {what}", error, kind=metrics.request_kind(body))
     if response is not None and body.get("command"):
-        return BoltResponse(status=200, body=said)
-    if respond is None or not body.get("response_url"):
-        return None
-    try:
-        await respond(replace_original=False, **said)
-    except Exception:  # the apology itself failing must not hide the first error
-        logger.exception("could not tell the user about the failure")
+        return BoltResponse(status=200, body=apology_payload(text))
+    if respond is None or not body.get("response_url") or not await tell(respond, str(what), text):
         return None
     return BoltResponse(status=200) if response is not None else None

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot import metrics
 from bot.messages.common import section
 from bot.store.health import HEALTH, unreachable
 
@@ -18,9 +19,11 @@ DATABASE_DOWN = (
 )
 
 
-def apology(failure: str, error: BaseException) -> str:
-    """Log the failure and say what the user should know of it: a database that does not answer is
-    logged once (not per request, and without a traceback), anything else with its traceback."""
+def apology(failure: str, error: BaseException, *, kind: str) -> str:
+    """Count the failure by the request's kind, log it and say what the user should know of it: a
+    database that does not answer is logged once (not per request, and without a traceback),
+    anything else with its traceback."""
+    metrics.LISTENER_FAILURES.labels(kind).inc()
     if unreachable(error):
         HEALTH.failed(error)
         log.debug("%s: the database is not answering", failure, exc_info=error)
@@ -33,16 +36,25 @@ def apology_payload(text: str) -> dict[str, Any]:
     return {"response_type": "ephemeral", "blocks": [section(text)], "text": text}
 
 
-async def after_ack(what: str, respond: Callable[..., Awaitable[Any]] | None, work: Awaitable[None]) -> None:
+async def tell(respond: Callable[..., Awaitable[Any]], what: str, text: str) -> bool:
+    """Say `text` where the user who asked sees it; False when even that failed."""
+    try:
+        await respond(replace_original=False, **apology_payload(text))
+    except Exception:  # the apology itself failing must not hide the first error
+        log.exception("could not tell the user that %s failed", what)
+        return False
+    return True
+
+
+async def after_ack(
+    body: dict[str, Any], respond: Callable[..., Awaitable[Any]] | None, work: Awaitable[None]
+) -> None:
     """Do a listener's work once it acknowledged; a failure is told to the user, never raised into
     Bolt (which, when it fails quickly, withdraws the acknowledgement and answers Slack 404)."""
     try:
         await work
     except Exception as error:
-        text = apology(f"listener failed for {what}", error)
-        if respond is None:
-            return
-        try:
-            await respond(replace_original=False, **apology_payload(text))
-        except Exception:  # the apology itself failing must not hide the first error
-            log.exception("could not tell the user that %s failed", what)
+        kind = metrics.request_kind(body)
+        text = apology(f"listener failed for {kind}", error, kind=kind)
+        if respond is not None:
+            await tell(respond, kind, text)

@@ -36,20 +36,22 @@ class Reply:
         return {"response_type": kind, "blocks": self.blocks, "text": self.text}
 
 
-async def _safely(work: Callable[[], Awaitable[Reply]]) -> Reply:
+async def _safely(work: Callable[[], Awaitable[Reply]], command: str) -> Reply:
     """The reply, or an apology: a failure is logged, never shown as a stack trace or a 500."""
     try:
         return await work()
     except Exception as error:
-        return Reply([section(apology("a command failed", error))])
+        return Reply([section(apology(f"{command} failed", error, kind=command))])
 
 
 async def answer_in_ack(
     ack: Callable[..., Awaitable[Any]],
     work: Callable[[], Awaitable[Reply]],
     respond: Callable[..., Awaitable[Any]],
+    *,
+    command: str,
 ) -> None:
-    task = asyncio.ensure_future(_safely(work))
+    task = asyncio.ensure_future(_safely(work, command))
     try:
         reply = await asyncio.wait_for(asyncio.shield(task), ACK_BUDGET_SECONDS)
     except TimeoutError:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client import REGISTRY
 
 from bot.context import AppContext
 from bot.delivery.slack_api import make_client
@@ -65,13 +66,17 @@ async def test_a_click_failing_right_after_its_acknowledgement_stays_acknowledge
     app = create_app(ctx, client=make_client(settings), identity=LOCAL_IDENTITY)
 
     @app.action("test.quick")
-    async def quick(ack: Any, respond: Any) -> None:
+    async def quick(ack: Any, respond: Any, body: dict[str, Any]) -> None:
         await ack()
-        await after_ack("test.quick", respond, fail())
+        await after_ack(body, respond, fail())
 
+    failures = {"kind": "action:test.quick"}
+    before = REGISTRY.get_sample_value("oncall_listener_failures_total", failures) or 0
     async with TestClient(TestServer(create_web_app(app, ctx), host="127.0.0.1")) as http:
         driver = SlackDriver(http, fake_slack)
         for _ in range(5):
             assert await driver.press("test.quick", "x") == 200
         await wait_for(lambda: len(fake_slack.of("response:action")) == 5)
     assert {c.args["text"] for c in fake_slack.of("response:action")} == {SORRY}
+    # Counted as a listener failure, like one Bolt sees.
+    assert REGISTRY.get_sample_value("oncall_listener_failures_total", failures) == before + 5

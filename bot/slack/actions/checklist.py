@@ -105,4 +105,4 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await after_ack("a checklist box", respond, tick(ctx, body, client))
+        await after_ack(body, respond, tick(ctx, body, client))

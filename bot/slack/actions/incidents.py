@@ -168,7 +168,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
             ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
         ) -> None:
             await ack()
-            await after_ack(action.value, respond, change(ctx, body, client, respond, action))
+            await after_ack(body, respond, change(ctx, body, client, respond, action))
 
     for action in VERBS:
         listen(action)

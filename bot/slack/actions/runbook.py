@@ -40,6 +40,8 @@ async def _show(ctx: AppContext, respond: AsyncRespond, action: dict[str, Any]) 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.action(matching(ActionId.SHOW_RUNBOOK))
-    async def runbook_button(ack: AsyncAck, respond: AsyncRespond, action: dict[str, Any]) -> None:
+    async def runbook_button(
+        ack: AsyncAck, respond: AsyncRespond, action: dict[str, Any], body: dict[str, Any]
+    ) -> None:
         await ack()
-        await after_ack(ActionId.SHOW_RUNBOOK.value, respond, _show(ctx, respond, action))
+        await after_ack(body, respond, _show(ctx, respond, action))

@@ -90,15 +90,11 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await after_ack(
-            ActionId.APPROVE_SWAP.value, respond, answer(ctx, body, client, respond, approve=True)
-        )
+        await after_ack(body, respond, answer(ctx, body, client, respond, approve=True))
 
     @app.action(matching(ActionId.DECLINE_SWAP))
     async def decline_button(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await after_ack(
-            ActionId.DECLINE_SWAP.value, respond, answer(ctx, body, client, respond, approve=False)
-        )
+        await after_ack(body, respond, answer(ctx, body, client, respond, approve=False))

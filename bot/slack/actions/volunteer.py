@@ -55,4 +55,4 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await after_ack(ActionId.VOLUNTEER.value, respond, take(ctx, body, client, respond))
+        await after_ack(body, respond, take(ctx, body, client, respond))

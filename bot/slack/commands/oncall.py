@@ -188,7 +188,7 @@ async def handle(
             blocks = oncall_blocks.usage_blocks(str(error))
         return Reply(blocks=blocks, in_channel=request.share)
 
-    await answer_in_ack(ack, work, respond)
+    await answer_in_ack(ack, work, respond, command="/oncall")
     # Stored and acknowledged first; only then tell the people the change affects.
     await away.send(ctx, client, notices)
 

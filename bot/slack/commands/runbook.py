@@ -43,7 +43,7 @@ async def handle(ack: Any, respond: Any, command: dict[str, Any], ctx: AppContex
     async def work() -> Reply:
         return await runbook_reply(ctx, command.get("text") or "")
 
-    await answer_in_ack(ack, work, respond)
+    await answer_in_ack(ack, work, respond, command="/runbook")
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:

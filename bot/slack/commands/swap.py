@@ -232,7 +232,7 @@ async def handle(
             blocks = swap_blocks.usage_blocks(str(error))
         return Reply(blocks=blocks)
 
-    await answer_in_ack(ack, work, respond)
+    await answer_in_ack(ack, work, respond, command="/swap")
     # Stored and answered first; only then tell the others.
     for follow_up in follow_ups:
         await follow_up()

@@ -44,7 +44,7 @@ async def publish_home(ctx: AppContext, client: AsyncWebClient, user: str) -> No
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.event("app_home_opened")
-    async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
+    async def home_opened(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        await after_ack("app_home_opened", None, publish_home(ctx, client, event["user"]))
+        await after_ack(body, None, publish_home(ctx, client, event["user"]))

@@ -51,4 +51,4 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await after_ack(ActionId.INCIDENT_FROM_MESSAGE.value, respond, open_from_message(ctx, body, client))
+        await after_ack(body, respond, open_from_message(ctx, body, client))
