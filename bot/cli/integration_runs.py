@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
@@ -15,6 +19,7 @@ from bot.features.alerts.integrations import IntegrationRefused, Issued
 from bot.settings import Settings
 
 ACTOR, SOURCE = "cli", "cli"
+T = TypeVar("T")
 
 
 def _print_issued(issued: Issued, fmt: str, said: str) -> None:
@@ -27,49 +32,48 @@ def _print_issued(issued: Issued, fmt: str, said: str) -> None:
     print(f"{said} {made.name} ({made.kind}). Its URL, shown only now:\n{issued.url}")
 
 
-async def run_add(args: argparse.Namespace, settings: Settings) -> None:
+async def _change(settings: Settings, change: Callable[[AsyncSession, datetime], Awaitable[T]]) -> T:
+    """One change to the integrations, committed by the service; a refusal is the user's mistake."""
     async with open_store(settings) as sessions, sessions() as session:
         try:
-            issued = await integrations.add(
-                session,
-                name=args.name,
-                kind=args.kind,
-                pipeline=args.pipeline,
-                severity=args.severity,
-                base_url=settings.public_url,
-                actor=ACTOR,
-                source=SOURCE,
-                at=datetime.now(UTC),
-            )
+            return await change(session, datetime.now(UTC))
         except IntegrationRefused as refused:
             raise UsageError(str(refused)) from None
+
+
+async def run_add(args: argparse.Namespace, settings: Settings) -> None:
+    issued = await _change(
+        settings,
+        lambda session, at: integrations.add(
+            session,
+            name=args.name,
+            kind=args.kind,
+            pipeline=args.pipeline,
+            severity=args.severity,
+            base_url=settings.public_url,
+            actor=ACTOR,
+            source=SOURCE,
+            at=at,
+        ),
+    )
     _print_issued(issued, args.format, "Added")
 
 
 async def run_rotate(args: argparse.Namespace, settings: Settings) -> None:
-    async with open_store(settings) as sessions, sessions() as session:
-        try:
-            issued = await integrations.rotate(
-                session,
-                name=args.name,
-                base_url=settings.public_url,
-                actor=ACTOR,
-                source=SOURCE,
-                at=datetime.now(UTC),
-            )
-        except IntegrationRefused as refused:
-            raise UsageError(str(refused)) from None
+    issued = await _change(
+        settings,
+        lambda session, at: integrations.rotate(
+            session, name=args.name, base_url=settings.public_url, actor=ACTOR, source=SOURCE, at=at
+        ),
+    )
     _print_issued(issued, args.format, "Rotated")
 
 
 async def run_remove(args: argparse.Namespace, settings: Settings) -> None:
-    async with open_store(settings) as sessions, sessions() as session:
-        try:
-            await integrations.remove(
-                session, name=args.name, actor=ACTOR, source=SOURCE, at=datetime.now(UTC)
-            )
-        except IntegrationRefused as refused:
-            raise UsageError(str(refused)) from None
+    await _change(
+        settings,
+        lambda session, at: integrations.remove(session, name=args.name, actor=ACTOR, source=SOURCE, at=at),
+    )
     print(f"Removed {args.name}: its URL is refused from now on.")
 
 
