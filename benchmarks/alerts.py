@@ -13,17 +13,17 @@ import argparse
 import asyncio
 import json
 import multiprocessing
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from multiprocessing import Queue
 from pathlib import Path
+from typing import Any
 
-from aiohttp import ClientSession, TCPConnector, web
+from aiohttp import ClientSession, web
 
-from benchmarks.slash import Figures
+from benchmarks.slash import Figures, load
 from bot.context import AppContext
 from bot.features.alerts import integrations
 from bot.features.teamfile.loader import load_team_file
@@ -42,25 +42,12 @@ ALONE = 300  # requests over one connection first: the answer's cost without que
 
 async def drive(url: str, total: int, body: Callable[[int], bytes | None], connections: int) -> Figures:
     """POST (or GET, when `body` gives None) `total` requests over `connections` at once."""
-    latencies: list[float] = []
-    queue = iter(range(total))
 
-    async def worker(session: ClientSession) -> None:
-        for n in queue:
-            data = body(n)
-            began = time.perf_counter()
-            request = session.get(url) if data is None else session.post(url, data=data)
-            async with request as response:
-                await response.read()
-                assert response.status in (200, 202), response.status
-            latencies.append((time.perf_counter() - began) * 1000)
+    def send(session: ClientSession, n: int) -> Any:
+        data = body(n)
+        return session.get(url) if data is None else session.post(url, data=data)
 
-    async with ClientSession(connector=TCPConnector(limit=connections)) as session:
-        began = time.perf_counter()
-        await asyncio.gather(*(worker(session) for _ in range(connections)))
-        elapsed = time.perf_counter() - began
-    latencies.sort()
-    return Figures(total / elapsed, statistics.median(latencies), latencies[int(len(latencies) * 0.99) - 1])
+    return await load(total, connections, send, ok=(200, 202))
 
 
 def run_server(database_url: str, ports: Queue) -> None:  # type: ignore[type-arg]

@@ -17,11 +17,12 @@ import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import Queue
 from pathlib import Path
+from typing import Any
 
 from aiohttp import ClientSession, TCPConnector, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -66,27 +67,39 @@ def bare_app() -> web.Application:
     return web_app
 
 
-async def drive(url: str, concurrency: int, total: int) -> Figures:
+# The n-th request of a load, as `session.post(...)` or `session.get(...)` makes it.
+Send = Callable[[ClientSession, int], Any]
+
+
+async def load(total: int, connections: int, send: Send, ok: Container[int] = (200,)) -> Figures:
+    """Send `total` requests over `connections` at once; throughput and latencies, each checked `ok`."""
     latencies: list[float] = []
     queue = iter(range(total))
 
     async def worker(session: ClientSession) -> None:
-        for _ in queue:
-            body = command_body(
-                "/oncall", "now", user_id="U0ALICE01", response_url="http://127.0.0.1:9/unused"
-            )
+        for n in queue:
             began = time.perf_counter()
-            async with session.post(url, data=body, headers=signed_headers(body)) as response:
+            async with send(session, n) as response:
                 await response.read()
-                assert response.status == 200, response.status
+                assert response.status in ok, response.status
             latencies.append((time.perf_counter() - began) * 1000)
 
-    async with ClientSession(connector=TCPConnector(limit=concurrency)) as session:
+    async with ClientSession(connector=TCPConnector(limit=connections)) as session:
         began = time.perf_counter()
-        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        await asyncio.gather(*(worker(session) for _ in range(connections)))
         elapsed = time.perf_counter() - began
     latencies.sort()
     return Figures(total / elapsed, statistics.median(latencies), latencies[int(len(latencies) * 0.99) - 1])
+
+
+async def drive(url: str, concurrency: int, total: int) -> Figures:
+    """`/oncall now`, signed as Slack signs it, `total` times over `concurrency` connections."""
+
+    def send(session: ClientSession, _: int) -> Any:
+        body = command_body("/oncall", "now", user_id="U0ALICE01", response_url="http://127.0.0.1:9/unused")
+        return session.post(url, data=body, headers=signed_headers(body))
+
+    return await load(total, concurrency, send)
 
 
 NO_SLACK = "http://127.0.0.1:9/api/"  # never called: /oncall answers in the ack
