@@ -1,5 +1,6 @@
 """The alert intake over HTTP: `POST /integrations/<secret>/<kind>`. An alert is stored before it
-is answered (202 with the incident's id); its thread is posted in the background through the post
+is answered (202 with the incident's id), and alerts arriving together are stored and routed in one
+batch (bot/features/alerts/group_commit.py); its thread is posted in the background through the post
 ledger, and whatever Slack does not take then, the minute sweep sends later.
 
 A wrong, rotated or removed secret is 404 and is logged without the secret; the access log blanks it.
@@ -11,22 +12,23 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from contextlib import AbstractAsyncContextManager, nullcontext
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from aiohttp import web
 from limits import parse as parse_limit
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.engine import make_url
 
 from bot.context import AppContext
 from bot.core.alerts import BadAlert, Signal, parse_alertmanager, parse_generic
 from bot.delivery.incidents import deliver, incidents_channel
 from bot.delivery.slack_api import make_client
 from bot.features.alerts import heartbeats, intake, integrations
-from bot.features.oncall.views import NoTeam
+from bot.features.alerts.group_commit import GroupCommit
+from bot.features.alerts.intake import Taken
+from bot.features.oncall.views import NoTeam, TeamView
 from bot.settings import MissingSetting
 from bot.store.integrations import Integration
 
@@ -124,78 +126,109 @@ async def _read(request: web.Request) -> bytes | web.Response:
         return _answer(400, "the body is over 1 MiB")
 
 
-def one_writer_at_a_time(database_url: str) -> AbstractAsyncContextManager[object]:
-    """A lock around the intake's writes on SQLite: a write after a read fails at once (not after
-    the busy timeout) when another connection wrote in between, so the process queues its own."""
-    return asyncio.Lock() if make_url(database_url).get_backend_name() == "sqlite" else nullcontext()
+@dataclass(frozen=True)
+class Arrival:
+    """One request to the intake, read and parsed, waiting for its batch."""
+
+    secret: str
+    kind: str
+    body: bytes
+    signals: list[Signal] | BadAlert  # what it brought, or why that cannot be taken
 
 
-def intake_handler(
-    ctx: AppContext, deliveries: Deliveries
-) -> Callable[[web.Request], Awaitable[web.Response]]:
-    limits = RateLimit(ctx.settings.alert_rate_limit)
-    writing = one_writer_at_a_time(ctx.settings.database_url)
+class IntakeEndpoint:
+    """Takes the requests that arrive together as one batch (group commit): one read finds their
+    integrations, one transaction stores their alerts, and each cause is routed once. The batch
+    writer is also the process's one writer of alerts, which SQLite needs: a write after a read
+    fails at once there when another connection wrote in between."""
 
-    async def handle(request: web.Request) -> web.Response:
-        kind = request.match_info["kind"]
-        async with ctx.sessions() as session:
-            found = await integrations.behind(session, request.match_info["secret"])
-        if found is None or kind not in PATHS.get(found.kind, ()):
-            log.warning("alert refused: no integration has this URL (…/%s, from %s)", kind, request.remote)
-            return _answer(404, "no integration has this URL (it may have been rotated or removed)")
-        if (wait := limits.retry_after(found.name)) is not None:
-            message = f"too many requests for {found.name}; retry in {wait} s"
-            return _answer(429, message, {"Retry-After": str(wait)})
+    def __init__(self, ctx: AppContext, deliveries: Deliveries) -> None:
+        self.ctx, self.deliveries = ctx, deliveries
+        self.limits = RateLimit(ctx.settings.alert_rate_limit)
+        self.batches = GroupCommit(self._take)
+
+    async def handle(self, request: web.Request) -> web.Response:
         body = await _read(request)
         if isinstance(body, web.Response):
             return body
+        kind = request.match_info["kind"]
         try:
-            signals = PARSERS[kind](body) if kind in PARSERS else []
-        except BadAlert as bad:
-            return _answer(400, str(bad))
-        async with writing:
-            return await _take(ctx, deliveries, found, kind, signals, body)
+            signals: list[Signal] | BadAlert = PARSERS[kind](body) if kind in PARSERS else []
+        except BadAlert as bad:  # told only once the URL is known to be right
+            signals = bad
+        arrival = Arrival(request.match_info["secret"], kind, body, signals)
+        answer = await self.batches.submit(arrival)
+        if answer.status == 404:
+            log.warning("alert refused: no integration has this URL (…/%s, from %s)", kind, request.remote)
+        return answer
 
-    return handle
-
-
-async def _take(
-    ctx: AppContext,
-    deliveries: Deliveries,
-    integration: Integration,
-    kind: str,
-    signals: list[Signal],
-    body: bytes,
-) -> web.Response:
-    try:
+    async def _take(self, arrivals: Sequence[Arrival]) -> list[web.Response | Exception]:
+        ctx = self.ctx
+        view: TeamView | None = None
         async with ctx.sessions() as session:
-            view = await ctx.views.load(session)
-    except NoTeam as error:
-        return _answer(503, str(error))
-    channel, at = incidents_channel(ctx, view), ctx.clock()
-    if kind == "heartbeat":
-        taken = await heartbeats.ping(
-            ctx.sessions, view=view, integration=integration, channel=channel, at=at
+            found = await integrations.behind(session, {a.secret for a in arrivals})
+            try:
+                view = await ctx.views.load(session)
+            except NoTeam as error:
+                no_team = _answer(503, str(error))
+        answers: dict[int, web.Response | list[Taken] | Exception] = {}
+        alerts: dict[int, intake.Sent] = {}
+        for n, arrival in enumerate(arrivals):
+            integration = found.get(arrival.secret)
+            if integration is None or arrival.kind not in PATHS.get(integration.kind, ()):
+                answers[n] = _answer(404, "no integration has this URL (it may have been rotated or removed)")
+            elif (wait := self.limits.retry_after(integration.name)) is not None:
+                message = f"too many requests for {integration.name}; retry in {wait} s"
+                answers[n] = _answer(429, message, {"Retry-After": str(wait)})
+            elif isinstance(arrival.signals, BadAlert):
+                answers[n] = _answer(400, str(arrival.signals))
+            elif view is None:
+                answers[n] = no_team
+            elif arrival.kind in PARSERS:
+                alerts[n] = intake.Sent(integration, arrival.signals)
+            else:
+                answers[n] = await _heartbeat(ctx, view, integration, arrival)
+        if alerts and view is not None:
+            channel, at = incidents_channel(ctx, view), ctx.clock()
+            taken = await intake.take_together(
+                ctx.sessions, view=view, sent=list(alerts.values()), channel=channel, at=at
+            )
+            answers.update(zip(alerts, taken, strict=True))
+        return [self._answer(answers[n]) for n in range(len(arrivals))]
+
+    def _answer(self, outcome: web.Response | list[Taken] | Exception) -> web.Response | Exception:
+        if isinstance(outcome, web.Response | Exception):
+            return outcome
+        self.deliveries.kick(
+            dict.fromkeys(t.incident_id for t in outcome if t.told and t.incident_id is not None)
         )
-    elif kind == "fail":
-        said = body.decode(errors="replace").strip()[:2000]
-        taken = await heartbeats.fail(
+        ids = [t.incident_id for t in outcome]
+        answer = {"status": "success", "message": "Event processed", "incident": ids[0] if ids else None}
+        return web.json_response({**answer, "incidents": ids}, status=202)
+
+
+async def _heartbeat(
+    ctx: AppContext, view: TeamView, integration: Integration, arrival: Arrival
+) -> list[Taken] | Exception:
+    """A report in, or of a failure; why it failed, for its sender alone."""
+    channel, at = incidents_channel(ctx, view), ctx.clock()
+    said = arrival.body.decode(errors="replace").strip()[:2000]
+    try:
+        if arrival.kind == "heartbeat":
+            return await heartbeats.ping(
+                ctx.sessions, view=view, integration=integration, channel=channel, at=at
+            )
+        return await heartbeats.fail(
             ctx.sessions, view=view, integration=integration, said=said, channel=channel, at=at
         )
-    else:
-        taken = await intake.take(
-            ctx.sessions, view=view, integration=integration, signals=signals, channel=channel, at=at
-        )
-    deliveries.kick(dict.fromkeys(t.incident_id for t in taken if t.told and t.incident_id is not None))
-    ids = [t.incident_id for t in taken]
-    answer = {"status": "success", "message": "Event processed", "incident": ids[0] if ids else None}
-    return web.json_response({**answer, "incidents": ids}, status=202)
+    except Exception as error:
+        return error
 
 
 def add_intake_routes(web_app: web.Application, ctx: AppContext) -> Deliveries:
     """Mount the intake; the deliveries it starts finish before the server's cleanup ends."""
     deliveries = Deliveries(ctx)
-    web_app.router.add_post(ROUTE, intake_handler(ctx, deliveries))
+    web_app.router.add_post(ROUTE, IntakeEndpoint(ctx, deliveries).handle)
 
     async def settle(_: web.Application) -> None:
         await deliveries.settle()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.incidents.model import Status
@@ -31,28 +31,32 @@ def _source(row: AlertSourceRow) -> Source:
     return Source(row.key, row.incident_id, row.since, row.last_update_at, row.source_resolved_at, row.shown)
 
 
-async def add_alerts(
-    session: AsyncSession,
-    *,
-    integration: str,
-    received: Sequence[tuple[str, bool, str, dict[str, Any]]],
-    at: datetime,
-) -> list[int]:
-    """Store what was received: per alert its source key, whether it fires, its summary and detail."""
+@dataclass(frozen=True)
+class Received:
+    """An alert as it arrived: its integration, the cause it reports, and what it said."""
+
+    integration: str
+    source_key: str
+    firing: bool
+    summary: str
+    detail: dict[str, Any]
+
+
+async def add_alerts(session: AsyncSession, *, received: Sequence[Received], at: datetime) -> list[int]:
+    """Store what was received, in one statement however many arrived together; their ids in order."""
     rows = [
-        AlertRow(
-            integration=integration,
-            source_key=key,
-            received_at=at,
-            firing=firing,
-            summary=summary[:500],
-            detail=detail,
-        )
-        for key, firing, summary, detail in received
+        {
+            "integration": r.integration,
+            "source_key": r.source_key,
+            "received_at": at,
+            "firing": r.firing,
+            "summary": r.summary[:500],
+            "detail": r.detail,
+        }
+        for r in received
     ]
-    session.add_all(rows)
-    await session.flush()
-    return [r.id for r in rows]
+    ids = await session.scalars(insert(AlertRow).returning(AlertRow.id, sort_by_parameter_order=True), rows)
+    return list(ids)
 
 
 async def link_alerts(session: AsyncSession, *, alert_ids: Sequence[int], incident_id: int) -> None:

@@ -3,6 +3,7 @@ commits: the caller does, with the audit line."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,9 +51,10 @@ async def by_name(session: AsyncSession, name: str) -> Integration | None:
     return None if row is None else _integration(row)
 
 
-async def by_secret_hash(session: AsyncSession, secret_hash: str) -> Integration | None:
-    row = await session.scalar(select(IntegrationRow).where(IntegrationRow.secret_hash == secret_hash))
-    return None if row is None else _integration(row)
+async def by_secret_hashes(session: AsyncSession, secret_hashes: Collection[str]) -> dict[str, Integration]:
+    """The integrations with these secrets' hashes, by hash; an unknown hash is absent."""
+    rows = await session.scalars(select(IntegrationRow).where(IntegrationRow.secret_hash.in_(secret_hashes)))
+    return {r.secret_hash: _integration(r) for r in rows}
 
 
 async def all_integrations(session: AsyncSession) -> list[Integration]:

@@ -9,7 +9,7 @@ minutes, the source reporting resolved) is written to the timeline; the thread i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,25 @@ RESOLVED_BY_SOURCE = "source reports resolved"
 class Taken:
     incident_id: int | None  # None: a "resolved" for a cause with nothing open
     told: bool  # the timeline has something new for the thread
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What one request brought: the signals of one integration."""
+
+    integration: Integration
+    signals: Sequence[Signal]
+
+
+@dataclass
+class _Step:
+    """A run of alerts for one cause, all firing or all resolved, taken as one: the first of them
+    declares or resolves, the others fold into what it did."""
+
+    integration: Integration
+    key: str
+    signal: Signal
+    alert_ids: list[int] = field(default_factory=list)
 
 
 def source_key(integration: Integration, signal: Signal) -> str:
@@ -59,40 +78,94 @@ async def take(
     channel: str,
     at: datetime,
 ) -> list[Taken]:
-    """Store the signals first (they are kept even if routing fails), then route each."""
-    keys = [source_key(integration, s) for s in signals]
+    """Store the signals of one request, then route each."""
+    [outcome] = await take_together(
+        sessions, view=view, sent=[Sent(integration, signals)], channel=channel, at=at
+    )
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+async def take_together(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    view: TeamView,
+    sent: Sequence[Sent],
+    channel: str,
+    at: datetime,
+) -> list[list[Taken] | Exception]:
+    """Store the signals of requests that arrived together in one transaction (they are kept even if
+    routing fails), then route each cause once for all its alerts. Per request: what became of each
+    of its signals, or why routing one of them failed."""
     async with sessions() as session:
         received = [
-            (k, s.firing, s.summary, _shown(integration, s)) for k, s in zip(keys, signals, strict=True)
-        ]
-        ids = await store.add_alerts(session, integration=integration.name, received=received, at=at)
+            store.Received(s.integration.name, source_key(s.integration, signal), signal.firing,
+                           signal.summary, _shown(s.integration, signal))
+            for s in sent
+            for signal in s.signals
+        ]  # fmt: skip
+        ids = iter(await store.add_alerts(session, received=received, at=at))
         await session.commit()
+    steps: list[_Step] = []
+    latest: dict[str, _Step] = {}  # per cause, the step its next alert may join
+    step_of: list[list[_Step]] = []  # per request, per signal
+    for each in sent:
+        step_of.append([])
+        for signal in each.signals:
+            key = source_key(each.integration, signal)
+            step = latest.get(key)
+            if step is None or step.signal.firing != signal.firing:
+                step = latest[key] = _Step(each.integration, key, signal)
+                steps.append(step)
+            step.alert_ids.append(next(ids))
+            step_of[-1].append(step)
     names = [(p.key, (p.name, *p.aliases)) for p in view.file.pipelines]
-    taken = []
-    for alert_id, key, signal in zip(ids, keys, signals, strict=True):
-        async with sessions() as session:
-            if signal.firing:
-                declaration = Declaration(
-                    pipeline=route(signal, fallback=integration.pipeline, names=names),
-                    severity=integration.severity or signal.severity or DEFAULT_SEVERITY,
-                    summary=signal.summary,
-                    link=signal.link,
-                    declared_by=integration.name,
-                    channel=channel,
-                )
-                outcome = await _fire(
-                    session, key=key, declaration=declaration, shown=_shown(integration, signal), at=at
-                )
-            else:
-                resolution = signal.resolution or RESOLVED_BY_SOURCE
-                outcome = await _resolve(
-                    session, key=key, actor=integration.name, resolution=resolution, at=at
-                )
-            if outcome.incident_id is not None:  # a repeat's still-firing note commits with it
-                await store.link_alerts(session, alert_ids=[alert_id], incident_id=outcome.incident_id)
-            await session.commit()
-        taken.append(outcome)
-    return taken
+    done: dict[int, Taken | Exception] = {}
+    for step in steps:
+        try:
+            done[id(step)] = await _route(sessions, step, names=names, channel=channel, at=at)
+        except Exception as error:  # the alerts are stored; the other causes still get routed
+            done[id(step)] = error
+    outcomes: list[list[Taken] | Exception] = []
+    for request_steps in step_of:
+        results = [done[id(step)] for step in request_steps]
+        failed = next((r for r in results if isinstance(r, Exception)), None)
+        outcomes.append(failed or [r for r in results if isinstance(r, Taken)])
+    return outcomes
+
+
+async def _route(
+    sessions: async_sessionmaker[AsyncSession],
+    step: _Step,
+    *,
+    names: Sequence[tuple[str, tuple[str, ...]]],
+    channel: str,
+    at: datetime,
+) -> Taken:
+    integration, signal = step.integration, step.signal
+    async with sessions() as session:
+        if signal.firing:
+            declaration = Declaration(
+                pipeline=route(signal, fallback=integration.pipeline, names=names),
+                severity=integration.severity or signal.severity or DEFAULT_SEVERITY,
+                summary=signal.summary,
+                link=signal.link,
+                declared_by=integration.name,
+                channel=channel,
+            )
+            outcome = await _fire(
+                session, key=step.key, declaration=declaration, shown=_shown(integration, signal), at=at
+            )
+        else:
+            resolution = signal.resolution or RESOLVED_BY_SOURCE
+            outcome = await _resolve(
+                session, key=step.key, actor=integration.name, resolution=resolution, at=at
+            )
+        if outcome.incident_id is not None:  # a repeat's still-firing note commits with it
+            await store.link_alerts(session, alert_ids=step.alert_ids, incident_id=outcome.incident_id)
+        await session.commit()
+    return outcome
 
 
 async def _fire(

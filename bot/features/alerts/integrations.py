@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -117,6 +118,8 @@ async def listed(session: AsyncSession) -> list[Integration]:
     return await store.all_integrations(session)
 
 
-async def behind(session: AsyncSession, secret: str) -> Integration | None:
-    """The integration a URL's secret opens; None for a wrong, rotated or removed one."""
-    return await store.by_secret_hash(session, fingerprint(secret))
+async def behind(session: AsyncSession, url_secrets: Collection[str]) -> dict[str, Integration]:
+    """The integrations these URLs' secrets open, by secret; a wrong, rotated or removed one is absent."""
+    hashes = {fingerprint(secret): secret for secret in url_secrets}
+    found = await store.by_secret_hashes(session, hashes.keys())
+    return {hashes[secret_hash]: integration for secret_hash, integration in found.items()}
