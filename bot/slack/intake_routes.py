@@ -30,6 +30,7 @@ from bot.features.alerts.group_commit import GroupCommit
 from bot.features.alerts.intake import Taken
 from bot.features.oncall.views import NoTeam, TeamView
 from bot.settings import MissingSetting
+from bot.store.health import HEALTH, unreachable
 from bot.store.integrations import Integration
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def redacted_path(path: str) -> str:
 
 def _answer(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
     """A refusal the sender can read in one line."""
-    word = "invalid" if status == 400 else "refused"
+    word = {400: "invalid", 500: "error", 503: "unavailable"}.get(status, "refused")
     return web.json_response({"status": word, "message": message}, status=status, headers=headers)
 
 
@@ -157,44 +158,61 @@ class IntakeEndpoint:
         except BadAlert as bad:  # told only once the URL is known to be right
             signals = bad
         arrival = Arrival(request.match_info["secret"], kind, body, signals)
-        answer = await self.batches.submit(arrival)
+        try:
+            answer = await self.batches.submit(arrival)
+        except Exception as error:  # the sender retries on 5xx, as Alertmanager and PagerDuty senders do
+            if unreachable(error):
+                HEALTH.failed(error)
+                return _answer(503, "the database is not answering; send it again")
+            log.exception("taking an alert from …/%s failed", kind)
+            return _answer(500, "taking the alert failed; send it again (the bot's log says why)")
         if answer.status == 404:
             log.warning("alert refused: no integration has this URL (…/%s, from %s)", kind, request.remote)
         return answer
 
     async def _take(self, arrivals: Sequence[Arrival]) -> list[web.Response | Exception]:
-        ctx = self.ctx
-        view: TeamView | None = None
-        async with ctx.sessions() as session:
+        at = self.ctx.clock()
+        async with self.ctx.sessions() as session:
             found = await integrations.behind(session, {a.secret for a in arrivals})
             try:
-                view = await ctx.views.load(session)
-            except NoTeam as error:
-                no_team = _answer(503, str(error))
-        answers: dict[int, web.Response | list[Taken] | Exception] = {}
-        alerts: dict[int, intake.Sent] = {}
-        for n, arrival in enumerate(arrivals):
-            integration = found.get(arrival.secret)
-            if integration is None or arrival.kind not in PATHS.get(integration.kind, ()):
-                answers[n] = _answer(404, "no integration has this URL (it may have been rotated or removed)")
-            elif (wait := self.limits.retry_after(integration.name)) is not None:
-                message = f"too many requests for {integration.name}; retry in {wait} s"
-                answers[n] = _answer(429, message, {"Retry-After": str(wait)})
-            elif isinstance(arrival.signals, BadAlert):
-                answers[n] = _answer(400, str(arrival.signals))
-            elif view is None:
-                answers[n] = no_team
-            elif arrival.kind in PARSERS:
-                alerts[n] = intake.Sent(integration, arrival.signals)
-            else:
-                answers[n] = await _heartbeat(ctx, view, integration, arrival)
-        if alerts and view is not None:
-            channel, at = incidents_channel(ctx, view), ctx.clock()
-            taken = await intake.take_together(
-                ctx.sessions, view=view, sent=list(alerts.values()), channel=channel, at=at
-            )
-            answers.update(zip(alerts, taken, strict=True))
+                view: TeamView | NoTeam = await self.ctx.views.load(session)
+            except NoTeam as missing:
+                view = missing
+            answers: dict[int, web.Response | list[Taken] | Exception] = {
+                n: refusal
+                for n, arrival in enumerate(arrivals)
+                if (refusal := self._refusal(arrival, found.get(arrival.secret), view)) is not None
+            }
+            alerts = {
+                n: intake.Sent(found[a.secret], a.signals)
+                for n, a in enumerate(arrivals)
+                if n not in answers and a.kind in PARSERS and not isinstance(a.signals, BadAlert)
+            }
+            stored = await intake.store_together(session, sent=list(alerts.values()), at=at)
+            await session.commit()
+        if isinstance(view, TeamView):
+            channel = incidents_channel(self.ctx, view)
+            routed = await intake.route_together(self.ctx.sessions, stored, view=view, channel=channel, at=at)
+            answers.update(zip(alerts, routed, strict=True))
+            for n, arrival in enumerate(arrivals):
+                if n not in answers:  # a heartbeat: one at a time, after the alerts
+                    answers[n] = await _heartbeat(self.ctx, view, found[arrival.secret], arrival)
         return [self._answer(answers[n]) for n in range(len(arrivals))]
+
+    def _refusal(
+        self, arrival: Arrival, integration: Integration | None, view: TeamView | NoTeam
+    ) -> web.Response | None:
+        """Why the request cannot be taken, the first reason in this order; None when it can."""
+        if integration is None or arrival.kind not in PATHS.get(integration.kind, ()):
+            return _answer(404, "no integration has this URL (it may have been rotated or removed)")
+        if (wait := self.limits.retry_after(integration.name)) is not None:
+            message = f"too many requests for {integration.name}; retry in {wait} s"
+            return _answer(429, message, {"Retry-After": str(wait)})
+        if isinstance(arrival.signals, BadAlert):
+            return _answer(400, str(arrival.signals))
+        if isinstance(view, NoTeam):
+            return _answer(503, str(view))
+        return None
 
     def _answer(self, outcome: web.Response | list[Taken] | Exception) -> web.Response | Exception:
         if isinstance(outcome, web.Response | Exception):

@@ -42,8 +42,12 @@ class Received:
     detail: dict[str, Any]
 
 
-async def add_alerts(session: AsyncSession, *, received: Sequence[Received], at: datetime) -> list[int]:
-    """Store what was received, in one statement however many arrived together; their ids in order."""
+async def add_alerts(
+    session: AsyncSession, *, received: Sequence[Received], at: datetime
+) -> list[tuple[int, str, bool]]:
+    """Store what was received, in one statement however many arrived together. Per row its id,
+    source key and whether it fires, in no promised order: asking for the order would make
+    SQLite insert them one statement each."""
     rows = [
         {
             "integration": r.integration,
@@ -55,8 +59,12 @@ async def add_alerts(session: AsyncSession, *, received: Sequence[Received], at:
         }
         for r in received
     ]
-    ids = await session.scalars(insert(AlertRow).returning(AlertRow.id, sort_by_parameter_order=True), rows)
-    return list(ids)
+    if not rows:  # an INSERT without rows would add one of defaults
+        return []
+    stored = await session.execute(
+        insert(AlertRow).returning(AlertRow.id, AlertRow.source_key, AlertRow.firing), rows
+    )
+    return [(id_, key, firing) for id_, key, firing in stored]
 
 
 async def link_alerts(session: AsyncSession, *, alert_ids: Sequence[int], incident_id: int) -> None:

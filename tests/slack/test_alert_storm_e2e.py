@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.context import AppContext
 from bot.features.incidents import service as incidents
@@ -59,7 +59,17 @@ async def test_a_storm_of_a_thousand_alerts_gives_one_incident_and_a_handful_of_
     storm_intake: Intake,
 ) -> None:
     url = await storm_intake.add("prom", "alertmanager")
+    inserts = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("INSERT INTO alerts"):
+            inserts.append(statement)
+
+    engine = storm_intake.ctx.sessions.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", count)
     answered = await flood(storm_intake.http, url, [storm_alert(n) for n in range(STORM)])
+    event.remove(engine, "before_cursor_execute", count)
+    assert len(inserts) < STORM / 4, "alerts arriving together are stored together"
     await storm_intake.deliveries.settle()
     assert set(answered) == {1}
     async with storm_intake.ctx.sessions() as session:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from bot.context import AppContext
 from bot.delivery.slack_api import make_client
+from bot.features.alerts import integrations
 from bot.features.teamfile.loader import load_team_file
 from bot.features.teamfile.service import import_team
 from bot.messages.ids import ActionId
@@ -25,6 +26,7 @@ from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.slack.failures import DATABASE_DOWN
 from bot.store.db import create_engine, session_factory
 from tests.conftest import _postgres_database
+from tests.slack.alert_intake import alertmanager
 from tests.slack.conftest import ALICE, PLAIN_DAY, ROOT, SlackDriver, wait_for
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.signing import action_body
@@ -109,3 +111,24 @@ async def test_every_request_is_answered_while_the_database_is_away(
     assert answer["text"] != DATABASE_DOWN
     said = [r.getMessage() for r in caplog.records if r.name == "bot.store.health"]
     assert [line.split(":")[0] for line in said] == [GONE, BACK]
+
+
+async def test_an_alert_sent_while_the_database_is_away_gets_503_so_the_sender_retries(
+    slack: SlackDriver, proxy: DatabaseProxy, postgres_url: str
+) -> None:
+    engine = create_engine(postgres_url)
+    async with session_factory(engine)() as session:
+        issued = await integrations.add(
+            session, name="prom", kind="alertmanager", pipeline=None, severity=None,
+            base_url="", actor="test", source="test", at=PLAIN_DAY,
+        )  # fmt: skip
+    await engine.dispose()
+    proxy.freeze()
+    answer = await slack.http.post(issued.url, json=alertmanager(), timeout=ClientTimeout(total=5))
+    assert answer.status == 503
+    assert await answer.json() == {
+        "status": "unavailable",
+        "message": "the database is not answering; send it again",
+    }
+    proxy.thaw()
+    assert (await slack.http.post(issued.url, json=alertmanager())).status == 202

@@ -8,6 +8,7 @@ minutes, the source reporting resolved) is written to the timeline; the thread i
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,6 +51,7 @@ class _Step:
     integration: Integration
     key: str
     signal: Signal
+    size: int = 0  # how many alerts it takes
     alert_ids: list[int] = field(default_factory=list)
 
 
@@ -69,6 +71,14 @@ def _shown(integration: Integration, signal: Signal) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Stored:
+    """Alerts stored together, arranged as the steps that route them."""
+
+    steps: list[_Step]
+    step_of: list[list[_Step]]  # per request, the step of each of its signals
+
+
 async def take(
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -79,37 +89,22 @@ async def take(
     at: datetime,
 ) -> list[Taken]:
     """Store the signals of one request, then route each."""
-    [outcome] = await take_together(
-        sessions, view=view, sent=[Sent(integration, signals)], channel=channel, at=at
-    )
+    async with sessions() as session:
+        stored = await store_together(session, sent=[Sent(integration, signals)], at=at)
+        await session.commit()
+    [outcome] = await route_together(sessions, stored, view=view, channel=channel, at=at)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
 
 
-async def take_together(
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    view: TeamView,
-    sent: Sequence[Sent],
-    channel: str,
-    at: datetime,
-) -> list[list[Taken] | Exception]:
-    """Store the signals of requests that arrived together in one transaction (they are kept even if
-    routing fails), then route each cause once for all its alerts. Per request: what became of each
-    of its signals, or why routing one of them failed."""
-    async with sessions() as session:
-        received = [
-            store.Received(s.integration.name, source_key(s.integration, signal), signal.firing,
-                           signal.summary, _shown(s.integration, signal))
-            for s in sent
-            for signal in s.signals
-        ]  # fmt: skip
-        ids = iter(await store.add_alerts(session, received=received, at=at))
-        await session.commit()
+async def store_together(session: AsyncSession, *, sent: Sequence[Sent], at: datetime) -> Stored:
+    """Store the signals of requests that arrived together, in one statement; the caller commits
+    before routing them, so that they are kept even if routing fails."""
     steps: list[_Step] = []
     latest: dict[str, _Step] = {}  # per cause, the step its next alert may join
-    step_of: list[list[_Step]] = []  # per request, per signal
+    step_of: list[list[_Step]] = []
+    received = []
     for each in sent:
         step_of.append([])
         for signal in each.signals:
@@ -118,17 +113,39 @@ async def take_together(
             if step is None or step.signal.firing != signal.firing:
                 step = latest[key] = _Step(each.integration, key, signal)
                 steps.append(step)
-            step.alert_ids.append(next(ids))
+            step.size += 1
             step_of[-1].append(step)
+            shown = _shown(each.integration, signal)
+            received.append(store.Received(each.integration.name, key, signal.firing, signal.summary, shown))
+    ids: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for id_, key, firing in sorted(await store.add_alerts(session, received=received, at=at)):
+        ids[key, firing].append(id_)
+    for step in steps:  # a cause's alerts of one kind are alike: which step gets which id is moot
+        same = ids[step.key, step.signal.firing]
+        step.alert_ids = same[: step.size]
+        del same[: step.size]
+    return Stored(steps, step_of)
+
+
+async def route_together(
+    sessions: async_sessionmaker[AsyncSession],
+    stored: Stored,
+    *,
+    view: TeamView,
+    channel: str,
+    at: datetime,
+) -> list[list[Taken] | Exception]:
+    """Route each cause once for all its stored alerts. Per request: what became of each of its
+    signals, or why routing one of them failed."""
     names = [(p.key, (p.name, *p.aliases)) for p in view.file.pipelines]
     done: dict[int, Taken | Exception] = {}
-    for step in steps:
+    for step in stored.steps:
         try:
             done[id(step)] = await _route(sessions, step, names=names, channel=channel, at=at)
         except Exception as error:  # the alerts are stored; the other causes still get routed
             done[id(step)] = error
     outcomes: list[list[Taken] | Exception] = []
-    for request_steps in step_of:
+    for request_steps in stored.step_of:
         results = [done[id(step)] for step in request_steps]
         failed = next((r for r in results if isinstance(r, Exception)), None)
         outcomes.append(failed or [r for r in results if isinstance(r, Taken)])
