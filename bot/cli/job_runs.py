@@ -183,8 +183,8 @@ async def _heartbeats(
         ]
     zone = view.file.timezone
     return [
-        f"{each.pipeline.key}: due by {heartbeats.when(each.deadline, zone)}, last reported "
-        f"{heartbeats.when(each.last[1], zone)}: would open an incident unless one is open"
+        f"{each.pipeline.key}: due by {heartbeats.when(each.deadline, zone)}; {each.summary(zone)}: "
+        "would open an incident unless one is open"
         for each in late
     ] or [f"No heartbeat is late at {at.isoformat()}."]
 

@@ -81,14 +81,21 @@ def next_deadline(rule: HeartbeatRule, zone: str, calendar: HolidayCalendar, at:
 
 
 def missed(
-    rule: HeartbeatRule, zone: str, calendar: HolidayCalendar, last_report: datetime | None, now: datetime
+    rule: HeartbeatRule,
+    zone: str,
+    calendar: HolidayCalendar,
+    last_report: datetime | None,
+    now: datetime,
+    *,
+    watched_since: datetime | None = None,
 ) -> datetime | None:
     """The deadline a pipeline is late for at `now` (past it and its grace with no report in its
-    window), else None. Watching starts with the first report: before it nothing is late."""
-    if last_report is None:
-        return None
+    window), else None. Before the first report, watching starts at `watched_since` (when its
+    heartbeat URL was made): a job that never reported is late for the first deadline after that."""
     deadline = latest_deadline(rule, zone, calendar, now - rule.grace)
     if deadline is None:
         return None
+    if last_report is None:
+        return deadline if watched_since is not None and deadline > watched_since else None
     window_opens = deadline + rule.grace - PERIOD[rule.every]
     return deadline if last_report <= window_opens else None

@@ -39,7 +39,7 @@ def ny(*parts: int) -> datetime:
         (ny(2026, 12, 8, 6, 10), ny(2026, 12, 9, 6, 31), ny(2026, 12, 9, 6, 0)),
         # Christmas Eve is no public holiday (the Week 6 team file adds it as a company one).
         (ny(2026, 12, 23, 5, 50), ny(2026, 12, 24, 7, 0), ny(2026, 12, 24, 6, 0)),
-        # Never reported: watching has not started.
+        # Never reported and no URL to report to: nothing is watched.
         (None, ny(2026, 12, 9, 12, 0), None),
     ],
 )
@@ -47,6 +47,26 @@ def test_daily_business_day_deadlines(
     last_report: datetime | None, now: datetime, late_for: datetime | None
 ) -> None:
     assert missed(DAILY_BUSINESS, NY, US, last_report, now) == late_for
+
+
+@pytest.mark.parametrize(
+    ("watched_since", "now", "late_for"),
+    [
+        # Its URL was made Monday morning and it never reported: late for Tuesday's deadline.
+        (ny(2026, 12, 7, 10, 0), ny(2026, 12, 8, 6, 31), ny(2026, 12, 8, 6, 0)),
+        (ny(2026, 12, 7, 10, 0), ny(2026, 12, 8, 6, 29), None),  # within the grace
+        # Made after Tuesday's deadline: Wednesday's is its first.
+        (ny(2026, 12, 8, 6, 10), ny(2026, 12, 8, 6, 45), None),
+        (ny(2026, 12, 8, 6, 10), ny(2026, 12, 9, 6, 31), ny(2026, 12, 9, 6, 0)),
+        # Made the day before Thanksgiving: the holiday has no deadline, Friday does.
+        (ny(2026, 11, 25, 9, 0), ny(2026, 11, 26, 12, 0), None),
+        (ny(2026, 11, 25, 9, 0), ny(2026, 11, 27, 6, 31), ny(2026, 11, 27, 6, 0)),
+    ],
+)
+def test_a_job_that_never_reported_is_late_from_its_first_deadline_after_its_url_was_made(
+    watched_since: datetime, now: datetime, late_for: datetime | None
+) -> None:
+    assert missed(DAILY_BUSINESS, NY, US, None, now, watched_since=watched_since) == late_for
 
 
 def test_next_deadline_skips_the_weekend_and_thanksgiving() -> None:

@@ -83,6 +83,23 @@ async def test_late_past_its_grace_opens_one_incident_and_the_next_report_resolv
     assert len(roots(intake)) == 1  # type: ignore[arg-type]
 
 
+async def test_a_job_that_never_reports_is_late_and_its_first_report_resolves_it(intake: Intake) -> None:
+    intake.clock.now = ny(2026, 12, 7, 10, 0)  # the heartbeat URL is made Monday morning
+    async with intake.ctx.sessions() as session:
+        team = WEEK6.model_copy(
+            update={"pipelines": [p.model_copy(update={"heartbeat": DAILY}) for p in WEEK6.pipelines]}
+        )
+        await import_team(session, team=team, actor="test", source="import")
+    url = await intake.add("beat", "heartbeat", pipeline="growth")
+    assert await sweep(intake, ny(2026, 12, 8, 6, 29)) == []
+    assert await sweep(intake, ny(2026, 12, 8, 6, 31)) == [1]  # profit has no URL: nothing to watch
+    incident = await stored(intake, 1)
+    assert incident.summary == "growth has never reported since its heartbeat URL was made Mon 07 Dec 10:00"
+    assert await sweep(intake, ny(2026, 12, 9, 6, 31)) == []  # still open: no second incident
+    await ping(intake, url, ny(2026, 12, 9, 7, 0))
+    assert (await stored(intake, 1)).status is Status.RESOLVED
+
+
 async def test_no_deadline_on_thanksgiving_or_the_weekend(beating: tuple[Intake, str]) -> None:
     intake, url = beating
     await ping(intake, url, ny(2026, 11, 25, 5, 50))  # Wednesday

@@ -15,7 +15,7 @@ from bot.store import alerts as store
 
 @dataclass(frozen=True)
 class Freshness:
-    last_report: datetime | None  # None before the first report: nothing is watched yet
+    last_report: datetime | None  # None before the first report
     next_deadline: datetime | None
     grace: timedelta
     zone: str

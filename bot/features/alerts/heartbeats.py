@@ -97,19 +97,36 @@ class Late:
     pipeline: Pipeline
     last: tuple[str, datetime]  # the integration it last reported through, and when
     deadline: datetime  # the one it missed
+    reported: bool = True  # False: it never reported, and `last` is when its heartbeat URL was made
+
+    def summary(self, zone: str) -> str:
+        since = when(self.last[1], zone)
+        if self.reported:
+            return f"{self.pipeline.key} has not reported since {since}"
+        return f"{self.pipeline.key} has never reported since its heartbeat URL was made {since}"
 
 
 async def overdue(session: AsyncSession, *, view: TeamView, now: datetime) -> list[Late]:
-    """The pipelines late past their heartbeat's grace at `now`; nothing changes."""
+    """The pipelines late past their heartbeat's grace at `now`; nothing changes. One that never
+    reported is watched from when its first heartbeat URL was made: a job never wired up is late."""
     pings = await store.last_pings(session)
+    first_urls: dict[str, Integration] = {}
+    for integration in sorted(await integrations_store.all_integrations(session), key=lambda i: i.created_at):
+        if integration.kind == "heartbeat" and integration.pipeline:
+            first_urls.setdefault(integration.pipeline, integration)
     found = []
     for pipeline in view.file.pipelines:
-        rule, last = rule_of(pipeline), pings.get(pipeline.key)
-        if rule is None or last is None:
+        rule, last, url = rule_of(pipeline), pings.get(pipeline.key), first_urls.get(pipeline.key)
+        zone, calendar = view.file.timezone, view.calendar
+        if rule is None:
             continue
-        deadline = missed(rule, view.file.timezone, view.calendar, last[1], now)
-        if deadline is not None:
-            found.append(Late(pipeline, last, deadline))
+        if last is not None:
+            deadline = missed(rule, zone, calendar, last[1], now)
+        elif url is not None:
+            deadline = missed(rule, zone, calendar, None, now, watched_since=url.created_at)
+            last = (url.name, url.created_at)
+        if last is not None and deadline is not None:
+            found.append(Late(pipeline, last, deadline, reported=pipeline.key in pings))
     return found
 
 
@@ -122,15 +139,7 @@ async def sweep(
         late = await overdue(session, view=view, now=now)
     taken: list[Taken] = []
     for each in late:
-        taken += await _late(
-            sessions,
-            view=view,
-            pipeline=each.pipeline,
-            last=each.last,
-            deadline=each.deadline,
-            channel=channel,
-            now=now,
-        )
+        taken += await _late(sessions, view=view, late=each, channel=channel, now=now)
     return taken
 
 
@@ -138,32 +147,29 @@ async def _late(
     sessions: async_sessionmaker[AsyncSession],
     *,
     view: TeamView,
-    pipeline: Pipeline,
-    last: tuple[str, datetime],
-    deadline: datetime,
+    late: Late,
     channel: str,
     now: datetime,
 ) -> list[Taken]:
-    name, last_at = last
-    identity = f"{LATE}:{pipeline.key}:{deadline.strftime('%Y%m%dT%H%MZ')}"
+    name, key, zone = late.last[0], late.pipeline.key, view.file.timezone
+    identity = f"{LATE}:{key}:{late.deadline.strftime('%Y%m%dT%H%MZ')}"
     async with sessions() as session:
         integration = await integrations_store.by_name(session, name)
         if integration is None:
             return []  # removed: nobody expects its reports any more
-        if await store.open_sources(session, prefix=f"{name}:{LATE}:{pipeline.key}:"):
+        if await store.open_sources(session, prefix=f"{name}:{LATE}:{key}:"):
             return []  # still open from an earlier deadline
         if await store.source(session, f"{name}:{identity}") is not None:
             return []  # this deadline was dealt with already
-    zone = view.file.timezone
-    assert pipeline.heartbeat is not None
-    grace = int(pipeline.heartbeat.grace.total_seconds() // 60)
-    late = Signal(
+    assert late.pipeline.heartbeat is not None
+    grace = int(late.pipeline.heartbeat.grace.total_seconds() // 60)
+    signal = Signal(
         identity=identity,
         firing=True,
-        summary=f"{pipeline.key} has not reported since {when(last_at, zone)}",
-        pipeline_hint=pipeline.key,
-        description=f"It was due by {when(deadline, zone)}, with {grace} min of grace.",
+        summary=late.summary(zone),
+        pipeline_hint=key,
+        description=f"It was due by {when(late.deadline, zone)}, with {grace} min of grace.",
     )
     return await intake.take(
-        sessions, view=view, integration=integration, signals=[late], channel=channel, at=now
+        sessions, view=view, integration=integration, signals=[signal], channel=channel, at=now
     )
