@@ -243,14 +243,18 @@ async def _heartbeat(
         return error
 
 
+INTAKE = web.AppKey("intake", IntakeEndpoint)
+
+
 def add_intake_routes(web_app: web.Application, ctx: AppContext) -> Deliveries:
     """Mount the intake; the deliveries it starts finish before the server's cleanup ends."""
     deliveries = Deliveries(ctx)
-    web_app.router.add_post(ROUTE, IntakeEndpoint(ctx, deliveries).handle)
+    endpoint = IntakeEndpoint(ctx, deliveries)
+    web_app.router.add_post(ROUTE, endpoint.handle)
 
     async def settle(_: web.Application) -> None:
         await deliveries.settle()
 
     web_app.on_cleanup.append(settle)
-    web_app[DELIVERIES] = deliveries
+    web_app[DELIVERIES], web_app[INTAKE] = deliveries, endpoint
     return deliveries

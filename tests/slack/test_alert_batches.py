@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.alerts import integrations
 from bot.features.incidents import service as incidents
+from bot.slack.intake_routes import INTAKE
 from bot.store.integrations import Integration
 from bot.store.models import AlertRow
 from tests.slack.alert_intake import Intake, alertmanager
@@ -28,11 +29,13 @@ class HeldBatch:
     arrives together in the second; counts the batches."""
 
     def __init__(self, behind: Behind) -> None:
-        self.behind, self.batches, self.released = behind, 0, asyncio.Event()
+        self.behind, self.batches = behind, 0
+        self.holding, self.released = asyncio.Event(), asyncio.Event()
 
     async def __call__(self, session: AsyncSession, url_secrets: Collection[str]) -> dict[str, Integration]:
         self.batches += 1
         if self.batches == 1:
+            self.holding.set()
             await self.released.wait()
         return await self.behind(session, url_secrets)
 
@@ -53,10 +56,13 @@ async def _answers(intake: Intake, held: HeldBatch, posts: list[tuple[str, Any]]
         return response.status, await response.json()
 
     first = asyncio.create_task(post(*posts[0]))
-    while held.batches == 0:
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(held.holding.wait(), 10)
     rest = [asyncio.create_task(post(*p)) for p in posts[1:]]
-    await asyncio.sleep(0.2)  # the other requests reach the intake and wait for the held batch
+    waiting = intake.http.server.app[INTAKE].batches.waiting
+    for _ in range(1000):  # the others reach the intake and wait for the held batch
+        if len(waiting) == len(rest):
+            break
+        await asyncio.sleep(0.01)
     held.released.set()
     answered = [await first, *[await r for r in rest]]
     await intake.deliveries.settle()

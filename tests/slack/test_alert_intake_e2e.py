@@ -12,7 +12,7 @@ from bot.jobs.incidents import escalate_due
 from tests.incidents.fixtures import lines
 from tests.slack.alert_intake import GRAFANA, Intake, alertmanager
 from tests.slack.alert_intake import intake as intake  # the fixture
-from tests.slack.conftest import ALICE, BOB, CAROL
+from tests.slack.conftest import ALICE, BOB, CAROL, DAVID
 from tests.slack.incident_calls import latest_root, roots, thread_shown
 
 
@@ -130,6 +130,19 @@ async def test_an_alert_no_pipeline_claims_goes_to_the_on_call_primary_with_its_
     assert "No pipeline claims this alert (it names `billing`" in said
     assert f"<@{ALICE}>, you are on call: please triage it." in said
     assert "team=payments" in said
+
+
+async def test_an_alert_to_triage_that_nobody_acknowledges_escalates_to_the_admins(intake: Intake) -> None:
+    url = await intake.add("prom", "alertmanager")
+    await intake.post(url, alertmanager(labels={"pipeline": "billing"}))  # critical: sev1
+    client = make_client(intake.ctx.settings)
+    intake.clock.advance(minutes=intake.ctx.settings.escalation_minutes_sev1 - 1)
+    assert await escalate_due(intake.ctx, client, now=intake.clock()) == []
+    intake.clock.advance(minutes=2)
+    assert await escalate_due(intake.ctx, client, now=intake.clock()) == [1]
+    assert (await stored(intake, 1)).level == 1
+    escalated = intake.fake.of("chat.postMessage")[-1].args["text"]
+    assert "admins" in escalated and f"<@{ALICE}>" in escalated and f"<@{DAVID}>" in escalated
 
 
 async def test_grafanas_documented_payload_is_taken(intake: Intake) -> None:

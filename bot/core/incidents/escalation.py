@@ -63,11 +63,13 @@ def contact_target(contact: str | EscalationContact, people: Mapping[str, Person
     return Target(kind, slack or contact.name, contact.name)
 
 
-def levels(pipeline: Pipeline, people: Sequence[Person]) -> list[Level]:
-    """Level 1: the pipeline's escalation contacts; then the admins. A level with nobody is skipped."""
+def levels(pipeline: Pipeline | None, people: Sequence[Person]) -> list[Level]:
+    """Level 1: the pipeline's escalation contacts; then the admins. A level with nobody is skipped,
+    so an incident no pipeline of the team file claims (an alert to triage) goes to the admins."""
     by_id = {p.id: p for p in people}
+    contacts = pipeline.escalation if pipeline is not None else ()
     steps = [
-        ("escalation contacts", tuple(contact_target(c, by_id) for c in pipeline.escalation)),
+        ("escalation contacts", tuple(contact_target(c, by_id) for c in contacts)),
         ("admins", tuple(Target(TargetKind.PERSON, p.id, p.name) for p in people if p.admin)),
     ]
     present = [(name, targets) for name, targets in steps if targets]

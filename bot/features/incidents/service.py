@@ -235,7 +235,7 @@ def pipeline_name(view: TeamView, incident: Incident) -> str:
 
 def ladder_of(view: TeamView, incident: Incident) -> list[escalation.Level]:
     pipeline = next((p for p in view.file.pipelines if p.key == incident.pipeline), None)
-    return [] if pipeline is None else escalation.levels(pipeline, view.file.people)
+    return escalation.levels(pipeline, view.file.people)
 
 
 async def escalate_due(
