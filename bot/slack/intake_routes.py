@@ -140,8 +140,8 @@ class Arrival:
 class IntakeEndpoint:
     """Takes the requests that arrive together as one batch (group commit): one read finds their
     integrations, one transaction stores their alerts, and each cause is routed once. The batch
-    writer is also the process's one writer of alerts, which SQLite needs: a write after a read
-    fails at once there when another connection wrote in between."""
+    writer is also the process's one writer of alerts, which SQLite needs: writers of one process
+    on many connections would queue for the file's lock and time out under a storm."""
 
     def __init__(self, ctx: AppContext, deliveries: Deliveries) -> None:
         self.ctx, self.deliveries = ctx, deliveries
