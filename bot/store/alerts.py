@@ -5,7 +5,7 @@ commits: the caller owns the transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,6 +40,7 @@ class Received:
     firing: bool
     summary: str
     detail: dict[str, Any]
+    incident_id: int | None = None  # known at once when it only adds to an open incident
 
 
 async def add_alerts(
@@ -56,6 +57,7 @@ async def add_alerts(
             "firing": r.firing,
             "summary": r.summary[:500],
             "detail": r.detail,
+            "incident_id": r.incident_id,
         }
         for r in received
     ]
@@ -88,6 +90,16 @@ async def reports(session: AsyncSession, source: Source) -> tuple[int, datetime 
 async def source(session: AsyncSession, key: str) -> Source | None:
     row = await session.get(AlertSourceRow, key, populate_existing=True)
     return None if row is None else _source(row)
+
+
+async def open_causes(session: AsyncSession, keys: Collection[str]) -> dict[str, Source]:
+    """Of these causes, the ones whose incident is open, by key."""
+    rows = await session.scalars(
+        select(AlertSourceRow)
+        .join(IncidentRow, IncidentRow.id == AlertSourceRow.incident_id)
+        .where(AlertSourceRow.key.in_(keys), IncidentRow.status == Status.OPEN.value)
+    )
+    return {r.key: _source(r) for r in rows}
 
 
 async def source_of_incident(session: AsyncSession, incident_id: int) -> Source | None:

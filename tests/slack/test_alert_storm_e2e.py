@@ -75,6 +75,8 @@ async def test_a_storm_of_a_thousand_alerts_gives_one_incident_and_a_handful_of_
     async with storm_intake.ctx.sessions() as session:
         assert [i.id for i in await incidents.open_incidents(session)] == [1]
         assert await session.scalar(select(func.count()).select_from(AlertRow)) == STORM  # every one kept
+        tied = select(func.count()).select_from(AlertRow).where(AlertRow.incident_id == 1)
+        assert await session.scalar(tied) == STORM  # and tied to the incident its cause opened
     assert len(storm_intake.fake.calls) < 10
     assert len(roots(storm_intake)) == 1  # type: ignore[arg-type]
 

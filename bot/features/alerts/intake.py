@@ -53,6 +53,7 @@ class _Step:
     signal: Signal
     size: int = 0  # how many alerts it takes
     alert_ids: list[int] = field(default_factory=list)
+    taken: Taken | None = None  # known as it is stored, when it only adds to an open incident
 
 
 def source_key(integration: Integration, signal: Signal) -> str:
@@ -100,11 +101,13 @@ async def take(
 
 async def store_together(session: AsyncSession, *, sent: Sequence[Sent], at: datetime) -> Stored:
     """Store the signals of requests that arrived together, in one statement; the caller commits
-    before routing them, so that they are kept even if routing fails."""
+    before routing them, so that they are kept even if routing fails. A repeat of a cause whose
+    incident is open, with no word due for its thread, is tied to that incident as it is stored,
+    and needs no routing: a storm costs one transaction per batch."""
     steps: list[_Step] = []
     latest: dict[str, _Step] = {}  # per cause, the step its next alert may join
     step_of: list[list[_Step]] = []
-    received = []
+    arrived: list[tuple[_Step, Integration, Signal]] = []
     for each in sent:
         step_of.append([])
         for signal in each.signals:
@@ -115,8 +118,17 @@ async def store_together(session: AsyncSession, *, sent: Sequence[Sent], at: dat
                 steps.append(step)
             step.size += 1
             step_of[-1].append(step)
-            shown = _shown(each.integration, signal)
-            received.append(store.Received(each.integration.name, key, signal.firing, signal.summary, shown))
+            arrived.append((step, each.integration, signal))
+    open_now = await store.open_causes(session, {step.key for step in steps if step.signal.firing})
+    for step in steps:
+        found = open_now.get(step.key) if step.signal.firing else None
+        if found and found.source_resolved_at is None and not still_firing_due(found.last_update_at, at):
+            step.taken = Taken(found.incident_id, False)
+    received = [
+        store.Received(integration.name, step.key, signal.firing, signal.summary,
+                       _shown(integration, signal), step.taken.incident_id if step.taken else None)
+        for step, integration, signal in arrived
+    ]  # fmt: skip
     ids: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for id_, key, firing in sorted(await store.add_alerts(session, received=received, at=at)):
         ids[key, firing].append(id_)
@@ -140,6 +152,9 @@ async def route_together(
     names = [(p.key, (p.name, *p.aliases)) for p in view.file.pipelines]
     done: dict[int, Taken | Exception] = {}
     for step in stored.steps:
+        if step.taken is not None:
+            done[id(step)] = step.taken
+            continue
         try:
             done[id(step)] = await _route(sessions, step, names=names, channel=channel, at=at)
         except Exception as error:  # the alerts are stored; the other causes still get routed
