@@ -14,19 +14,9 @@ from bot.core.schedule import CountryCalendar
 from bot.core.schedule.holidays import holiday_key, holiday_years, tally
 from bot.core.schedule.model import HolidayDuty, PastCover, Rotation, ScheduleInputs, Unit
 from bot.core.schedule.rotation import shift_at, wall_to_instant, zone
+from tests.schedule.examples import US, WEEK5, WEEK5_PINS, WEEK6
 
-US = CountryCalendar("US")
 DE_BY = CountryCalendar("DE", "BY")
-WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New_York", date(2026, 1, 5))
-WEEK5 = Rotation("data-oncall", ("alice", "bob", "charlie", "david"), "America/New_York", date(2025, 12, 29))
-WEEK5_PINS = {
-    date(2026, 1, 1): "david",
-    date(2026, 5, 25): "alice",
-    date(2026, 7, 3): "bob",
-    date(2026, 9, 7): "charlie",
-    date(2026, 11, 26): "david",
-    date(2026, 12, 25): "alice",
-}
 # Three people in Munich (Bavarian holidays), a new shift every morning at 08:00.
 MUNICH = Rotation(
     "munich", ("alice", "bob", "carol"), "Europe/Berlin", date(2026, 1, 1), time(8), unit=Unit.DAILY

@@ -10,10 +10,7 @@ import pytest
 
 from bot.core.schedule import CountryCalendar, holiday_duties
 from bot.core.schedule.model import Absence, Holiday, Rotation, ScheduleInputs, Unit
-
-US = CountryCalendar("US")
-WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New_York", date(2026, 1, 5))
-WEEK5 = Rotation("data-oncall", ("alice", "bob", "charlie", "david"), "America/New_York", date(2025, 12, 29))
+from tests.schedule.examples import US, WEEK5, WEEK5_PINS, WEEK6
 
 # Worked out from the rules: week k (from Monday 2026-01-05) has primary members[k % 4]. The big days
 # come first (Thanksgiving to david, Christmas to alice: nobody had one yet, the week's backup); the
@@ -89,14 +86,6 @@ def test_the_cover_is_never_the_weeks_primary() -> None:
         assert duty.person != primary
 
 
-WEEK5_PINS = {
-    date(2026, 1, 1): "david",
-    date(2026, 5, 25): "alice",
-    date(2026, 7, 3): "bob",
-    date(2026, 9, 7): "charlie",
-    date(2026, 11, 26): "david",
-    date(2026, 12, 25): "alice",
-}
 # Week k from Monday 2025-12-29 has primary members[k % 4]. The pins count from the start of the year
 # (alice 2, bob 1, charlie 1, david 2; the pin on the observed Friday covers Independence Day too);
 # the other days go to the fewest so far.

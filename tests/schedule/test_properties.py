@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.schedule import CountryCalendar, holiday_duties, resolve
+from bot.core.schedule import holiday_duties, resolve
 from bot.core.schedule.model import Absence, Override, Reason, Role, Rotation, ScheduleInputs, Segment, Unit
+from tests.schedule.examples import US
 
 ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]
-US = CountryCalendar("US")
 HOUR = timedelta(hours=1)
 Scenario = tuple[Rotation, ScheduleInputs, datetime, datetime]
 

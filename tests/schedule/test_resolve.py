@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.schedule import CountryCalendar, resolve, who
-from bot.core.schedule.model import Override, Reason, Role, Rotation, ScheduleInputs
+from bot.core.schedule import resolve, who
+from bot.core.schedule.model import Override, Reason, Role, ScheduleInputs
+from tests.schedule.examples import US, WEEK6
 
 NY = ZoneInfo("America/New_York")
-WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New_York", date(2026, 1, 5))
 # Week of Monday 2026-12-07 09:00: alice primary, bob backup (week 48).
 MON = datetime(2026, 12, 7, 9, tzinfo=NY)
 NEXT_MON = MON + timedelta(days=7)
-US = CountryCalendar("US")
 
 
 def test_plain_week() -> None:

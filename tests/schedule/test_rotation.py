@@ -11,10 +11,9 @@ import pytest
 from bot.core.schedule import handoff_instant, shift_at, shifts
 from bot.core.schedule.model import Rotation, Unit
 from bot.core.schedule.rotation import wall_to_instant
+from tests.schedule.examples import WEEK5, WEEK6
 
 NY = ZoneInfo("America/New_York")
-WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New_York", date(2026, 1, 5))
-WEEK5 = Rotation("data-oncall", ("alice", "bob", "charlie", "david"), "America/New_York", date(2025, 12, 29))
 
 
 def utc(year: int, month: int, day: int, hour: int = 0) -> datetime:

@@ -23,10 +23,9 @@ from bot.core.schedule.model import (
     ScheduleInputs,
     Segment,
 )
+from tests.schedule.examples import US, WEEK6
 
 NY = ZoneInfo("America/New_York")
-US = CountryCalendar("US")
-WEEK6 = Rotation("data-oncall", ("alice", "bob", "carol", "david"), "America/New_York", date(2026, 1, 5))
 MON = datetime(2026, 12, 7, 9, tzinfo=NY)
 NEXT_MON = MON + timedelta(days=7)
 TUESDAY = MON + timedelta(days=1)
