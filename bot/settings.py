@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from limits import parse as parse_limit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -79,6 +78,10 @@ class Settings(BaseSettings):
     @field_validator("alert_rate_limit")
     @classmethod
     def _rate(cls, value: str) -> str:
+        # Imported here, being slow to import: pydantic checks no default, so only a set
+        # ALERT_RATE_LIMIT costs every command the import.
+        from limits import parse as parse_limit
+
         try:
             parse_limit(value)
         except ValueError:
