@@ -67,7 +67,9 @@ def test_a_bad_port_is_rejected() -> None:
         make(port=70000)
 
 
-@pytest.mark.parametrize("value", ["600/minute", "20 per second", "1/2 hours"])
+@pytest.mark.parametrize(
+    "value", [Settings.model_fields["alert_rate_limit"].default, "20 per second", "1/2 hours"]
+)
 def test_a_rate_limit_is_a_count_per_unit(value: str) -> None:
     assert make(alert_rate_limit=value).alert_rate_limit == value
 
