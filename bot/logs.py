@@ -10,8 +10,6 @@ from contextvars import ContextVar
 from types import MappingProxyType
 from typing import TextIO
 
-from pythonjsonlogger.json import JsonFormatter
-
 from bot.settings import Settings
 
 TEXT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -41,6 +39,8 @@ class ContextFilter(logging.Filter):
 def log_handler(log_format: str, stream: TextIO | None = None) -> logging.Handler:
     handler = logging.StreamHandler(stream)
     if log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter  # only here: text logs need not import it
+
         fields = {"levelname": "level", "name": "logger"}
         handler.setFormatter(
             JsonFormatter("{levelname}{name}{message}", style="{", timestamp=True, rename_fields=fields)

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from limits import parse as parse_limit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -60,8 +59,9 @@ class Settings(BaseSettings):
     escalation_minutes_sev2: int = Field(default=15, ge=1, le=1440)
     escalation_minutes_sev3: int = Field(default=60, ge=1, le=1440)
     # Requests one integration may send per process before it is answered 429 with Retry-After,
-    # e.g. 600/minute or 20/second.
-    alert_rate_limit: str = "600/minute"
+    # e.g. 600/minute or 20/second. The default is not checked: that would cost every command the
+    # import of `limits`, which is slow.
+    alert_rate_limit: str = Field(default="600/minute", validate_default=False)
 
     @field_validator("database_url")
     @classmethod
@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     @field_validator("alert_rate_limit")
     @classmethod
     def _rate(cls, value: str) -> str:
+        from limits import parse as parse_limit  # only here: slow to import, needed once set
+
         try:
             parse_limit(value)
         except ValueError:

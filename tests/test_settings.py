@@ -65,3 +65,16 @@ def test_a_placeholder_app_token_means_http_mode() -> None:
 def test_a_bad_port_is_rejected() -> None:
     with pytest.raises(ValueError, match="port"):
         make(port=70000)
+
+
+@pytest.mark.parametrize(
+    "value", [Settings.model_fields["alert_rate_limit"].default, "20 per second", "1/2 hours"]
+)
+def test_a_rate_limit_is_a_count_per_unit(value: str) -> None:
+    assert make(alert_rate_limit=value).alert_rate_limit == value
+
+
+def test_a_bad_rate_limit_is_rejected_with_what_to_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALERT_RATE_LIMIT", "lots")
+    with pytest.raises(ValueError, match="'lots' is not a rate: write a count per unit, like 600/minute"):
+        make()

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.cli.errors import UsageError
 from bot.cli.store_access import database_exists, open_store, safe_url, upgrade
-from bot.cli.store_commands import warn_of_defaults
+from bot.cli.store_runs import warn_of_defaults
 from bot.features.scratch_store import copy_team
 from bot.features.teamfile.loader import TeamFileError, load_team_file
 from bot.features.teamfile.service import import_team

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.conflicts import conflict_insert
 from bot.store.models import CalendarEventRevision
 
 
@@ -47,6 +47,7 @@ async def revisions(session: AsyncSession, shown: dict[str, str], *, at: datetim
 
 async def _insert(session: AsyncSession, uid: str, shown: str, at: datetime) -> None:
     # Two replicas serving the same feed at once: the first one's row stands.
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(CalendarEventRevision).values(uid=uid, shown=shown, sequence=0, revised_at=at)
+    statement = conflict_insert(session, CalendarEventRevision).values(
+        uid=uid, shown=shown, sequence=0, revised_at=at
+    )
     await session.execute(statement.on_conflict_do_nothing(index_elements=[CalendarEventRevision.uid]))

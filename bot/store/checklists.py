@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.conflicts import conflict_insert
 from bot.store.models import ChecklistItem
 
 
@@ -32,9 +32,8 @@ async def ensure_items(session: AsyncSession, *, period: str, pipeline: str, tex
         return
     # Another replica may create the same items at the same moment: its rows stand. No savepoint,
     # which SQLite's driver would commit on its own, so a caller can still roll the items back.
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     rows = [{"period": period, "pipeline": pipeline, "position": i, "text": t} for i, t in enumerate(texts)]
-    await session.execute(insert(ChecklistItem).values(rows).on_conflict_do_nothing())
+    await session.execute(conflict_insert(session, ChecklistItem).values(rows).on_conflict_do_nothing())
 
 
 async def entries(session: AsyncSession, *, period: str, pipeline: str | None = None) -> list[Entry]:

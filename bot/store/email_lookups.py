@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.conflicts import conflict_insert
 from bot.store.models import EmailLookupRow
 
 
@@ -28,8 +28,9 @@ async def email_lookups(session: AsyncSession) -> dict[str, EmailLookup]:
 async def record_lookup(session: AsyncSession, *, email: str, slack_id: str | None, at: datetime) -> None:
     """Keep Slack's answer for `email`, replacing an earlier one."""
     # An upsert: two replicas asking about the same email at once must not fail on the key.
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(EmailLookupRow).values(email=email, slack_id=slack_id, looked_up_at=at)
+    statement = conflict_insert(session, EmailLookupRow).values(
+        email=email, slack_id=slack_id, looked_up_at=at
+    )
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[EmailLookupRow.email],

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.schedule.model import PastCover
+from bot.store.conflicts import conflict_insert
 from bot.store.models import HolidayCoverRow
 
 
@@ -22,6 +22,5 @@ async def holiday_covers(session: AsyncSession, *, rotation: str) -> list[PastCo
 async def record_holiday_cover(session: AsyncSession, *, rotation: str, day: date, person: str) -> None:
     """Keep who covers `day`; the first record stands, so announcing it again (or two replicas
     announcing it at once) changes nothing."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     row = {"rotation": rotation, "day": day, "person_id": person}
-    await session.execute(insert(HolidayCoverRow).values(row).on_conflict_do_nothing())
+    await session.execute(conflict_insert(session, HolidayCoverRow).values(row).on_conflict_do_nothing())

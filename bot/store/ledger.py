@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.conflicts import conflict_insert
 from bot.store.models import PostLedger
 
 LEASE = timedelta(minutes=10)  # a claim older than this was left by a process that died mid-send
@@ -26,7 +26,9 @@ UNSENT = ("claimed", "held")
 async def claim(session: AsyncSession, *, key: str, job: str, owner: str, now: datetime) -> bool:
     """True when this caller may send the post `key`: a new claim, or one whose sender died mid-send."""
     row = {"key": key, "job": job, "status": "claimed", "claimed_by": owner, "lease_until": now + LEASE}
-    if (await session.execute(_insert_new(session).values(**row))).rowcount:  # type: ignore[attr-defined]
+    # A row already under the key is left as it is.
+    new = conflict_insert(session, PostLedger).values(**row).on_conflict_do_nothing(index_elements=["key"])
+    if (await session.execute(new)).rowcount:  # type: ignore[attr-defined]
         return True
     takeover = (
         update(PostLedger)
@@ -34,13 +36,6 @@ async def claim(session: AsyncSession, *, key: str, job: str, owner: str, now: d
         .values(claimed_by=owner, lease_until=now + LEASE)
     )
     return bool((await session.execute(takeover)).rowcount)  # type: ignore[attr-defined]
-
-
-def _insert_new(session: AsyncSession) -> postgresql.Insert | sqlite.Insert:
-    """An insert that leaves a row already under the key as it is, on either database."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(PostLedger).on_conflict_do_nothing(index_elements=["key"])
-    return sqlite.insert(PostLedger).on_conflict_do_nothing(index_elements=["key"])
 
 
 async def abandoned_since(session: AsyncSession, key: str, now: datetime) -> datetime | None:

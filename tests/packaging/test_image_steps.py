@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.packaging.conftest import ROOT, Installed, as_image_user, bare_env
+from tests.packaging.conftest import ROOT, Installed, as_image_user, bare_env, process_uid
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.signing import SECRET
 
@@ -76,6 +76,13 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _uids(pid: int) -> set[int]:
+    """The real, effective, saved and file-system user ids of a running process."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    [line] = [line for line in status.splitlines() if line.startswith("Uid:")]
+    return {int(uid) for uid in line.split()[1:]}
+
+
 async def _run(argv: list[str], env: dict[str, str], cwd: Path) -> int:
     check = await asyncio.create_subprocess_exec(*argv, env=env, cwd=cwd, **as_image_user())
     return await check.wait()
@@ -106,6 +113,8 @@ async def test_the_images_command_serves_and_its_health_check_answers(
         assert bot.returncode is None, (await bot.stderr.read()).decode() if bot.stderr else ""
         assert await _run(health_check(), env, data) == 0
         assert (data / "oncall.db").is_file(), "the command migrates before it serves"
+        assert (data / "oncall.db").stat().st_uid == process_uid(), "the image's user migrates, not root"
+        assert _uids(bot.pid) == {process_uid()}, "the image's user serves, not root"
     finally:
         if bot.returncode is None:
             bot.send_signal(signal.SIGTERM)

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.packaging.conftest import Installed, as_image_user, bare_env
+from tests.packaging.conftest import Installed, as_image_user, bare_env, process_uid
 
 
 @pytest.mark.slow
@@ -24,6 +24,7 @@ def test_the_wheel_migrates_and_runs_the_shell_from_an_empty_folder(installed: I
     )  # fmt: skip
     assert migrated.returncode == 0, migrated.stderr
     assert "The database is at revision head" in migrated.stdout
+    assert (here / "oncall.db").stat().st_uid == process_uid(), "the image's user migrates, not root"
     shell = subprocess.run(
         [str(installed.bin / "oncall-bot"), "shell"],
         cwd=here, env=env, input="/oncall now\n/runbook profit\nquit\n", capture_output=True, text=True,
