@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -34,6 +35,7 @@ from bot.store.health import HEALTH
 
 log = logging.getLogger(__name__)
 HEALTH_SECONDS = 0.8  # a health check answers within a second, whether the database does or not
+MOST_SLACK_WAIT_S = 60  # between start-up checks of the token while Slack cannot be reached
 MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is not from Slack
 Feed = Callable[[str], Awaitable[str | None]]
 
@@ -48,8 +50,11 @@ def calendar_feed(ctx: AppContext) -> Feed:
     return render
 
 
-def create_web_app(app: AsyncApp | None, ctx: AppContext, *, calendar: Feed | None = None) -> web.Application:
-    """Routes: /healthz and /calendar always; /slack/events when Slack reaches us over HTTP."""
+def create_web_app(
+    slack: AsyncApp | SlackEvents | None, ctx: AppContext, *, calendar: Feed | None = None
+) -> web.Application:
+    """Routes: /healthz, /metrics, /calendar and the alert intake always; /slack/events when Slack
+    reaches us over HTTP."""
     feed = calendar or calendar_feed(ctx)
 
     async def probe() -> None:
@@ -80,8 +85,9 @@ def create_web_app(app: AsyncApp | None, ctx: AppContext, *, calendar: Feed | No
     web_app.router.add_get("/metrics", metrics_route)
     web_app.router.add_get(r"/calendar/{secret:[A-Za-z0-9_-]{16,128}}.ics", calendar_route)
     add_intake_routes(web_app, ctx)
-    if app is not None:
-        web_app.router.add_post("/slack/events", _events(app))
+    if slack is not None:
+        events = slack if isinstance(slack, SlackEvents) else SlackEvents(slack)
+        web_app.router.add_post("/slack/events", events.handle)
     return web_app
 
 
@@ -98,43 +104,56 @@ def make_runner(web_app: web.Application) -> web.AppRunner:
     return web.AppRunner(web_app, access_log_class=RedactingAccessLogger)
 
 
-def _events(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Response]]:
-    async def events(request: web.Request) -> web.Response:
-        # Bolt's signature check fails with a traceback on a timestamp that is not a number.
-        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
-            metrics.request_answered({}, status=401, failed=False)
-            return web.Response(status=401, text="The request is not signed by Slack.\n")
-        try:
-            bolt_request = await to_bolt_request(request)
-            response = await app.async_dispatch(bolt_request)
-        except (ValueError, LookupError, TypeError, AttributeError) as error:
-            # A body that cannot be read runs no listener; it is the sender's mistake, not ours.
-            log.warning("unreadable Slack request: %s", error)
-            return web.Response(status=400, text="The request body could not be read.\n")
-        return await to_aiohttp_response(response)
-
-    return events
-
-
 class SlackUnreachable(RuntimeError):
-    """Slack's Web API could not be reached at start-up."""
+    """Slack's Web API could not be reached, or answered with its own failure (5xx, rate limit)."""
 
 
 async def identify(settings: Settings) -> BotIdentity:
-    """Check the bot token with Slack once, at start-up, and learn the bot's own ids."""
+    """Check the bot token with Slack and learn the bot's own ids."""
     client = make_client(settings, token=settings.require("slack_bot_token"))
+    where = settings.slack_api_url or "Slack's Web API"
     try:
         answer = await client.auth_test()
     except (ClientError, OSError, TimeoutError) as error:
-        where = settings.slack_api_url or "Slack's Web API"
         raise SlackUnreachable(f"cannot reach {where} to check SLACK_BOT_TOKEN: {error}") from None
     except SlackApiError as error:
+        status = error.response.status_code
+        if status >= 500 or status == 429:
+            raise SlackUnreachable(f"{where} answers HTTP {status} to checking SLACK_BOT_TOKEN") from None
         raise MissingSetting(
             "SLACK_BOT_TOKEN", f"Slack refused it ({error.response.get('error')}); copy it again"
         ) from None
     return BotIdentity(
         team_id=answer.get("team_id"), bot_user_id=answer["user_id"], bot_id=answer.get("bot_id")
     )
+
+
+class SlackEvents:
+    """The /slack/events route. Its Bolt app exists once Slack has confirmed the token; until then
+    Slack's requests get 503 (Slack retries events; a command shows Slack's own error)."""
+
+    def __init__(self, app: AsyncApp | None = None) -> None:
+        self.app = app
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if self.app is None:
+            return web.Response(
+                status=503,
+                text="The bot has not reached Slack yet; try again shortly.\n",
+                headers={"Retry-After": "10"},
+            )
+        # Bolt's signature check fails with a traceback on a timestamp that is not a number.
+        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+            metrics.request_answered({}, status=401, failed=False)
+            return web.Response(status=401, text="The request is not signed by Slack.\n")
+        try:
+            bolt_request = await to_bolt_request(request)
+            response = await self.app.async_dispatch(bolt_request)
+        except (ValueError, LookupError, TypeError, AttributeError) as error:
+            # A body that cannot be read runs no listener; it is the sender's mistake, not ours.
+            log.warning("unreadable Slack request: %s", error)
+            return web.Response(status=400, text="The request body could not be read.\n")
+        return await to_aiohttp_response(response)
 
 
 def settle_memory() -> None:
@@ -155,45 +174,68 @@ def report_runbooks(ctx: AppContext) -> None:
 
 @dataclass(frozen=True)
 class Service:
-    """What `serve` runs: the Bolt app, the web routes in front of it and the scheduled rituals."""
+    """What `serve` runs: the web routes (Slack's among them once Slack is reached) and the
+    scheduled rituals."""
 
     ctx: AppContext
-    app: AsyncApp
+    slack: SlackEvents
     web_app: web.Application
     rituals: Rituals
+
+    @property
+    def app(self) -> AsyncApp:
+        if self.slack.app is None:
+            raise RuntimeError("Slack has not been reached yet")
+        return self.slack.app
+
+    async def reach_slack(self) -> None:
+        """Check the token with Slack and let Slack's requests in. While Slack cannot be reached,
+        try again with growing waits (up to a minute); a token Slack refuses is given up at once."""
+        settings = self.ctx.settings
+        for attempt in itertools.count():
+            try:
+                identity = await identify(settings)
+                break
+            except SlackUnreachable as error:
+                wait = min(MOST_SLACK_WAIT_S, settings.slack_retry_seconds * 2**attempt)
+                log.warning("%s; Slack's requests get 503 meanwhile; trying again in %.0f s", error, wait)
+                await asyncio.sleep(wait)
+        self.slack.app = create_app(self.ctx, client=make_client(settings), identity=identity)
+        if attempt:
+            log.info("Slack is reached: its requests are let in")
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-async def start_service(
+def build_service(
     settings: Settings,
     sessions: async_sessionmaker[AsyncSession],
     *,
     clock: Callable[[], datetime] = utc_now,
 ) -> Service:
-    """Check the settings and Slack, build the app and the rituals; nothing listens or runs yet."""
+    """Check the settings, build the routes and the rituals; nothing listens, runs or calls Slack yet."""
     settings.require("slack_bot_token")
     if not settings.socket_mode:
         settings.require("slack_signing_secret")
     ctx = AppContext(settings, sessions, clock, settings.runbooks_dir)
     report_runbooks(ctx)
-    identity = await identify(settings)
-    app = create_app(ctx, client=make_client(settings), identity=identity)
     rituals = Rituals(
         ctx,
         make_client(settings, token=settings.require("slack_bot_token")),
         grace=timedelta(hours=settings.post_grace_hours),
     )
-    return Service(ctx, app, create_web_app(None if settings.socket_mode else app, ctx), rituals)
+    slack = SlackEvents()
+    return Service(ctx, slack, create_web_app(None if settings.socket_mode else slack, ctx), rituals)
 
 
 async def serve(settings: Settings) -> None:
-    """Run until SIGTERM or SIGINT: HTTP (or Socket Mode) for Slack, plus health and calendars."""
+    """Run until SIGTERM or SIGINT: HTTP (or Socket Mode) for Slack, plus health, metrics, calendars
+    and the alert intake."""
     engine = create_engine(settings.database_url)
     try:
-        await _serve(await start_service(settings, session_factory(engine)))
+        await _serve(build_service(settings, session_factory(engine)))
     finally:
         await engine.dispose()
 
@@ -214,11 +256,23 @@ async def _serve(service: Service) -> None:
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
     settle_memory()
-    socket = await open_socket_mode(service)
-    log.info("serving on port %s (%s)", settings.port, "Socket Mode" if socket else "HTTP")
-    # Listening first: a catch-up slowed by a failing Slack must not leave commands and /healthz unanswered.
+    log.info("serving on port %s (%s)", settings.port, "Socket Mode" if settings.socket_mode else "HTTP")
+    # Listening first: alerts, /healthz and the catch-up must not wait on a Slack that is down.
     catch_up = asyncio.create_task(service.rituals.start())
     stop = asyncio.Event()
+    sockets: list[AsyncSocketModeHandler] = []
+    refused: list[Exception] = []
+
+    async def connect() -> None:
+        try:
+            await service.reach_slack()
+            if socket := await open_socket_mode(service):
+                sockets.append(socket)
+        except Exception as error:  # Slack refused the token (or the socket): waiting changes nothing
+            refused.append(error)
+            stop.set()
+
+    connecting = asyncio.create_task(connect())
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
@@ -226,7 +280,12 @@ async def _serve(service: Service) -> None:
         await stop.wait()
     finally:
         catch_up.cancel()
+        connecting.cancel()
+        # Let them unwind before the engine is disposed: a query cut off later would outlive the loop.
+        await asyncio.gather(catch_up, connecting, return_exceptions=True)
         service.rituals.shutdown()
-        if socket is not None:
+        for socket in sockets:
             await socket.close_async()  # type: ignore[no-untyped-call]
         await runner.cleanup()
+    if refused:
+        raise refused[0]

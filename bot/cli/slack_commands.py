@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 
 from bot.cli.args import Commands
-from bot.cli.errors import CommandFailed, UsageError
+from bot.cli.errors import UsageError
 from bot.settings import MissingSetting, Settings
 
 
@@ -33,12 +33,9 @@ def add_commands(commands: Commands) -> None:
 
 
 async def run_serve(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.serve import SlackUnreachable, serve
+    from bot.serve import serve
 
-    try:
-        await serve(settings)
-    except SlackUnreachable as error:
-        raise CommandFailed(str(error)) from None
+    await serve(settings)
 
 
 def missing_slack_settings(settings: Settings) -> list[str]:

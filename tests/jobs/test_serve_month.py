@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.features.teamfile.service import import_team
-from bot.serve import start_service
+from bot.serve import build_service
 from bot.settings import Settings
 from tests.jobs.conftest import WEEK6, Clock, Sessions
 from tests.jobs.simulation import Sent, simulate
@@ -78,7 +78,7 @@ def serve(team: Sessions, fake_slack: FakeSlack, runbooks: Path) -> Serve:
             runbooks_dir=runbooks,
         )
         clock = Clock(start)
-        replicas = [await start_service(settings, team, clock=clock) for _ in range(2)]
+        replicas = [build_service(settings, team, clock=clock) for _ in range(2)]
         for replica in replicas:
             await replica.rituals.start()
             replica.rituals.scheduler.pause()  # the simulated clock fires the jobs, not the wall clock

@@ -11,6 +11,7 @@ import logging
 import socket
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pytest
@@ -19,11 +20,14 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import AppContext
+from bot.delivery.slack_api import MAX_RETRIES
+from bot.features.alerts import integrations
 from bot.features.teamfile.loader import load_team_file
 from bot.features.teamfile.service import import_team
 from bot.serve import create_web_app, make_runner, report_runbooks, serve
-from bot.settings import Settings
+from bot.settings import MissingSetting, Settings
 from bot.store.db import create_engine, session_factory
+from tests.slack.alert_intake import alertmanager
 from tests.slack.blocks_check import text_of
 from tests.slack.conftest import ROOT, SlackDriver
 from tests.slack.fakeslack import FakeSlack
@@ -181,3 +185,68 @@ async def test_serve_listens_while_its_catch_up_waits_on_slack(
         serving.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await serving
+
+
+async def test_serve_takes_alerts_while_slack_cannot_be_reached_at_start_up(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with sessions() as session:
+        issued = await integrations.add(
+            session,
+            name="prom",
+            kind="alertmanager",
+            pipeline=None,
+            severity=None,
+            base_url=settings.public_url,
+            actor="test",
+            source="test",
+            at=datetime.now(UTC),
+        )
+    fake_slack.fail("auth.test", 503, times=1 + MAX_RETRIES)  # the first check of the token fails...
+    fake_slack.answer_late("auth.test", posted=False)  # ...and the next hangs until released
+    port = free_port()
+    local = f"http://127.0.0.1:{port}"
+    serving = asyncio.create_task(
+        serve(settings.model_copy(update={"port": port, "slack_retry_seconds": 0.01}))
+    )
+    try:
+        await asyncio.wait_for(fake_slack.holding.wait(), timeout=30)
+        async with ClientSession(timeout=ClientTimeout(total=5)) as http:
+            async with http.get(f"{local}/healthz") as health:
+                assert health.status == 200
+            alert = issued.url.replace(settings.public_url, local)
+            async with http.post(alert, json=alertmanager()) as taken:
+                assert taken.status == 202
+            body = command_body(
+                "/oncall", "help", user_id="U0ALICE01", response_url=fake_slack.response_url()
+            )
+            async with http.post(f"{local}/slack/events", data=body, headers=signed_headers(body)) as early:
+                assert early.status == 503 and early.headers["Retry-After"]
+            assert any(
+                "answers HTTP 503 to checking SLACK_BOT_TOKEN" in r.getMessage() for r in caplog.records
+            )
+            fake_slack.release()
+            for _ in range(500):
+                async with http.post(
+                    f"{local}/slack/events", data=body, headers=signed_headers(body)
+                ) as later:
+                    if later.status == 200:
+                        assert "/oncall schedule" in await later.text()
+                        break
+                await asyncio.sleep(0.01)
+            else:
+                raise AssertionError("Slack's requests were never let in")
+        assert not serving.done()
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+
+
+async def test_serve_stops_when_slack_refuses_the_token(settings: Settings, fake_slack: FakeSlack) -> None:
+    fake_slack.refusals["auth.test"] = "invalid_auth"
+    with pytest.raises(MissingSetting, match="SLACK_BOT_TOKEN"):
+        await asyncio.wait_for(serve(settings.model_copy(update={"port": free_port()})), timeout=30)

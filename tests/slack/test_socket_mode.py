@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.features.teamfile.loader import load_team_file
 from bot.features.teamfile.service import import_team
-from bot.serve import Service, open_socket_mode, start_service
+from bot.serve import Service, build_service, open_socket_mode
 from bot.settings import Settings
 from tests.slack.conftest import ALICE, ROOT
 from tests.slack.fakeslack import Call, FakeSlack
@@ -37,7 +37,8 @@ async def service(
     socket_settings = settings.model_copy(
         update={"slack_app_token": SecretStr("xapp-1-test"), "slack_signing_secret": None}
     )
-    service = await start_service(socket_settings, session_maker)
+    service = build_service(socket_settings, session_maker)
+    await service.reach_slack()
     try:
         yield service
     finally:
@@ -87,7 +88,8 @@ async def test_a_command_over_the_socket_is_answered_in_its_acknowledgement(
 async def test_http_mode_opens_no_socket(
     session_maker: async_sessionmaker[AsyncSession], fake_slack: FakeSlack, settings: Settings
 ) -> None:
-    service = await start_service(settings, session_maker)
+    service = build_service(settings, session_maker)
+    await service.reach_slack()
     try:
         assert await open_socket_mode(service) is None
         assert fake_slack.of("apps.connections.open") == []
