@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import logs, metrics
 from bot.context import AppContext
 from bot.slack import actions, commands, events, shortcuts, views
-from bot.slack.failures import apology, apology_payload, tell
+from bot.slack.failures import apology, apology_payload, form_apology, tell
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,9 @@ async def _on_error(
     text = apology(f"listener failed for {what}", error, kind=metrics.request_kind(body))
     if response is not None and body.get("command"):
         return BoltResponse(status=200, body=apology_payload(text))
+    submitted = body.get("type") == "view_submission"
+    if response is not None and submitted and (form := form_apology(body["view"], text)):
+        return BoltResponse(status=200, body=form)  # else Slack shows its own "trouble connecting"
     if respond is None or not body.get("response_url") or not await tell(respond, str(what), text):
         return None
     return BoltResponse(status=200) if response is not None else None

@@ -36,6 +36,15 @@ def apology_payload(text: str) -> dict[str, Any]:
     return {"response_type": "ephemeral", "blocks": [section(text)], "text": text}
 
 
+def form_apology(view: dict[str, Any], text: str) -> dict[str, Any] | None:
+    """The apology shown under the form's first input, keeping the form and what was typed; None
+    for a form without inputs."""
+    field = next((b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"), None)
+    if field is None:
+        return None
+    return {"response_action": "errors", "errors": {field: text.removeprefix(":warning: ")}}
+
+
 async def tell(respond: Callable[..., Awaitable[Any]], what: str, text: str) -> bool:
     """Say `text` where the user who asked sees it; False when even that failed."""
     try:

@@ -30,6 +30,7 @@ from tests.slack.alert_intake import alertmanager
 from tests.slack.conftest import ALICE, PLAIN_DAY, ROOT, SlackDriver, wait_for
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.signing import action_body
+from tests.slack.test_swap_e2e import chosen, opened_form, options, submit, view_submission
 from tests.store.dbproxy import DatabaseProxy
 
 pytestmark = pytest.mark.postgres
@@ -132,3 +133,23 @@ async def test_an_alert_sent_while_the_database_is_away_gets_503_so_the_sender_r
     }
     proxy.thaw()
     assert (await slack.http.post(issued.url, json=alertmanager())).status == 202
+
+
+async def test_a_form_sent_while_the_database_is_away_says_so_and_keeps_what_was_typed(
+    slack: SlackDriver, proxy: DatabaseProxy
+) -> None:
+    view = await opened_form(slack)
+    values = {
+        "teammate": chosen("carol"),
+        "mine": chosen(next(iter(options(view, "mine").values()))),
+        "theirs": chosen("cover"),
+    }
+    proxy.freeze()
+    answer = await submit(slack, view_submission(view, values, user=ALICE))
+    first_input = next(b["block_id"] for b in view["blocks"] if b["type"] == "input")
+    assert answer == {
+        "response_action": "errors",
+        "errors": {first_input: DATABASE_DOWN.removeprefix(":warning: ")},
+    }
+    proxy.thaw()
+    assert await submit(slack, view_submission(view, values, user=ALICE)) == {}
