@@ -8,9 +8,13 @@ from bot.core.schedule.holidays import Tally
 from bot.core.schedule.model import HolidayDuty
 
 
-def duty_why(duty: HolidayDuty) -> str:
-    """'big day: had no big holiday since Christmas Day 2026', with the holiday an observed day is of."""
+def duty_why(duty: HolidayDuty, name: Callable[[str], str] = str) -> str:
+    """'big day: had no big holiday since Christmas Day 2026; not David, who covered it in 2026',
+    with the holiday an observed day is of."""
     why = duty.why or ("pinned in the team file" if duty.pinned else "")
+    if duty.spared is not None:
+        year = (duty.same_as or duty.holiday.day).year
+        why += f"; not {name(duty.spared)}, who covered it in {year - 1}"
     if duty.same_as is not None:
         return f"observed, with {duty.same_as:%a %d %b}: counts once" + (f"; {why}" if why else "")
     return why

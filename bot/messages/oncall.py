@@ -154,8 +154,12 @@ def person_blocks(summary: PersonSummary, people: People, *, zone: str, is_self:
 def holidays_blocks(records: Sequence[HolidayRecord], people: People, *, year: int) -> Blocks:
     blocks: Blocks = [header(f"Holiday duty {year}")]
     name = partial(who, people=people, notify=False)
+
+    def plain(person: str) -> str:
+        return people[person].name if person in people else person
+
     for record in records:
-        lines = [f"{_duty_line(d, people)} _{escape(duty_why(d))}_" for d in record.duties]
+        lines = [f"{_duty_line(d, people)} _{escape(duty_why(d, plain))}_" for d in record.duties]
         blocks.append(section(f"*{escape(record.rotation.name)}*"))
         blocks.extend(section(chunk) for chunk in _chunks(lines or ["_No holidays._"]))
         blocks.append(

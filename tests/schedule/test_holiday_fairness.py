@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -90,7 +91,7 @@ def check_big_repeats_only_when_forced(rotation: Rotation, years: Years) -> None
 
 
 def _with(duty: HolidayDuty, person: str) -> HolidayDuty:
-    return HolidayDuty(duty.rotation, duty.holiday, person, duty.pinned, duty.why, duty.weight, duty.same_as)
+    return replace(duty, person=person)
 
 
 def check_yearly_counts(rotation: Rotation, years: Years, *, strict: bool = True) -> None:

@@ -129,7 +129,7 @@ async def test_holidays(slack: SlackDriver) -> None:
     assert "Holiday duty 2027" in text and "Thanksgiving Day" in text
     # Why each cover, and the counts of the year and since the rotation started.
     thanksgiving = next(line for line in text.splitlines() if "Thanksgiving Day" in line)
-    assert "big day: had no big holiday yet; not david, who covered it in 2026" in thanksgiving
+    assert "big day: had no big holiday yet; not David, who covered it in 2026" in thanksgiving
     christmas = next(line for line in text.splitlines() if "Christmas Day (observed)" in line)
     assert "observed, with Sat 25 Dec: counts once" in christmas
     assert "Count 2027: *Alice* " in text  # named, not mentioned

@@ -244,12 +244,16 @@ class _Planner:
         return reason + self._repeat_note(occasion, year, person, "to keep the year's counts within one")
 
     def _repeat_note(self, occasion: _Occasion, year: int, person: str | None, because: str) -> str:
-        last = self.past.covers.get((occasion.key, year - 1))
-        if last == person:
+        if self.past.covers.get((occasion.key, year - 1)) == person:
             return f"; covered it in {year - 1} too, {because}"
-        if last in occasion.eligible:
-            return f"; not {last}, who covered it in {year - 1}"
         return ""
+
+    def _spared(self, occasion: _Occasion, year: int, person: str | None) -> str | None:
+        """Last year's cover of the holiday, when the rules (not a pin or a record) chose someone else."""
+        last = self.past.covers.get((occasion.key, year - 1))
+        if person is None or last in (None, person) or last not in occasion.eligible:
+            return None
+        return last if self._fixed(occasion) is None else None
 
     def _spread_big_days(
         self,
@@ -305,6 +309,7 @@ class _Planner:
         duties = []
         for i, occasion in enumerate(occasions):
             person = assigned[i]
+            spared = self._spared(occasion, year, person)
             if person is not None:
                 self.past.covers[(occasion.key, year)] = person
                 self.past.totals[person] += 1
@@ -318,6 +323,7 @@ class _Planner:
                         self.pins.get(day.holiday.day, person),
                         pinned=day.holiday.day in self.pins,
                         why=why[i],
+                        spared=spared,
                         weight=occasion.weight,
                         same_as=None if day.holiday.day == occasion.main else occasion.main,
                     )

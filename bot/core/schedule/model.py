@@ -121,6 +121,7 @@ class HolidayDuty:
     # A weekend holiday and its observed weekday are one duty: the observed day names the holiday's
     # own date, and only the holiday itself counts.
     same_as: date | None = None
+    spared: str | None = None  # who covered it the year before and was left out this time
 
 
 @dataclass(frozen=True, slots=True)
