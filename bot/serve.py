@@ -198,7 +198,9 @@ class Service:
                 break
             except SlackUnreachable as error:
                 wait = min(MOST_SLACK_WAIT_S, settings.slack_retry_seconds * 2**attempt)
-                log.warning("%s; Slack's requests get 503 meanwhile; trying again in %.0f s", error, wait)
+                log.warning(
+                    "%s; alerts and health checks are answered meanwhile; trying again in %g s", error, wait
+                )
                 await asyncio.sleep(wait)
         self.slack.app = create_app(self.ctx, client=make_client(settings), identity=identity)
         if attempt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -10,12 +11,14 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.slack_api import MAX_RETRIES
 from bot.features.teamfile.loader import load_team_file
 from bot.features.teamfile.service import import_team
-from bot.serve import Service, build_service, open_socket_mode
+from bot.serve import Service, build_service, open_socket_mode, serve
 from bot.settings import Settings
 from tests.slack.conftest import ALICE, ROOT
 from tests.slack.fakeslack import Call, FakeSlack
+from tests.slack.test_http_e2e import free_port
 
 
 async def wait_for(check: Callable[[], bool]) -> None:
@@ -95,3 +98,28 @@ async def test_http_mode_opens_no_socket(
         assert fake_slack.of("apps.connections.open") == []
     finally:
         service.rituals.shutdown()
+
+
+async def test_serve_opens_the_socket_once_slack_answers_at_last(
+    session_maker: async_sessionmaker[AsyncSession], fake_slack: FakeSlack, settings: Settings
+) -> None:
+    socket_settings = settings.model_copy(
+        update={
+            "slack_app_token": SecretStr("xapp-1-test"),
+            "slack_signing_secret": None,
+            "slack_retry_seconds": 0.01,
+            "port": free_port(),
+        }
+    )
+    fake_slack.fail("auth.test", 503, times=2 * (1 + MAX_RETRIES))  # two checks of the token fail
+    serving = asyncio.create_task(serve(socket_settings))
+    try:
+        await wait_for(lambda: fake_slack.socket is not None)
+        assert len(fake_slack.of("auth.test")) == 2 * (1 + MAX_RETRIES) + 1
+        assert fake_slack.socket is not None
+        await fake_slack.socket.send_json(slash("/oncall", "help"))
+        await wait_for(lambda: bool(acks(fake_slack, "env-1")))
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
