@@ -21,7 +21,7 @@ RUNS = 7
 TARGET_S = 0.4
 # What reading the store needs whatever the bot does; `holidays.countries`, as the package loads
 # every country's module once any country's holidays are asked for.
-FLOOR = "import sqlalchemy.ext.asyncio, aiosqlite, pydantic_settings, holidays.countries.united_states"
+FLOOR = "import sqlalchemy.ext.asyncio, aiosqlite, pydantic_settings, holidays.countries"
 COMMANDS = {
     "python -c pass": ["-c", "pass"],
     "floor: store's libraries": ["-c", FLOOR],

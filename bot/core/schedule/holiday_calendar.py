@@ -7,21 +7,18 @@ from datetime import date
 from functools import lru_cache
 
 import holidays
-from holidays import registry
 
 from bot.core.schedule.model import Holiday
 
 
 def check_country(country: str, subdivision: str | None = None) -> None:
-    """Raise ValueError naming what is wrong when the package knows no such country or subdivision.
-    Only that country's module is imported: listing every country would import them all."""
-    if country not in {codes[1] for codes in registry.COUNTRIES.values()}:
+    """Raise ValueError naming what is wrong when the package knows no such country or subdivision."""
+    supported = holidays.list_supported_countries()
+    if country not in supported:
         raise ValueError(f"unknown holiday country {country!r} (use an ISO code such as US, GB, DE)")
-    known = holidays.country_holidays(country).subdivisions
-    if subdivision is not None and subdivision not in known:
-        raise ValueError(
-            f"unknown subdivision {subdivision!r} of {country} (known: {', '.join(known[:12]) or 'none'}…)"
-        )
+    if subdivision is not None and subdivision not in supported[country]:
+        known = ", ".join(supported[country][:12]) or "none"
+        raise ValueError(f"unknown subdivision {subdivision!r} of {country} (known: {known}…)")
 
 
 class CountryCalendar:
