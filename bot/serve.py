@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
 from bot.context import AppContext
-from bot.delivery.slack_api import make_client
+from bot.delivery.slack_api import Backoff, make_client
 from bot.features.calendar import feeds as calendar_service
 from bot.features.oncall.runbooks import load_all
 from bot.jobs.scheduler import Rituals
@@ -35,7 +35,8 @@ from bot.store.health import HEALTH
 
 log = logging.getLogger(__name__)
 HEALTH_SECONDS = 0.8  # a health check answers within a second, whether the database does or not
-MOST_SLACK_WAIT_S = 60  # between start-up checks of the token while Slack cannot be reached
+# Between start-up checks of the token while Slack cannot be reached.
+LEAST_SLACK_WAIT_S, MOST_SLACK_WAIT_S = 0.5, 60
 MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is not from Slack
 Feed = Callable[[str], Awaitable[str | None]]
 
@@ -192,14 +193,16 @@ class Service:
         """Check the token with Slack and let Slack's requests in. While Slack cannot be reached,
         try again with growing waits (up to a minute); a token Slack refuses is given up at once."""
         settings = self.ctx.settings
+        # Never less than the least wait: SLACK_RETRY_SECONDS=0 must not turn this into a busy loop.
+        waits = Backoff(max(LEAST_SLACK_WAIT_S, settings.slack_retry_seconds))
         for attempt in itertools.count():
             try:
                 identity = await identify(settings)
                 break
             except SlackUnreachable as error:
-                wait = min(MOST_SLACK_WAIT_S, settings.slack_retry_seconds * 2**attempt)
+                wait = min(MOST_SLACK_WAIT_S, waits.calculate_sleep_duration(attempt))
                 log.warning(
-                    "%s; alerts and health checks are answered meanwhile; trying again in %g s", error, wait
+                    "%s; alerts and health checks are answered meanwhile; trying again in %.1f s", error, wait
                 )
                 await asyncio.sleep(wait)
         self.slack.app = create_app(self.ctx, client=make_client(settings), identity=identity)

@@ -32,7 +32,7 @@ from bot.messages.common import (
 )
 from bot.messages.ids import ActionId
 from bot.messages.incident_timeline import named, person
-from bot.messages.oncall import who
+from bot.messages.oncall import plain_name, who
 from bot.messages.pipeline import markdown_to_mrkdwn
 from bot.messages.timefmt import slack_time
 
@@ -241,7 +241,7 @@ def reach_blocks(
     lines = ["*Reaching:* " + (", ".join(reached) or "_nobody available_")]
     for r in reaches:
         if not r.reached:
-            name = escape(people[r.person].name if r.person in people else r.person)
+            name = escape(plain_name(r.person, people))
             instead = f", so {who(r.stand_in, people)} stands in" if r.stand_in else ", and nobody stands in"
             lines.append(f":palm_tree: {name} ({r.role}) is {escape(r.why)}{instead}.")
     return [section("\n".join(lines))]

@@ -28,6 +28,11 @@ def who(person_id: str | None, people: People, *, notify: bool = True) -> str:
     return mention(person.slack_id) if person.slack_id and notify else f"*{escape(person.name)}*"
 
 
+def plain_name(person_id: str, people: People) -> str:
+    """A person's name as text, for inside a phrase that is escaped as a whole; else their id."""
+    return people[person_id].name if person_id in people else person_id
+
+
 def why(segment: Segment) -> str:
     return escape(explain(segment))
 
@@ -154,10 +159,7 @@ def person_blocks(summary: PersonSummary, people: People, *, zone: str, is_self:
 def holidays_blocks(records: Sequence[HolidayRecord], people: People, *, year: int) -> Blocks:
     blocks: Blocks = [header(f"Holiday duty {year}")]
     name = partial(who, people=people, notify=False)
-
-    def plain(person: str) -> str:
-        return people[person].name if person in people else person
-
+    plain = partial(plain_name, people=people)
     for record in records:
         lines = [f"{_duty_line(d, people)} _{escape(duty_why(d, plain))}_" for d in record.duties]
         blocks.append(section(f"*{escape(record.rotation.name)}*"))

@@ -194,9 +194,12 @@ class _Planner:
                 return self.recorded[day.holiday.day], "as recorded"
         return None
 
+    def _last_cover(self, occasion: _Occasion, year: int) -> str | None:
+        return self.past.covers.get((occasion.key, year - 1))
+
     def _without_repeat(self, occasion: _Occasion, year: int) -> tuple[str, ...]:
         """Who may cover it, leaving out last year's cover of the same holiday where someone else can."""
-        last = self.past.covers.get((occasion.key, year - 1))
+        last = self._last_cover(occasion, year)
         others = tuple(m for m in occasion.eligible if m != last)
         return others or occasion.eligible
 
@@ -244,13 +247,13 @@ class _Planner:
         return reason + self._repeat_note(occasion, year, person, "to keep the year's counts within one")
 
     def _repeat_note(self, occasion: _Occasion, year: int, person: str | None, because: str) -> str:
-        if self.past.covers.get((occasion.key, year - 1)) == person:
+        if self._last_cover(occasion, year) == person:
             return f"; covered it in {year - 1} too, {because}"
         return ""
 
     def _spared(self, occasion: _Occasion, year: int, person: str | None) -> str | None:
         """Last year's cover of the holiday, when the rules (not a pin or a record) chose someone else."""
-        last = self.past.covers.get((occasion.key, year - 1))
+        last = self._last_cover(occasion, year)
         if person is None or last in (None, person) or last not in occasion.eligible:
             return None
         return last if self._fixed(occasion) is None else None
@@ -287,7 +290,7 @@ class _Planner:
                 occasions[i].eligible,
                 occasions[i].weight,
                 occasions[i].backup,
-                self.past.covers.get((occasions[i].key, year - 1)),
+                self._last_cover(occasions[i], year),
             )
             for i in open_days
         ]
