@@ -191,6 +191,17 @@ def test_no_big_days_leaves_only_the_yearly_rule() -> None:
     check_yearly_counts(WEEK6, years)
 
 
+def test_a_member_off_every_big_day_next_year_takes_more_this_year() -> None:
+    # Thursday handoffs put m2 on shift for New Year's Day, Thanksgiving and Christmas 2030.
+    trio = Rotation("r", ("m0", "m1", "m2"), "America/New_York", date(2026, 10, 9), time(0), 3)
+    years = plan(trio, US, 2031)
+    in_2030 = [d for d in years[2030] if d.weight and d.same_as is None]
+    assert len(in_2030) == 3 and all("m2" not in eligible(trio, [d]) for d in in_2030)
+    for last in years:
+        assert spread(big_loads(trio, years, 2026, last)) <= 1, last
+    assert big_loads(trio, {2029: years[2029]}, 2029, 2029)["m2"] == 2
+
+
 @st.composite
 def teams(draw: st.DrawFn) -> tuple[Rotation, CountryCalendar]:
     size = draw(st.integers(3, 6))
@@ -214,8 +225,9 @@ def test_fair_across_years_for_any_team(team: tuple[Rotation, CountryCalendar]) 
     rotation, calendar = team
     years = plan(rotation, calendar, rotation.start.year + 6)
     check_no_ordinary_repeats(rotation, years, ever=True)
-    # Each year is planned from the years before: a member who is primary on every big day of a
-    # later year can leave a run at two; the example teams above hold one for every run of years.
+    # Each year is planned from the years before and looks one year ahead: a member who is primary
+    # on every big day of two years running can leave a run at two; the example teams above hold
+    # one for every run of years.
     for last in years:
         assert spread(big_loads(rotation, years, min(years), last)) <= 2, last
     check_big_repeats_only_when_forced(rotation, years)

@@ -5,16 +5,23 @@ ends with this one differ by as little as possible (by at most the heaviest weig
 rotation allows it); then nobody covers the same big day two years running; among equally good
 choices, whoever had a big day least recently goes first, then the shift's backup, then rotation
 order. The spread comes before the repeat: in a small daily rotation the two can conflict.
+
+The year after is looked at too: a member who is the primary of every big day next year can take
+none of them, so this year leaves them ahead where it can, rather than let the counts since the
+first year drift apart by more than the rule allows.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 # Beyond this many combinations of a year's big days, only the least-loaded candidates are tried.
 COMBINATIONS = 4096
+# Beyond this many ways next year's big days can fall, only the evenest are looked at.
+NEXT_YEAR_WAYS = 256
 
 
 @dataclass(frozen=True)
@@ -35,36 +42,150 @@ class Standing:
     # How many of the year's other holidays each member may cover, when the big days should go first
     # to those with the fewest (so that the year's counts can still even out); None: no matter.
     scarcity: Mapping[str, int] | None = None
+    # Next year's big days: who may cover each (the pinned or recorded cover alone) and its weight.
+    next_year: Sequence[tuple[tuple[str, ...], int]] = ()
 
 
 def choose(days: Sequence[BigDay], standing: Standing) -> list[str]:
     """One cover per big day (each must have someone eligible), spread as evenly as the days allow."""
-    longest = standing.windows[0]
-    keep = max(2, int(COMBINATIONS ** (1 / len(days))))
-    candidates = [
-        sorted(day.eligible, key=lambda m: (longest.get(m, 0), standing.recency.get(m, 0)))[:keep]
-        for day in days
+    candidates = _least_loaded(days, standing)
+    tried = [
+        _worth_trying(day, len(days), found, standing) for day, found in zip(days, candidates, strict=True)
     ]
-    best = min(itertools.product(*candidates), key=lambda combo: _cost(days, combo, standing))
+    cost = _Cost(days, standing)
+    best = min(itertools.product(*tried), key=cost)
+    ahead = functools.cache(lambda: _next_year_loads(standing))
+    if _beyond(days, best, standing, ahead):  # rare: only then is every combination looked ahead
+        costs = {combo: cost(combo) for combo in itertools.product(*candidates)}
+        best = min(costs, key=lambda c: (costs[c][0], _beyond(days, c, standing, ahead), costs[c][1:]))
     return list(best)
 
 
-def _cost(
-    days: Sequence[BigDay], combo: Sequence[str], standing: Standing
-) -> tuple[int, int, int, int, int, int, int, tuple[int, ...]]:
-    excess = spreads = 0
-    longest = 0
-    for base in standing.windows:
-        loads = dict(base)
+def _least_loaded(days: Sequence[BigDay], standing: Standing) -> list[list[str]]:
+    longest = standing.windows[0]
+    keep = max(2, int(COMBINATIONS ** (1 / len(days))))
+    return [
+        sorted(day.eligible, key=lambda m: (longest.get(m, 0), standing.recency.get(m, 0)))[:keep]
+        for day in days
+    ]
+
+
+def _worth_trying(day: BigDay, days: int, candidates: list[str], standing: Standing) -> list[str]:
+    """The candidates that can be the best cover of the day.
+
+    A member is left out when `days` members before them in the day's order are no worse by every
+    measure the cost takes (loads over each run of years, scarcity, recency): one of those is free
+    whatever the other days get, and giving them the day instead is better. The day's backup and
+    last year's cover are kept, as the cost treats them apart.
+    """
+
+    def measures(member: str) -> tuple[int, ...]:
+        scarce = standing.scarcity.get(member, 0) if standing.scarcity is not None else 0
+        loads = (window.get(member, 0) for window in standing.windows)
+        return scarce, standing.recency.get(member, 0), *loads
+
+    rank = {m: i for i, m in enumerate(day.eligible)}
+    kept: list[str] = []
+    plain: list[tuple[int, ...]] = []
+    for member in sorted(candidates, key=rank.__getitem__):
+        mine = measures(member)
+        special = member in (day.backup, day.last)
+        better = (o for o in plain if all(a <= b for a, b in zip(o, mine, strict=True)))
+        if special or next(itertools.islice(better, days - 1, None), None) is None:
+            kept.append(member)
+        if not special:
+            plain.append(mine)
+    return kept
+
+
+def _next_year_loads(standing: Standing) -> list[dict[str, int]]:
+    """The distinct ways next year's big days can add to the members' loads, the evenest first."""
+    ways: set[frozenset[tuple[str, int]]] = {frozenset()}
+    for eligible, weight in standing.next_year:
+        grown = set()
+        for way in ways:
+            added = dict(way)
+            for person in eligible:
+                grown.add(frozenset({**added, person: added.get(person, 0) + weight}.items()))
+        ways = set(sorted(grown, key=_heaviest)[:NEXT_YEAR_WAYS])
+    return [dict(way) for way in sorted(ways, key=_heaviest)]
+
+
+def _heaviest(way: frozenset[tuple[str, int]]) -> tuple[int, list[tuple[str, int]]]:
+    return max((w for _, w in way), default=0), sorted(way)
+
+
+def _with(days: Sequence[BigDay], combo: Sequence[str], base: Mapping[str, int]) -> dict[str, int]:
+    loads = dict(base)
+    for day, person in zip(days, combo, strict=True):
+        loads[person] = loads.get(person, 0) + day.weight
+    return loads
+
+
+def _beyond(
+    days: Sequence[BigDay],
+    combo: Sequence[str],
+    standing: Standing,
+    ahead: Callable[[], Sequence[Mapping[str, int]]],
+) -> int:
+    """How far past the rule the run since the first year must go next year, at best."""
+    loads = _with(days, combo, standing.windows[0])
+    allowed = standing.limit + 1
+    if _spread(_lightest_first(loads, standing.next_year)) <= allowed:
+        return 0  # the quick way is good enough, so the best way is too
+    best = min(_spread({m: n + added.get(m, 0) for m, n in loads.items()}) for added in ahead())
+    return max(0, best - allowed)
+
+
+def _lightest_first(
+    loads: Mapping[str, int], next_year: Sequence[tuple[tuple[str, ...], int]]
+) -> dict[str, int]:
+    """Next year's big days each given to the least-loaded member who may cover it."""
+    grown = dict(loads)
+    for eligible, weight in next_year:
+        person = min(eligible, key=lambda m: grown.get(m, 0))
+        grown[person] = grown.get(person, 0) + weight
+    return grown
+
+
+class _Cost:
+    """What each combination of covers costs, best first; what they all share is worked out once."""
+
+    def __init__(self, days: Sequence[BigDay], standing: Standing) -> None:
+        self.days, self.standing = days, standing
+        self.ranked = [sorted(window.items(), key=lambda item: item[1]) for window in standing.windows]
+        self.order = [{m: i for i, m in enumerate(day.eligible)} for day in days]
+
+    def __call__(self, combo: Sequence[str]) -> tuple[int, int, int, int, int, int, int, tuple[int, ...]]:
+        days, standing = self.days, self.standing
+        added: dict[str, int] = {}
         for day, person in zip(days, combo, strict=True):
-            loads[person] = loads.get(person, 0) + day.weight
-        spread = max(loads.values()) - min(loads.values())
-        excess += max(0, spread - standing.limit)
-        spreads += spread
-        longest = longest or max(1, spread - standing.limit)
-    repeats = sum(p == day.last for day, p in zip(days, combo, strict=True))
-    scarce = sum(standing.scarcity.get(p, 0) for p in combo) if standing.scarcity is not None else 0
-    recency = sum(standing.recency.get(p, 0) for p in combo)
-    not_backup = sum(p != day.backup for day, p in zip(days, combo, strict=True))
-    order = tuple(day.eligible.index(p) for day, p in zip(days, combo, strict=True))
-    return longest - 1, excess, repeats, scarce, spreads, recency, not_backup, order
+            added[person] = added.get(person, 0) + day.weight
+        excess = spreads = 0
+        longest = 0
+        for base, ranked in zip(standing.windows, self.ranked, strict=True):
+            spread = _spread_after(base, ranked, added)
+            excess += max(0, spread - standing.limit)
+            spreads += spread
+            longest = longest or max(1, spread - standing.limit)
+        repeats = sum(p == day.last for day, p in zip(days, combo, strict=True))
+        scarcity = standing.scarcity
+        scarce = sum(scarcity.get(p, 0) for p in combo) if scarcity is not None else 0
+        recency = sum(standing.recency.get(p, 0) for p in combo)
+        not_backup = sum(p != day.backup for day, p in zip(days, combo, strict=True))
+        order = tuple(ranks[p] for ranks, p in zip(self.order, combo, strict=True))
+        return longest - 1, excess, repeats, scarce, spreads, recency, not_backup, order
+
+
+def _spread_after(
+    base: Mapping[str, int], ranked: Sequence[tuple[str, int]], added: Mapping[str, int]
+) -> int:
+    """The spread of `base` with `added` on top, from its lowest and highest untouched loads."""
+    values = [base.get(m, 0) + n for m, n in added.items()]
+    for side in (ranked, reversed(ranked)):
+        values.extend(itertools.islice((n for m, n in side if m not in added), 1))
+    return max(values) - min(values)
+
+
+def _spread(loads: Mapping[str, int]) -> int:
+    return max(loads.values()) - min(loads.values())

@@ -138,17 +138,21 @@ def _occasions(rotation: Rotation, last_year: int, inputs: ScheduleInputs) -> li
             groups.append([day])
     found = []
     for group in groups:
-        eligible = tuple(m for m in group[0].eligible if all(m in d.eligible for d in group))
         # Nobody free on both days: each day is covered on its own.
-        parts = [group] if eligible or len(group) == 1 else [[d] for d in group]
+        parts = [group] if _shared(group) or len(group) == 1 else [[d] for d in group]
         for part in parts:
             own = next((d for d in part if OBSERVED not in d.holiday.name), part[0]).holiday
             key = holiday_key(own.name)
             weight = max((big.get(k.casefold(), 0) for k in key.split("; ")), default=0)
-            shared = tuple(m for m in part[0].eligible if all(m in d.eligible for d in part))
             if own.day.year <= last_year:
-                found.append(_Occasion(key, own.day.year, tuple(part), shared, weight))
+                found.append(_Occasion(key, own.day.year, tuple(part), _shared(part), weight))
     return found
+
+
+def _shared(days: list[_Day]) -> tuple[str, ...]:
+    """Who may cover every one of the days, in the first day's order."""
+    free = set(days[0].eligible).intersection(*(d.eligible for d in days[1:]))
+    return tuple(m for m in days[0].eligible if m in free)
 
 
 @dataclass
@@ -176,11 +180,12 @@ class _Planner:
         The year after is planned too: its New Year's Day may be observed on the last day of this one.
         """
         by_year: dict[int, list[_Occasion]] = {}
-        for occasion in _occasions(self.rotation, last_year + 1, self.inputs):
+        # One year more again: each year's big days look at the next year's (see big_days.py).
+        for occasion in _occasions(self.rotation, last_year + 2, self.inputs):
             by_year.setdefault(occasion.year, []).append(occasion)
         duties: dict[int, list[HolidayDuty]] = {y: [] for y in range(self.first_year, last_year + 1)}
         for year in range(self.first_year, last_year + 2):
-            for duty in self._year(year, by_year.get(year, [])):
+            for duty in self._year(year, by_year.get(year, []), by_year.get(year + 1, [])):
                 if duty.holiday.day.year in duties:
                     duties[duty.holiday.day.year].append(duty)
         return {y: sorted(d, key=lambda duty: duty.holiday.day) for y, d in duties.items()}
@@ -203,18 +208,34 @@ class _Planner:
         others = tuple(m for m in occasion.eligible if m != last)
         return others or occasion.eligible
 
-    def _year(self, year: int, occasions: list[_Occasion]) -> list[HolidayDuty]:
-        assigned, why = self._plan_year(year, occasions, scarce=False)
+    def _year(self, year: int, occasions: list[_Occasion], next_year: list[_Occasion]) -> list[HolidayDuty]:
+        ahead = self._next_big_days(next_year)
+        assigned, why = self._plan_year(year, occasions, ahead, scarce=False)
         if _spread(self.rotation, assigned) > 1 and any(o.weight for o in occasions):
             # The big days went to people who then had too few other days to even the year out: give
             # them to those who can cover the fewest of the year's other holidays instead, if it helps.
-            retry, retry_why = self._plan_year(year, occasions, scarce=True)
+            retry, retry_why = self._plan_year(year, occasions, ahead, scarce=True)
             if _spread(self.rotation, retry) < _spread(self.rotation, assigned):
                 assigned, why = retry, retry_why
         return self._record(year, occasions, assigned, why)
 
+    def _next_big_days(self, occasions: list[_Occasion]) -> list[tuple[tuple[str, ...], int]]:
+        """Who may cover each of next year's big days, as far as this year can tell, and its weight."""
+        found = []
+        for occasion in occasions:
+            decided = self._fixed(occasion)
+            eligible = (decided[0],) if decided is not None else occasion.eligible
+            if occasion.weight and eligible:
+                found.append((eligible, occasion.weight))
+        return found
+
     def _plan_year(
-        self, year: int, occasions: list[_Occasion], *, scarce: bool
+        self,
+        year: int,
+        occasions: list[_Occasion],
+        next_year: list[tuple[tuple[str, ...], int]],
+        *,
+        scarce: bool,
     ) -> tuple[dict[int, str | None], dict[int, str]]:
         assigned: dict[int, str | None] = {}
         why: dict[int, str] = {}
@@ -225,14 +246,17 @@ class _Planner:
                 assigned[i], why[i] = None, "nobody available"
         ordinary = [o for o in occasions if not o.weight]
         scarcity = Counter(m for o in ordinary for m in o.eligible) if scarce else None
-        self._spread_big_days(year, occasions, assigned, why, scarcity)
+        self._spread_big_days(year, occasions, assigned, why, scarcity, next_year)
         counts = Counter({m: 0 for m in self.rotation.members})
         counts.update(p for p in assigned.values() if p)
         settled = set(assigned)
         open_days = {i: self._without_repeat(o, year) for i, o in enumerate(occasions) if i not in settled}
         for i, ring in open_days.items():
             backup = occasions[i].backup
-            choice = min(ring, key=lambda m: (counts[m], self.past.totals[m], m != backup, ring.index(m)))
+            _, choice = min(
+                enumerate(ring),
+                key=lambda item: (counts[item[1]], self.past.totals[item[1]], item[1] != backup, item[0]),
+            )
             assigned[i] = choice
             counts[choice] += 1
         rebalance(open_days, assigned, counts, settled)
@@ -265,6 +289,7 @@ class _Planner:
         assigned: dict[int, str | None],
         why: dict[int, str],
         scarcity: Counter[str] | None,
+        next_year: list[tuple[tuple[str, ...], int]],
     ) -> None:
         open_days = [i for i, o in enumerate(occasions) if o.weight and i not in assigned]
         if not open_days:
@@ -294,7 +319,7 @@ class _Planner:
             )
             for i in open_days
         ]
-        standing = big_days.Standing(windows, recency, self.limit, scarcity)
+        standing = big_days.Standing(windows, recency, self.limit, scarcity, next_year)
         for i, person in zip(open_days, big_days.choose(days, standing), strict=True):
             assigned[i] = person
             if person in last_big:
