@@ -12,7 +12,7 @@ from bot.cli.args import in_zone
 from bot.cli.errors import UsageError
 from bot.cli.store_access import open_store
 from bot.cli.table import format_table
-from bot.core.schedule.model import Segment
+from bot.core.schedule.model import Segment, spell
 from bot.features.oncall.views import (
     NoTeam,
     OnCall,
@@ -128,7 +128,7 @@ def _segment_json(segment: Segment, zone: ZoneInfo) -> dict[str, Any]:
         "start": segment.start.astimezone(zone).isoformat(),
         "end": segment.end.astimezone(zone).isoformat(),
         "reason": segment.reason.value,
-        "detail": segment.detail,
+        "detail": spell(segment.detail),
     }
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Literal
 
-from bot.core.schedule.model import Absence, Role, Segment
+from bot.core.schedule.model import Absence, Role, Segment, Words, spell
 
 Mode = Literal["exchange", "cover"]
 PROPOSED_SEQ = 2**62  # proposed overrides are newer than anything stored
@@ -61,7 +61,7 @@ class Problem:
     span: Span
     person: str | None = None
     role: Role | None = None
-    detail: str = ""
+    detail: Words = ()  # why, in the engine's words or the absence's reason
 
 
 def duties(segments: Sequence[Segment], person: str, shift_starts: Sequence[datetime]) -> list[Duty]:
@@ -160,7 +160,8 @@ def problems(
         for absence in absences:
             overlap = change.span.clip(Span(absence.start, absence.end))
             if absence.person == change.person and overlap:
-                found.append(Problem("away", overlap, change.person, change.role, absence.reason))
+                reason = (absence.reason,) if absence.reason else ()
+                found.append(Problem("away", overlap, change.person, change.role, reason))
     found += _both_roles(changes, before)
     found += _broken(changes, before, after)
     return _distinct(found)
@@ -224,6 +225,7 @@ def _distinct(found: list[Problem]) -> list[Problem]:
 def describe(problem: Problem, names: Mapping[str, str], when: Callable[[datetime], str]) -> str:
     """A problem in words; `when` writes an instant in the reader's time zone."""
     who = names.get(problem.person or "", problem.person or "nobody")
+    why = f" ({spell(problem.detail, lambda p: names.get(p, p))})" if problem.detail else ""
     span = f"from {when(problem.span.start)} to {when(problem.span.end)}"
     role = problem.role.value if problem.role else "a role"
     match problem.kind:
@@ -232,12 +234,10 @@ def describe(problem: Problem, names: Mapping[str, str], when: Callable[[datetim
         case "nothing_to_take":
             return f"{who} holds no shift {span} to give in exchange"
         case "away":
-            why = f" ({problem.detail})" if problem.detail else ""
             return f"{who} is away {span}{why}"
         case "both_roles":
             return f"{who} would be primary and backup at once {span}"
         case "gap":
             return f"nobody would be left as {role} {span}"
         case _:
-            why = f" ({problem.detail})" if problem.detail else ""
             return f"the schedule would not keep {who} as {role} {span}{why}"

@@ -11,11 +11,10 @@ from bot.core.schedule.model import Absence, Segment
 from bot.core.team import Person
 from bot.features.absences.service import AbsenceCancelled, AbsenceRecorded, Cover
 from bot.features.absences.volunteers import Volunteered, VolunteerOffer
-from bot.features.oncall.views import explain
 from bot.features.swaps.requests import when_in
 from bot.messages.common import Blocks, actions, button, context, escape, section
 from bot.messages.ids import ActionId
-from bot.messages.oncall import who
+from bot.messages.oncall import who, why
 from bot.messages.timefmt import slack_time
 
 People = Mapping[str, Person]
@@ -192,14 +191,14 @@ def gap_notice_blocks(absent: str, gaps: Sequence[Cover], channel: str, people: 
     ]
 
 
-def _for(person: str, pairs: Iterable[tuple[Segment, Segment]], zone: str) -> str:
+def _for(person: str, pairs: Iterable[tuple[Segment, Segment]], people: People, zone: str) -> str:
     """What changed for one person, from (who held it, who holds it now) pairs."""
     lines = []
     for old, new in pairs:
         if old.person == person:
             lines.append(f"• no longer {_role_at(old, zone)}")
         if new.person == person:
-            lines.append(f"• now {_role_at(new, zone)} ({escape(explain(new))})")
+            lines.append(f"• now {_role_at(new, zone)} ({why(new, people)})")
     return "\n".join(lines)
 
 
@@ -210,7 +209,7 @@ def _role_at(segment: Segment, zone: str) -> str:
 
 def volunteered_notice_blocks(done: Volunteered, person: str, people: People, zone: str) -> Blocks:
     """To someone whose shifts a volunteer changed (the bot's backup pick, first of all)."""
-    changes = _for(person, ((h.before, h.after) for h in done.changes), zone)
+    changes = _for(person, ((h.before, h.after) for h in done.changes), people, zone)
     absent = who(done.post.absent, people)
     return [
         section(
@@ -224,7 +223,7 @@ def no_volunteer_blocks(absent: str, stands: Sequence[Segment], people: People, 
     """The channel is told, once, that nobody volunteered and who the engine keeps as backup."""
     lines = "\n".join(
         f"• {who(s.person, people)} backup {slack_time(s.start, zone)} → {slack_time(s.end, zone)} "
-        f"({escape(explain(s))})"
+        f"({why(s, people)})"
         for s in stands[:30]
     )
     return [
@@ -272,7 +271,7 @@ def cancelled_notice_blocks(
 
 def cancelled_dm_blocks(cancelled: AbsenceCancelled, person: str, people: People, zone: str) -> Blocks:
     """To each person whose shifts change back."""
-    changes = _for(person, ((c.segment, c.otherwise) for c in cancelled.covers), zone)
+    changes = _for(person, ((c.segment, c.otherwise) for c in cancelled.covers), people, zone)
     for_you = f", so for you:\n{changes}" if changes else "; no shift of yours changes."
     return [section(f":leftwards_arrow_with_hook: {_taken_back(cancelled, people, zone)}{for_you}")]
 

@@ -39,7 +39,7 @@ def handoff_blocks(handoff: Handoff, people: Mapping[str, Person]) -> Blocks:
     if handoff.changes:
         lines = [
             f"{slack_time(s.start, zone)} → {slack_time(s.end, zone)}: "
-            f"{s.role.value} {who(s.person, people)} ({why(s)})"
+            f"{s.role.value} {who(s.person, people)} ({why(s, people)})"
             for s in handoff.changes[:20]
         ]
         blocks.append(section("*Swaps and absences in force*\n" + "\n".join(lines)))

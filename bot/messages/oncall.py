@@ -33,14 +33,15 @@ def plain_name(person_id: str, people: People) -> str:
     return people[person_id].name if person_id in people else person_id
 
 
-def why(segment: Segment) -> str:
-    return escape(explain(segment))
+def why(segment: Segment, people: People) -> str:
+    return escape(explain(segment, partial(plain_name, people=people)))
 
 
 def holding(label: str, segment: Segment | None, people: People, zone: str) -> str:
     if segment is None:
         return f"*{label}:* _not started_"
-    return f"*{label}:* {who(segment.person, people)} ({why(segment)}), until {slack_time(segment.end, zone)}"
+    until = slack_time(segment.end, zone)
+    return f"*{label}:* {who(segment.person, people)} ({why(segment, people)}), until {until}"
 
 
 def now_blocks(answers: Sequence[OnCall], people: People, *, title: str = "On call now") -> Blocks:
@@ -92,7 +93,7 @@ def _segment_line(segment: Segment, people: People, zone: str) -> str:
     if segment.reason is Reason.HOLIDAY:
         marker = " :palm_tree:"
     span = f"{slack_time(segment.start, zone)} → {slack_time(segment.end, zone)}"
-    return f"{span} · {segment.role.value} {who(segment.person, people)}{marker} _{why(segment)}_"
+    return f"{span} · {segment.role.value} {who(segment.person, people)}{marker} _{why(segment, people)}_"
 
 
 # Up to this many shifts are listed one a line; beyond it (a daily rotation's eight weeks), the regular

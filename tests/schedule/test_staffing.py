@@ -22,6 +22,7 @@ from bot.core.schedule.model import (
     Rotation,
     ScheduleInputs,
     Segment,
+    spell,
 )
 from tests.schedule.examples import US, WEEK6
 
@@ -45,7 +46,7 @@ def holders(segments: list[Segment], when: datetime) -> tuple[str | None, str | 
 
 
 def explained(segment: Segment) -> tuple[str | None, Reason, str, str | None]:
-    return segment.person, segment.reason, segment.detail, segment.instead_of
+    return segment.person, segment.reason, spell(segment.detail), segment.instead_of
 
 
 def override(
@@ -155,7 +156,7 @@ def test_a_primary_override_naming_the_backup_refills_the_backup() -> None:
 def test_a_backup_override_naming_the_primary_refills_the_primary() -> None:
     segments = week(overrides=(override(Role.BACKUP, "alice", 1, Reason.VOLUNTEER),))
     assert holders(segments, TUESDAY) == ("bob", "alice")
-    assert held(segments, TUESDAY, Role.PRIMARY).detail == "while alice is backup"
+    assert spell(held(segments, TUESDAY, Role.PRIMARY).detail) == "while alice is backup"
 
 
 @pytest.mark.parametrize(
@@ -221,7 +222,7 @@ def test_a_holiday_nobody_can_cover_is_a_reported_gap() -> None:
     resolution = resolve(
         rotation, day, day + timedelta(hours=1), ScheduleInputs(calendar=US, absences=(away,))
     )
-    assert [(s.role, s.person, s.reason, s.detail) for s in resolution.segments] == [
+    assert [(s.role, s.person, s.reason, spell(s.detail)) for s in resolution.segments] == [
         (Role.PRIMARY, None, Reason.GAP, "nobody can cover Thanksgiving Day for a"),
         (Role.BACKUP, None, Reason.GAP, "b away"),
     ]

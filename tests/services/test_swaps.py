@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.schedule.model import Override, Reason, Role
+from bot.core.schedule.model import Override, Reason, Role, spell
 from bot.core.swap_plan import Span
 from bot.features.oncall.views import TeamView, on_call
 from bot.features.swaps import decisions as decide
@@ -102,7 +102,7 @@ async def test_exchange_approved_changes_the_schedule_with_reasons(
     assert await holders(session, monday(2)) == ("carol", "bob", Reason.SWAP)
     assert await holders(session, monday(16)) == ("alice", "david", Reason.SWAP)
     [now] = await on_call(session, at=monday(2))
-    assert now.primary is not None and now.primary.detail == f"swap #{swap.id} with Alice"
+    assert now.primary is not None and spell(now.primary.detail) == f"swap #{swap.id} with Alice"
     [entry, *_] = await audit.recent(session, limit=1)
     assert (entry.action, entry.actor, entry.subject) == ("swap.approve", "carol", f"swap #{swap.id}")
 

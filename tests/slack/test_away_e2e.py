@@ -433,11 +433,11 @@ async def test_an_absentee_in_another_zone_is_away_on_their_own_days(
 async def test_app_home_and_the_calendar_feed_show_an_absence(slack: SlackDriver, ctx: AppContext) -> None:
     await slack.command("/oncall", "away 2026-12-09 2026-12-10", user=ALICE)
     home = await slack.app_home(BOB)
-    assert "vacation cover: alice away" in str(home)
+    assert "vacation cover: Alice away" in str(home)
     links = text_of(await slack.command("/oncall", "calendar", user=BOB))
     [path] = re.findall(r"https://oncall\.example\.com(/calendar/[\w-]+\.ics)", links)[:1]
     feed = (await (await slack.http.get(path)).text()).replace("\r\n ", "")
-    assert "On call (primary)\\, data-oncall: Bob" in feed and "vacation cover: alice away" in feed
+    assert "On call (primary)\\, data-oncall: Bob" in feed and "vacation cover: Alice away" in feed
 
 
 async def test_the_person_away_is_told_when_an_admin_records_or_cancels_it(slack: SlackDriver) -> None:

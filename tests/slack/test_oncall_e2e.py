@@ -36,7 +36,7 @@ async def test_share_posts_in_channel(slack: SlackDriver) -> None:
 @pytest.mark.parametrize("now", [datetime(2026, 11, 26, 12, tzinfo=NY)])
 async def test_holiday_cover_is_explained(slack: SlackDriver) -> None:
     text = text_of(await slack.command("/oncall", "now"))
-    assert f"*Primary:* <@{DAVID}> (holiday cover: covers Thanksgiving Day for carol)" in text
+    assert f"*Primary:* <@{DAVID}> (holiday cover: covers Thanksgiving Day for Carol)" in text
 
 
 async def test_next_handoff(slack: SlackDriver) -> None:

@@ -6,7 +6,7 @@ clock. Datetimes are always timezone-aware; intervals are half-open, ``[start, e
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -85,6 +85,22 @@ class Override:
 
 
 @dataclass(frozen=True, slots=True)
+class Named:
+    """A team member inside an explanation: the reader sees an id or a name, as they need."""
+
+    person: str
+
+
+# An explanation in parts, such as ("covers Thanksgiving Day for ", Named("carol")).
+Words = tuple[str | Named, ...]
+
+
+def spell(words: Words, name: Callable[[str], str] = str) -> str:
+    """An explanation as text, each member written by `name` (by default their team-file id)."""
+    return "".join(part if isinstance(part, str) else name(part.person) for part in words)
+
+
+@dataclass(frozen=True, slots=True)
 class Shift:
     """One shift of the plain rotation, before holidays, absences and overrides."""
 
@@ -106,7 +122,7 @@ class Segment:
     start: datetime
     end: datetime
     reason: Reason
-    detail: str = ""
+    detail: Words = ()
     instead_of: str | None = None  # who the plain rotation had named
 
 

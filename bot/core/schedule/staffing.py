@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from bot.core.schedule.model import HolidayDuty, Override, Reason, Role, Rotation, Shift
+from bot.core.schedule.model import HolidayDuty, Named, Override, Reason, Role, Rotation, Shift, Words
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Hold:
 
     person: str | None
     reason: Reason
-    detail: str = ""
+    detail: Words = ()
     instead_of: str | None = None
     seq: int | None = None  # the override's seq when an override put the person there
 
@@ -31,7 +31,7 @@ class Hold:
         return (self.person, self.reason, self.detail) == (other.person, other.reason, other.detail)
 
 
-def _filled(person: str | None, reason: Reason, detail: str, instead_of: str | None) -> Hold:
+def _filled(person: str | None, reason: Reason, detail: Words, instead_of: str | None) -> Hold:
     return Hold(person, reason if person else Reason.GAP, detail, instead_of)
 
 
@@ -67,15 +67,21 @@ class Staffing:
     def _holiday(self, plain: Shift, duty: HolidayDuty, unavailable: set[str]) -> tuple[Hold, Hold]:
         cover, name = duty.person, duty.holiday.name
         if cover is None:
-            primary = Hold(None, Reason.GAP, f"nobody can cover {name} for {plain.primary}", plain.primary)
+            primary = Hold(
+                None, Reason.GAP, (f"nobody can cover {name} for ", Named(plain.primary)), plain.primary
+            )
         elif cover == plain.primary:  # the outgoing primary of a holiday with a handoff in it
-            primary = Hold(cover, Reason.HOLIDAY, f"covers {name}")
+            primary = Hold(cover, Reason.HOLIDAY, (f"covers {name}",))
         else:
-            primary = Hold(cover, Reason.HOLIDAY, f"covers {name} for {plain.primary}", plain.primary)
+            primary = Hold(
+                cover, Reason.HOLIDAY, (f"covers {name} for ", Named(plain.primary)), plain.primary
+            )
         if cover is None or cover != plain.backup:
             return primary, Hold(plain.backup, Reason.ROTATION)
         stand_in = self.next_after(cover, exclude=unavailable | {cover})
-        return primary, _filled(stand_in, Reason.HOLIDAY, f"backup while {cover} covers {name}", plain.backup)
+        return primary, _filled(
+            stand_in, Reason.HOLIDAY, ("backup while ", Named(cover), f" covers {name}"), plain.backup
+        )
 
     def _cover_absences(
         self,
@@ -90,20 +96,20 @@ class Staffing:
         A backup put there by an override (a volunteer) keeps the backup slot: the primary's time then
         goes to whoever was on call least recently.
         """
-        if primary.person in away:
-            absent = primary.person
+        if (absent := primary.person) is not None and absent in away:
             moves_up = backup.person is not None and backup.person not in away and not backup.overridden
             if moves_up:
                 taker = backup.person
             else:
                 taker = self.least_recent(plain, exclude=unavailable | _named(backup))
-            primary = _filled(taker, Reason.ABSENCE, f"{absent} away", plain.primary)
-            if moves_up:
+            primary = _filled(taker, Reason.ABSENCE, (Named(absent), " away"), plain.primary)
+            if moves_up and taker is not None:
                 refill = self.least_recent(plain, exclude=unavailable | _named(primary))
-                backup = _filled(refill, Reason.ABSENCE, f"while {taker} covers for {absent}", plain.backup)
-        if backup.person in away:
+                covering = ("while ", Named(taker), " covers for ", Named(absent))
+                backup = _filled(refill, Reason.ABSENCE, covering, plain.backup)
+        if (gone := backup.person) is not None and gone in away:
             refill = self.least_recent(plain, exclude=unavailable | _named(primary))
-            backup = _filled(refill, Reason.ABSENCE, f"{backup.person} away", plain.backup)
+            backup = _filled(refill, Reason.ABSENCE, (Named(gone), " away"), plain.backup)
         return primary, backup
 
     def _separate(
@@ -115,8 +121,12 @@ class Staffing:
         person = primary.person
         refill = self.least_recent(plain, exclude=unavailable | {person})
         if _newer(backup, primary):
-            return _filled(refill, backup.reason, f"while {person} is backup", plain.primary), backup
-        return primary, _filled(refill, primary.reason, f"while {person} is primary", plain.backup)
+            return _filled(
+                refill, backup.reason, ("while ", Named(person), " is backup"), plain.primary
+            ), backup
+        return primary, _filled(
+            refill, primary.reason, ("while ", Named(person), " is primary"), plain.backup
+        )
 
     def next_after(self, person: str, *, exclude: Collection[str]) -> str | None:
         """The first member after `person` in rotation order who is not excluded."""
@@ -144,7 +154,8 @@ def _apply(
     def held(override: Override | None, planned: Hold, plain_holder: str) -> Hold:
         if override is None:
             return planned
-        return Hold(override.person, override.reason, override.note, plain_holder, override.seq)
+        note = (override.note,) if override.note else ()
+        return Hold(override.person, override.reason, note, plain_holder, override.seq)
 
     return (
         held(overrides.get(Role.PRIMARY), primary, plain.primary),

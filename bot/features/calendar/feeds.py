@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -90,16 +91,17 @@ def _shown(segment: Segment) -> str:
     return f"{segment.person} {segment.start.isoformat()} {segment.end.isoformat()}"
 
 
-def _event(segment: Segment, name: str, revision: Revision) -> Event:
+def _event(segment: Segment, names: Mapping[str, str], revision: Revision) -> Event:
     event = Event()
     role = segment.role.value
     event.add("uid", _uid(segment))
-    event.add("summary", f"On call ({role}), {segment.rotation}: {name}")
+    person = segment.person or ""
+    event.add("summary", f"On call ({role}), {segment.rotation}: {names.get(person, person)}")
     event.add("dtstart", segment.start)
     event.add("dtend", segment.end)
     event.add("dtstamp", revision.revised_at.astimezone(UTC))  # when it last changed, as RFC 5545 asks
     event.add("sequence", revision.sequence)
-    event.add("description", explain(segment))
+    event.add("description", explain(segment, lambda member: names.get(member, member)))
     return event
 
 
@@ -139,5 +141,5 @@ async def render_feed(session: AsyncSession, *, secret: str, at: datetime) -> st
     names = {p.id: p.name for p in view.file.people}
     for segment in segments:
         assert segment.person is not None
-        cal.add_component(_event(segment, names.get(segment.person, segment.person), revised[_uid(segment)]))
+        cal.add_component(_event(segment, names, revised[_uid(segment)]))
     return str(cal.to_ical(), "utf-8")

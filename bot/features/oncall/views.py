@@ -21,6 +21,7 @@ from bot.core.schedule.model import (
     ScheduleInputs,
     Segment,
     Unit,
+    spell,
 )
 from bot.core.team import Person, RotationConfig, TeamFile
 from bot.store.email_lookups import EmailLookup, email_lookups
@@ -59,10 +60,11 @@ REASON_WORDS = {
 }
 
 
-def explain(segment: Segment) -> str:
-    """Why a person holds a role, in words: "holiday cover: covers Thanksgiving Day for alice"."""
+def explain(segment: Segment, name: Callable[[str], str] = str) -> str:
+    """Why a person holds a role, in words: "holiday cover: covers Thanksgiving Day for alice";
+    `name` writes each member named in it (by default their team-file id)."""
     words = REASON_WORDS[segment.reason]
-    return f"{words}: {segment.detail}" if segment.detail else words
+    return f"{words}: {spell(segment.detail, name)}" if segment.detail else words
 
 
 @dataclass(frozen=True)
