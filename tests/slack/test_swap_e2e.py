@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 from slack_sdk.models.views import View
+from sqlalchemy import event
 
 from bot.context import AppContext
 from bot.core.schedule.model import Reason
@@ -361,6 +362,26 @@ async def test_the_form_asks_then_the_teammate_gets_the_buttons(slack: SlackDriv
     await press(slack, dm, "Approve")
     await wait_for(lambda: len(messages(slack, "Swap approved")) == 2)
     assert await holders(ctx, ALICE_WEEK) == ("carol", "bob", Reason.SWAP)
+
+
+async def test_the_form_reads_the_schedule_once_for_all_teammates(
+    slack: SlackDriver, ctx: AppContext
+) -> None:
+    # Each teammate's shifts from one read of the rotation, so the form opens within the few
+    # seconds Slack allows even when the database is slow.
+    engine = ctx.sessions.kw["bind"].sync_engine
+    reads: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        reads.extend(["absences"] if "FROM absences" in statement else [])
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        view = await opened_form(slack)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    teammates = {k.split(" · ")[0] for k in options(view, "theirs") if " · " in k}
+    assert teammates == {"Bob", "Carol", "David"} and reads == ["absences"]
 
 
 def teammate_picked(view: dict[str, Any], teammate: str, *, user: str) -> str:

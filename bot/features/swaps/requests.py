@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -67,17 +67,25 @@ async def duties_of(
     session: AsyncSession, *, view: TeamView, person: str, start: datetime, end: datetime
 ) -> list[Duty]:
     """A person's whole shifts overlapping [start, end), in every rotation they belong to."""
-    found: list[Duty] = []
+    return (await duties_of_each(session, view=view, people=[person], start=start, end=end))[person]
+
+
+async def duties_of_each(
+    session: AsyncSession, *, view: TeamView, people: Collection[str], start: datetime, end: datetime
+) -> dict[str, list[Duty]]:
+    """`duties_of` for several people, each rotation read and resolved once for all of them."""
+    found: dict[str, list[Duty]] = {person: [] for person in people}
     asked = Span(start, end)
-    for rotation in (r for r in view.rotations.values() if person in r.members):
+    for rotation in (r for r in view.rotations.values() if found.keys() & set(r.members)):
         plain = shifts(rotation, start, end)
         if not plain:
             continue
         # Resolved over the whole plain shifts, so a shift that runs past the asked time is whole.
         segments = await _segments(session, view, rotation, Span(plain[0].start, plain[-1].end))
-        mine = duties(segments, person, [s.start for s in plain])
-        found += [d for d in mine if d.span.overlaps(asked)]
-    return sorted(found, key=lambda d: d.span.start)
+        for person in found.keys() & set(rotation.members):
+            mine = duties(segments, person, [s.start for s in plain])
+            found[person] += [d for d in mine if d.span.overlaps(asked)]
+    return {person: sorted(held, key=lambda d: d.span.start) for person, held in found.items()}
 
 
 async def duty_during(session: AsyncSession, *, view: TeamView, person: str, span: Span) -> Duty | None:

@@ -22,7 +22,7 @@ from bot.features.swaps.requests import (
     HORIZON,
     Proposal,
     SwapRefused,
-    duties_of,
+    duties_of_each,
     duty_during,
     everyones_requests,
     next_duty,
@@ -186,20 +186,14 @@ async def swap_form_view(
     session: AsyncSession, view: TeamView, me: Person, at: datetime, *, chosen: str | None = None
 ) -> dict[str, Any] | str:
     """The form over my upcoming shifts and my teammates' (only `chosen`'s once picked), or why not."""
-    mine = [
-        d
-        for d in await duties_of(session, view=view, person=me.id, start=at, end=at + HORIZON)
-        if d.span.start > at
-    ]
+    mates = _teammates(view, me)
+    asked = [me.id, *(m.id for m in mates if chosen in (None, m.id))]
+    found = await duties_of_each(session, view=view, people=asked, start=at, end=at + HORIZON)
+    upcoming = {person: [d for d in held if d.span.start > at] for person, held in found.items()}
+    mine = upcoming.pop(me.id)
     if not mine:
         return f"You have no shift in the next {HORIZON.days // 7} weeks to swap."
-    mates = _teammates(view, me)
-    theirs = []
-    for mate in mates:
-        if chosen in (None, mate.id):
-            found = await duties_of(session, view=view, person=mate.id, start=at, end=at + HORIZON)
-            theirs += [d for d in found if d.span.start > at]
-    theirs.sort(key=lambda d: d.span.start)
+    theirs = sorted((d for held in upcoming.values() for d in held), key=lambda d: d.span.start)
     return swap_modal(mine=mine, theirs=theirs, teammates=mates, zone=view.zone_of(me), chosen=chosen)
 
 
