@@ -23,7 +23,7 @@ from bot.features.oncall.views import (
     on_call,
     schedule,
 )
-from bot.messages.holiday_words import counts_text, duty_why
+from bot.messages.holiday_words import counts_text, duty_why, not_started
 from bot.settings import Settings
 
 
@@ -141,6 +141,9 @@ async def run_holidays(args: argparse.Namespace, settings: Settings) -> None:
         except (NoTeam, UnknownRotation) as error:
             raise UsageError(str(error)) from None
     for record in records:
+        if not record.started:
+            print(not_started(record.rotation.name, year, record.since) + "\n")
+            continue
         print(f"{record.rotation.name}: holiday duty in {year}")
         rows = [
             [f"{d.holiday.day:%a %Y-%m-%d}", d.holiday.name, d.person or "(nobody: gap)", duty_why(d)]

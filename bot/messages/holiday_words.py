@@ -23,3 +23,8 @@ def duty_why(duty: HolidayDuty, name: Callable[[str], str] = str) -> str:
 def counts_text(tallies: Mapping[str, Tally], name: Callable[[str], str] = str) -> str:
     """'alice 3 (big 1), bob 2 (big 0)': holidays per member, and their weighted big days."""
     return ", ".join(f"{name(person)} {t.holidays} (big {t.big})" for person, t in tallies.items())
+
+
+def not_started(rotation: str, year: int, since: int) -> str:
+    """Why a year before the rotation's first has no holiday duty to show."""
+    return f"{rotation} starts in {since}: it has no holiday duty in {year}"

@@ -11,7 +11,7 @@ from bot.core.team import Person
 from bot.features.oncall.people import Availability, PersonSummary
 from bot.features.oncall.views import HolidayRecord, OnCall, RotationSchedule, explain
 from bot.messages.common import Blocks, context, escape, header, mention, section, usage
-from bot.messages.holiday_words import counts_text, duty_why
+from bot.messages.holiday_words import counts_text, duty_why, not_started
 from bot.messages.timefmt import day, slack_time
 
 People = Mapping[str, Person]
@@ -162,6 +162,9 @@ def holidays_blocks(records: Sequence[HolidayRecord], people: People, *, year: i
     name = partial(who, people=people, notify=False)
     plain = partial(plain_name, people=people)
     for record in records:
+        if not record.started:
+            blocks.append(section(escape(not_started(record.rotation.name, year, record.since)) + "."))
+            continue
         lines = [f"{_duty_line(d, people)} _{escape(duty_why(d, plain))}_" for d in record.duties]
         blocks.append(section(f"*{escape(record.rotation.name)}*"))
         blocks.extend(section(chunk) for chunk in _chunks(lines or ["_No holidays._"]))

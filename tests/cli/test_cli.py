@@ -128,6 +128,13 @@ def test_holidays_lists_each_with_counts(capsys: pytest.CaptureFixture[str]) -> 
     assert max(counts) - min(counts) <= 1
 
 
+def test_holidays_before_the_rotation_starts_say_so(capsys: pytest.CaptureFixture[str]) -> None:
+    imported(capsys)
+    code, out, _ = run(capsys, "holidays", "--year", "2020")
+    assert code == 0
+    assert out.strip() == "data-oncall starts in 2026: it has no holiday duty in 2020"
+
+
 def test_holidays_say_why_and_count_across_years(capsys: pytest.CaptureFixture[str]) -> None:
     imported(capsys)
     code, out, _ = run(capsys, "holidays", "--year", "2028")

@@ -136,6 +136,12 @@ async def test_holidays(slack: SlackDriver) -> None:
     assert "Count 2026–2027: *Alice* 5 (big 1), *Bob* 6 (big 1), *Carol* 6 (big 1), *David* 5 (big 2)" in text
 
 
+async def test_holidays_of_a_year_before_the_rotation_says_so(slack: SlackDriver) -> None:
+    text = text_of(await slack.command("/oncall", "holidays 1999"))
+    assert "data-oncall starts in 2026: it has no holiday duty in 1999." in text
+    assert "No holidays" not in text and "Count" not in text
+
+
 @pytest.mark.parametrize("typed", ["bob", "@Bob", "Bob"])
 async def test_a_teammate_typed_as_text_shows_their_on_call(slack: SlackDriver, typed: str) -> None:
     answer = await slack.command("/oncall", typed)

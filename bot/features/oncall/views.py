@@ -23,6 +23,7 @@ from bot.core.schedule.model import (
     Unit,
     spell,
 )
+from bot.core.schedule.rotation import first_handoff_date
 from bot.core.team import Person, RotationConfig, TeamFile
 from bot.store.email_lookups import EmailLookup, email_lookups
 from bot.store.holiday_covers import holiday_covers
@@ -295,6 +296,11 @@ class HolidayRecord:
     since: int  # the first year of the multi-year counts: the rotation's first
     all_years: dict[str, Tally]
 
+    @property
+    def started(self) -> bool:
+        """Whether the rotation runs in the year at all."""
+        return self.year >= self.since
+
 
 async def holiday_records(
     session: AsyncSession, *, year: int, rotation: str | None = None, view: TeamView | None = None
@@ -308,6 +314,6 @@ async def holiday_records(
         inputs = await schedule_inputs(session, view=view, rotation=rot, start=start, end=end)
         years = holiday_years(rot, year, inputs)
         duties = years.get(year, [])
-        since = min(years, default=year)
+        since = first_handoff_date(rot).year
         records.append(HolidayRecord(rot, year, duties, tally(rot, {year: duties}), since, tally(rot, years)))
     return records
