@@ -151,6 +151,8 @@ def _occasions(rotation: Rotation, last_year: int, inputs: ScheduleInputs) -> li
 
 def _shared(days: list[_Day]) -> tuple[str, ...]:
     """Who may cover every one of the days, in the first day's order."""
+    if len(days) == 1:
+        return days[0].eligible
     free = set(days[0].eligible).intersection(*(d.eligible for d in days[1:]))
     return tuple(m for m in days[0].eligible if m in free)
 
