@@ -52,7 +52,7 @@ def calendar_feed(ctx: AppContext) -> Feed:
 
 
 def create_web_app(
-    slack: AsyncApp | SlackEvents | None, ctx: AppContext, *, calendar: Feed | None = None
+    slack: SlackEvents | None, ctx: AppContext, *, calendar: Feed | None = None
 ) -> web.Application:
     """Routes: /healthz, /metrics, /calendar and the alert intake always; /slack/events when Slack
     reaches us over HTTP."""
@@ -87,8 +87,7 @@ def create_web_app(
     web_app.router.add_get(r"/calendar/{secret:[A-Za-z0-9_-]{16,128}}.ics", calendar_route)
     add_intake_routes(web_app, ctx)
     if slack is not None:
-        events = slack if isinstance(slack, SlackEvents) else SlackEvents(slack)
-        web_app.router.add_post("/slack/events", events.handle)
+        web_app.router.add_post("/slack/events", slack.handle)
     return web_app
 
 

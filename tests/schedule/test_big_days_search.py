@@ -3,7 +3,6 @@ picks is what trying every combination would pick."""
 
 from __future__ import annotations
 
-import functools
 import itertools
 
 from hypothesis import given, settings
@@ -40,11 +39,10 @@ def years(draw: st.DrawFn) -> tuple[list[BigDay], Standing]:
 
 def every_combination(days: list[BigDay], standing: Standing) -> list[str]:
     cost = big_days._Cost(days, standing)
-    ahead = functools.cache(lambda: big_days._next_year_loads(standing))
 
     def rank(combo: tuple[str, ...]) -> tuple[object, ...]:
         found = cost(combo)
-        return found[0], big_days._beyond(days, combo, standing, ahead), *found[1:]
+        return found[0], cost.beyond(combo), *found[1:]
 
     return list(min(itertools.product(*(d.eligible for d in days)), key=rank))
 

@@ -20,7 +20,7 @@ from bot.context import AppContext
 from bot.delivery.slack_api import make_client
 from bot.features.teamfile.loader import load_team_file
 from bot.features.teamfile.service import import_team
-from bot.serve import create_web_app
+from bot.serve import SlackEvents, create_web_app
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.store.db import create_engine, session_factory
@@ -124,7 +124,7 @@ class SlackDriver:
 @pytest.fixture
 async def slack(ctx: AppContext, fake_slack: FakeSlack, settings: Settings) -> AsyncIterator[SlackDriver]:
     app = create_app(ctx, client=make_client(settings), identity=LOCAL_IDENTITY)
-    server = TestServer(create_web_app(app, ctx), host="127.0.0.1")
+    server = TestServer(create_web_app(SlackEvents(app), ctx), host="127.0.0.1")
     async with TestClient(server) as http:
         yield SlackDriver(http, fake_slack)
         # Listeners go on after their acknowledgement: let the last ones finish while the store is

@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 
 from bot.context import AppContext
 from bot.delivery.slack_api import make_client
-from bot.serve import create_web_app
+from bot.serve import SlackEvents, create_web_app
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.slack.failures import SORRY, after_ack
@@ -32,7 +32,7 @@ async def broken(ctx: AppContext, settings: Settings, fake_slack: FakeSlack) -> 
     app = create_app(ctx, client=make_client(settings), identity=LOCAL_IDENTITY)
     app.command(BROKEN_COMMAND)(fail)
     app.action(BROKEN_ACTION)(fail)
-    async with TestClient(TestServer(create_web_app(app, ctx), host="127.0.0.1")) as http:
+    async with TestClient(TestServer(create_web_app(SlackEvents(app), ctx), host="127.0.0.1")) as http:
         yield SlackDriver(http, fake_slack)
 
 
@@ -72,7 +72,7 @@ async def test_a_click_failing_right_after_its_acknowledgement_stays_acknowledge
 
     failures = {"kind": "action:test.quick"}
     before = REGISTRY.get_sample_value("oncall_listener_failures_total", failures) or 0
-    async with TestClient(TestServer(create_web_app(app, ctx), host="127.0.0.1")) as http:
+    async with TestClient(TestServer(create_web_app(SlackEvents(app), ctx), host="127.0.0.1")) as http:
         driver = SlackDriver(http, fake_slack)
         for _ in range(5):
             assert await driver.press("test.quick", "x") == 200

@@ -20,7 +20,7 @@ from bot.features.teamfile.loader import load_team_file
 from bot.features.teamfile.service import import_team
 from bot.messages.ids import ActionId
 from bot.messages.swaps import SwapButton
-from bot.serve import create_web_app
+from bot.serve import SlackEvents, create_web_app
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
 from bot.slack.failures import DATABASE_DOWN
@@ -67,7 +67,7 @@ async def slack(
         settings=settings, sessions=sessions, clock=lambda: clock, runbooks_dir=settings.runbooks_dir
     )
     app = create_app(ctx, client=make_client(settings), identity=LOCAL_IDENTITY)
-    async with TestClient(TestServer(create_web_app(app, ctx), host="127.0.0.1")) as http:
+    async with TestClient(TestServer(create_web_app(SlackEvents(app), ctx), host="127.0.0.1")) as http:
         yield SlackDriver(http, fake_slack)
     await engine.dispose()
 
@@ -153,3 +153,15 @@ async def test_a_form_sent_while_the_database_is_away_says_so_and_keeps_what_was
     }
     proxy.thaw()
     assert await submit(slack, view_submission(view, values, user=ALICE)) == {}
+
+
+@pytest.mark.parametrize(("command", "text"), [("/swap", ""), ("/oncall", "holidays 2027")])
+async def test_the_swap_form_and_holiday_duty_say_the_database_is_away(
+    slack: SlackDriver, proxy: DatabaseProxy, command: str, text: str
+) -> None:
+    proxy.freeze()
+    answer = await slack.command(command, text)
+    # In the acknowledgement, or (past its budget, after "Working on it…") right after it.
+    await wait_for(lambda: DATABASE_DOWN in (answer["text"], *told(slack.fake)))
+    assert slack.fake.of("views.open") == []
+    proxy.thaw()

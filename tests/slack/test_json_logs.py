@@ -17,7 +17,7 @@ from bot.context import AppContext
 from bot.delivery.slack_api import make_client
 from bot.jobs.scheduler import isolated
 from bot.logs import log_handler
-from bot.serve import create_web_app
+from bot.serve import SlackEvents, create_web_app
 from bot.settings import Settings
 from bot.slack.app import LOCAL_IDENTITY, create_app
 from tests.slack.conftest import SlackDriver
@@ -50,7 +50,7 @@ async def test_a_request_s_lines_name_it(
 ) -> None:
     app = create_app(ctx, client=make_client(settings), identity=LOCAL_IDENTITY)
     app.command("/broken")(fail)
-    async with TestClient(TestServer(create_web_app(app, ctx), host="127.0.0.1")) as http:
+    async with TestClient(TestServer(create_web_app(SlackEvents(app), ctx), host="127.0.0.1")) as http:
         slack = SlackDriver(http, fake_slack)
         await slack.command("/broken", "now")
         await slack.command("/broken", "again")

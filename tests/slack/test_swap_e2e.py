@@ -650,3 +650,12 @@ async def test_a_request_that_cannot_reach_the_teammate_tells_the_requester_why(
     )
     assert "It stays pending until <!date^" in text and "`/swap cancel 1` withdraws it" in text
     assert "#1 (pending)" in text_of(await slack.command("/swap", "list", user=ALICE))
+
+
+async def test_the_form_failing_to_open_in_slack_is_told(slack: SlackDriver) -> None:
+    # Slack fails to open the modal (after its client's retries): the one who typed /swap hears it.
+    slack.fake.fail("views.open", 500, times=5)
+    await slack.command("/swap", "", user=ALICE)
+    await wait_for(lambda: any(c.method.startswith("response:") for c in slack.fake.calls))
+    [told] = [c.args.get("text", "") for c in slack.fake.calls if c.method.startswith("response:")]
+    assert "Something went wrong on our side" in told and "try again" in told

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 # Beyond this many combinations of a year's big days, only the least-loaded candidates are tried.
@@ -54,10 +54,9 @@ def choose(days: Sequence[BigDay], standing: Standing) -> list[str]:
     ]
     cost = _Cost(days, standing)
     best = min(itertools.product(*tried), key=cost)
-    ahead = functools.cache(lambda: _next_year_loads(standing))
-    if _beyond(days, best, standing, ahead):  # rare: only then is every combination looked ahead
+    if cost.beyond(best):  # rare: only then is every combination looked ahead
         costs = {combo: cost(combo) for combo in itertools.product(*candidates)}
-        best = min(costs, key=lambda c: (costs[c][0], _beyond(days, c, standing, ahead), costs[c][1:]))
+        best = min(costs, key=lambda c: (costs[c][0], cost.beyond(c), costs[c][1:]))
     return list(best)
 
 
@@ -115,39 +114,6 @@ def _heaviest(way: frozenset[tuple[str, int]]) -> tuple[int, list[tuple[str, int
     return max((w for _, w in way), default=0), sorted(way)
 
 
-def _with(days: Sequence[BigDay], combo: Sequence[str], base: Mapping[str, int]) -> dict[str, int]:
-    loads = dict(base)
-    for day, person in zip(days, combo, strict=True):
-        loads[person] = loads.get(person, 0) + day.weight
-    return loads
-
-
-def _beyond(
-    days: Sequence[BigDay],
-    combo: Sequence[str],
-    standing: Standing,
-    ahead: Callable[[], Sequence[Mapping[str, int]]],
-) -> int:
-    """How far past the rule the run since the first year must go next year, at best."""
-    loads = _with(days, combo, standing.windows[0])
-    allowed = standing.limit + 1
-    if _spread(_lightest_first(loads, standing.next_year)) <= allowed:
-        return 0  # the quick way is good enough, so the best way is too
-    best = min(_spread({m: n + added.get(m, 0) for m, n in loads.items()}) for added in ahead())
-    return max(0, best - allowed)
-
-
-def _lightest_first(
-    loads: Mapping[str, int], next_year: Sequence[tuple[tuple[str, ...], int]]
-) -> dict[str, int]:
-    """Next year's big days each given to the least-loaded member who may cover it."""
-    grown = dict(loads)
-    for eligible, weight in next_year:
-        person = min(eligible, key=lambda m: grown.get(m, 0))
-        grown[person] = grown.get(person, 0) + weight
-    return grown
-
-
 class _Cost:
     """What each combination of covers costs, best first; what they all share is worked out once."""
 
@@ -155,12 +121,38 @@ class _Cost:
         self.days, self.standing = days, standing
         self.ranked = [sorted(window.items(), key=lambda item: item[1]) for window in standing.windows]
         self.order = [{m: i for i, m in enumerate(day.eligible)} for day in days]
+        self.next_year_ways = functools.cache(lambda: _next_year_loads(standing))
+
+    def added(self, combo: Sequence[str]) -> dict[str, int]:
+        added: dict[str, int] = {}
+        for day, person in zip(self.days, combo, strict=True):
+            added[person] = added.get(person, 0) + day.weight
+        return added
+
+    def beyond(self, combo: Sequence[str]) -> int:
+        """How far past the rule the run since the first year must go next year, at best."""
+        since_first, ranked = self.standing.windows[0], self.ranked[0]
+        added = self.added(combo)
+        allowed = self.standing.limit + 1
+        # Next year's big days each to the least-loaded member who may cover them: when that quick
+        # way keeps to the rule, so does the best way.
+        quick = dict(added)
+        for eligible, weight in self.standing.next_year:
+            person = min(eligible, key=lambda m: since_first.get(m, 0) + quick.get(m, 0))
+            quick[person] = quick.get(person, 0) + weight
+        if _spread_after(since_first, ranked, quick) <= allowed:
+            return 0
+        best = min(
+            _spread_after(
+                since_first, ranked, {m: added.get(m, 0) + way.get(m, 0) for m in added.keys() | way}
+            )
+            for way in self.next_year_ways()
+        )
+        return max(0, best - allowed)
 
     def __call__(self, combo: Sequence[str]) -> tuple[int, int, int, int, int, int, int, tuple[int, ...]]:
         days, standing = self.days, self.standing
-        added: dict[str, int] = {}
-        for day, person in zip(days, combo, strict=True):
-            added[person] = added.get(person, 0) + day.weight
+        added = self.added(combo)
         excess = spreads = 0
         longest = 0
         for base, ranked in zip(standing.windows, self.ranked, strict=True):
@@ -185,7 +177,3 @@ def _spread_after(
     for side in (ranked, reversed(ranked)):
         values.extend(itertools.islice((n for m, n in side if m not in added), 1))
     return max(values) - min(values)
-
-
-def _spread(loads: Mapping[str, int]) -> int:
-    return max(loads.values()) - min(loads.values())

@@ -311,9 +311,12 @@ async def holiday_records(
     end = datetime(year + 1, 1, 1, tzinfo=UTC)
     records = []
     for rot in view.select(rotation):
+        since = first_handoff_date(rot).year
+        if year < since:  # nothing to plan or count: no need to read the store
+            records.append(HolidayRecord(rot, year, [], {}, since, {}))
+            continue
         inputs = await schedule_inputs(session, view=view, rotation=rot, start=start, end=end)
         years = holiday_years(rot, year, inputs)
         duties = years.get(year, [])
-        since = first_handoff_date(rot).year
         records.append(HolidayRecord(rot, year, duties, tally(rot, {year: duties}), since, tally(rot, years)))
     return records
